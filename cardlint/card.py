@@ -1,0 +1,409 @@
+"""Turn a card's raw bytes into front matter (YAML data with positions) and a Markdown body (tokens, sections).
+
+The splitting follows the Hub: metadata exists only when the first line is `---` and a later line is exactly
+`---`; YAML uses 1.1 semantics through PyYAML's safe loader, so `language: no` becomes False here exactly as it
+does on the Hub. Positions are 1-based file lines and columns so findings point where an editor does.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from cardlint.limits import DEFAULT_LIMITS, Limits
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+
+class _LimitExceeded(yaml.YAMLError):
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's pure safe loader (the Hub's own parser; libyaml accepts TABs that it rejects), with depth and
+    alias counts bounded while composing, so a hostile card fails before anything is expanded."""
+
+    max_depth = DEFAULT_LIMITS.max_yaml_depth
+    max_aliases = DEFAULT_LIMITS.max_yaml_aliases
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > self.max_aliases:
+                raise _LimitExceeded(f"YAML uses more than {self.max_aliases} aliases", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        self._depth += 1
+        if self._depth > self.max_depth:
+            raise _LimitExceeded(f"YAML nested deeper than {self.max_depth} levels", self.peek_event().start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+Path_ = tuple[str | int, ...]
+
+_BOOL_WORDS = {"true", "false"}
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """A YAML error with its file position (1-based)."""
+
+    message: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class NodeMark:
+    """Where a key and its value sit in the file (1-based)."""
+
+    key_line: int
+    key_column: int
+    value_line: int
+    value_column: int
+    value_end_line: int
+
+
+@dataclass(frozen=True)
+class DuplicateKey:
+    path: Path_
+    line: int
+    column: int
+    first_line: int
+
+
+@dataclass(frozen=True)
+class Yaml11Surprise:
+    """A plain scalar that YAML 1.1 turns into something other than the string it looks like."""
+
+    path: Path_
+    raw: str
+    value: Any
+    kind: str  # bool | int | float | timestamp | null
+    line: int
+    column: int
+
+
+@dataclass
+class FrontMatter:
+    text: str
+    start_line: int  # file line of the first YAML line (the line after the opening ---)
+    end_line: int | None  # file line of the closing ---, None when never closed
+    data: Any = None
+    error: YamlProblem | None = None
+    marks: dict[Path_, NodeMark] = field(default_factory=dict)
+    duplicates: list[DuplicateKey] = field(default_factory=list)
+    surprises: list[Yaml11Surprise] = field(default_factory=list)
+
+    @property
+    def closed(self) -> bool:
+        return self.end_line is not None
+
+    def line_of(self, path: Path_, *, value: bool = False) -> int:
+        """The file line of a key (or its value); falls back to the nearest known ancestor, then the block."""
+        for depth in range(len(path), 0, -1):
+            mark = self.marks.get(path[:depth])
+            if mark is not None:
+                return mark.value_line if value else mark.key_line
+        return self.start_line
+
+    def column_of(self, path: Path_, *, value: bool = False) -> int:
+        mark = self.marks.get(path)
+        if mark is None:
+            return 1
+        return mark.value_column if value else mark.key_column
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    level: int
+    line: int  # file line of the heading
+    end_line: int  # last file line before the next heading of the same or higher level
+
+
+@dataclass
+class Card:
+    """A parsed card. `lines` are the raw file lines split on \\n (a CRLF card keeps its \\r)."""
+
+    path: str
+    text: str
+    lines: list[str]
+    front_matter: FrontMatter | None
+    has_front_matter_opening: bool
+    body_start_line: int  # file line where the Markdown body begins
+    encoding_problem: str | None = None
+    limits: Limits = DEFAULT_LIMITS
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The front matter as a mapping ({} when absent, unclosed, broken or not a mapping)."""
+        fm = self.front_matter
+        if fm is None or not fm.closed or fm.error is not None or not isinstance(fm.data, dict):
+            return {}
+        return fm.data
+
+    @property
+    def body(self) -> str:
+        return "\n".join(self.lines[self.body_start_line - 1 :])
+
+    @functools.cached_property
+    def tokens(self) -> list[Token]:
+        """markdown-it tokens of the body; `token.map` is already shifted to 0-based *file* lines."""
+        from markdown_it import MarkdownIt
+
+        parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+        tokens = parser.parse(self.body)
+        offset = self.body_start_line - 1
+        for token in _walk(tokens):
+            if token.map is not None:
+                token.map = [token.map[0] + offset, token.map[1] + offset]
+        return tokens
+
+    @functools.cached_property
+    def sections(self) -> list[Section]:
+        headings: list[tuple[str, int, int]] = []
+        tokens = self.tokens
+        for index, token in enumerate(tokens):
+            if token.type == "heading_open" and token.map is not None:
+                inline = tokens[index + 1] if index + 1 < len(tokens) else None
+                title = inline.content.strip() if inline is not None else ""
+                headings.append((title, int(token.tag[1:]), token.map[0] + 1))
+        last_line = len(self.lines)
+        sections = []
+        for position, (title, level, line) in enumerate(headings):
+            end = last_line
+            for _other_title, other_level, other_line in headings[position + 1 :]:
+                if other_level <= level:
+                    end = other_line - 1
+                    break
+            sections.append(Section(title, level, line, end))
+        return sections
+
+    def section_text(self, section: Section) -> str:
+        return "\n".join(self.lines[section.line : section.end_line])
+
+    def find_sections(self, pattern: str) -> list[Section]:
+        """Sections whose heading matches `pattern` (a case-insensitive regex)."""
+        regex = re.compile(pattern, re.IGNORECASE)
+        return [s for s in self.sections if regex.search(s.title)]
+
+
+def _walk(tokens: list[Token]) -> Iterator[Token]:
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)
+
+
+class CardReadError(Exception):
+    """The bytes are not a text card at all (binary, too large); the message says why in one line."""
+
+
+def decode(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[str, str | None]:
+    """Bytes to text. Returns the text and a description of any encoding problem that was repaired."""
+    if len(raw) > limits.max_card_bytes:
+        raise CardReadError(f"file is {len(raw):,} bytes, over the {limits.max_card_bytes:,}-byte limit")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), None
+        except UnicodeDecodeError as exc:
+            return raw.decode("utf-16", errors="replace"), f"invalid UTF-16 at byte {exc.start}"
+    if b"\x00" in raw[:8192]:
+        raise CardReadError("binary file (contains NUL bytes), not a text model card")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return raw.decode("utf-8", errors="replace"), f"invalid UTF-8 at byte offset {exc.start}"
+
+
+def parse_card(text: str, path: str = "<card>", *, limits: Limits = DEFAULT_LIMITS) -> Card:
+    """Split and parse a card's text. Never raises for any text input."""
+    text = text.removeprefix("\ufeff")
+    lines = text.split("\n")
+    opening = lines[0].rstrip("\r").rstrip() == "---" if lines else False
+    if not opening:
+        return Card(path, text, lines, None, False, 1, limits=limits)
+    end_index = None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip("\r") == "---":
+            end_index = index
+            break
+    if end_index is None:
+        fm = FrontMatter("\n".join(lines[1:]), start_line=2, end_line=None)
+        return Card(path, text, lines, fm, True, 1, limits=limits)
+    yaml_text = "\n".join(line.rstrip("\r") for line in lines[1:end_index])
+    fm = FrontMatter(yaml_text, start_line=2, end_line=end_index + 1)
+    _load_front_matter(fm, limits)
+    return Card(path, text, lines, fm, True, end_index + 2, limits=limits)
+
+
+def _load_front_matter(fm: FrontMatter, limits: Limits) -> None:
+    if len(fm.text.encode("utf-8", errors="replace")) > limits.max_front_matter_bytes:
+        fm.error = YamlProblem(
+            f"front matter is larger than the {limits.max_front_matter_bytes:,}-byte limit", fm.start_line, 1
+        )
+        return
+    offset = fm.start_line - 1
+    loader = _BoundedLoader(fm.text)
+    loader.max_depth = limits.max_yaml_depth
+    loader.max_aliases = limits.max_yaml_aliases
+    try:
+        node = loader.get_single_node()
+    except _LimitExceeded as exc:
+        fm.error = YamlProblem(exc.message, exc.mark.line + 1 + offset, exc.mark.column + 1)
+        return
+    except yaml.MarkedYAMLError as exc:
+        fm.error = _problem_from(exc, offset)
+        return
+    except yaml.YAMLError as exc:
+        fm.error = YamlProblem(str(exc).splitlines()[0], fm.start_line, 1)
+        return
+    except RecursionError:
+        fm.error = YamlProblem("YAML nested too deeply to read", fm.start_line, 1)
+        return
+    finally:
+        loader.dispose()
+    if node is None:
+        fm.data = None
+        return
+    expanded = _expanded_size(node)
+    if expanded > limits.max_yaml_nodes:
+        fm.error = YamlProblem(
+            f"YAML expands to more than {limits.max_yaml_nodes:,} nodes through aliases (an alias bomb?)",
+            node.start_mark.line + 1 + offset,
+            1,
+        )
+        return
+    _collect_marks(node, (), fm, offset)
+    constructor = yaml.SafeLoader("")
+    try:
+        fm.data = constructor.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        fm.error = _problem_from(exc, offset)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        fm.error = YamlProblem(f"YAML value cannot be read: {exc}", fm.start_line, 1)
+    finally:
+        constructor.dispose()
+
+
+def _problem_from(exc: yaml.MarkedYAMLError, offset: int) -> YamlProblem:
+    mark = exc.problem_mark or exc.context_mark
+    message = " ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
+    if mark is None:
+        return YamlProblem(message, offset + 1, 1)
+    return YamlProblem(message, mark.line + 1 + offset, mark.column + 1)
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """Node count with every alias expanded, computed on the shared graph in linear time."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if children_done or not children:
+            sizes[id(node)] = 1 + sum(sizes.get(id(child), 1) for child in children)
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+_SURPRISE_TAGS = {
+    "tag:yaml.org,2002:bool": "bool",
+    "tag:yaml.org,2002:int": "int",
+    "tag:yaml.org,2002:float": "float",
+    "tag:yaml.org,2002:timestamp": "timestamp",
+}
+
+
+def _collect_marks(node: yaml.Node, path: Path_, fm: FrontMatter, offset: int) -> None:
+    """Record positions, duplicate keys and YAML 1.1 surprises; the graph is bounded by the limits above."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, Path_]] = [(node, path)]
+    while stack:
+        current, current_path = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            first_seen: dict[Any, int] = {}
+            for key_node, value_node in current.value:
+                key: Any = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(id(key_node))
+                child_path = (*current_path, key)
+                key_line = key_node.start_mark.line + 1 + offset
+                if key in first_seen:
+                    fm.duplicates.append(
+                        DuplicateKey(child_path, key_line, key_node.start_mark.column + 1, first_seen[key])
+                    )
+                else:
+                    first_seen[key] = key_line
+                fm.marks[child_path] = NodeMark(
+                    key_line,
+                    key_node.start_mark.column + 1,
+                    value_node.start_mark.line + 1 + offset,
+                    value_node.start_mark.column + 1,
+                    value_node.end_mark.line + 1 + offset,
+                )
+                stack.append((value_node, child_path))
+        elif isinstance(current, yaml.SequenceNode):
+            for index, item in enumerate(current.value):
+                child_path = (*current_path, index)
+                line = item.start_mark.line + 1 + offset
+                column = item.start_mark.column + 1
+                fm.marks[child_path] = NodeMark(line, column, line, column, item.end_mark.line + 1 + offset)
+                stack.append((item, child_path))
+        elif isinstance(current, yaml.ScalarNode) and current.style is None:
+            kind = _SURPRISE_TAGS.get(current.tag)
+            if kind is None or (kind == "bool" and current.value.lower() in _BOOL_WORDS):
+                continue
+            if kind in ("int", "float") and re.fullmatch(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]*)?([eE][-+]?[0-9]+)?", current.value):
+                continue  # an ordinary number that reads the same in YAML 1.2
+            fm.surprises.append(
+                Yaml11Surprise(
+                    current_path,
+                    current.value,
+                    _construct_scalar(current),
+                    kind,
+                    current.start_mark.line + 1 + offset,
+                    current.start_mark.column + 1,
+                )
+            )
+
+
+def _construct_scalar(node: yaml.ScalarNode) -> Any:
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node)
+    except (yaml.YAMLError, ValueError, OverflowError):
+        return node.value
+    finally:
+        loader.dispose()
