@@ -1,0 +1,35 @@
+"""Where cards come from. Only this package does I/O; everything downstream is a pure function of its output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Sidecars:
+    """Files next to a card that tell us about the model: config.json and the safetensors headers."""
+
+    config: dict[str, Any] | None = None
+    config_path: str | None = None
+    safetensors_parameters: int | None = None
+    safetensors_path: str | None = None
+    hub_info: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # sidecars that could not be read, one line each
+
+
+@dataclass
+class LoadedTarget:
+    """One card as read from its source: bytes plus sidecars, before any parsing."""
+
+    target: str  # what the user typed
+    path: str  # the path findings are reported against
+    raw: bytes
+    sidecars: Sidecars = field(default_factory=Sidecars)
+    repo_id: str | None = None  # Hub repo id, when the card came from the Hub
+    revision: str | None = None  # resolved commit sha for Hub targets
+    folder_name: str | None = None  # the repository folder the card sits in, a hint for the subject
+
+
+class SourceError(Exception):
+    """A target that cannot be read at all; the message is the one line the user sees (exit 2)."""
