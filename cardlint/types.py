@@ -158,3 +158,6 @@ class CardReport:
     thresholds: list[ThresholdStatus] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None  # set when the target could not be read at all (exit 2)
+    # The card's raw lines (Card.lines), so renderers can fingerprint the offending line text (SARIF) without
+    # reading files; not part of the JSON contract.
+    lines: list[str] = field(default_factory=list, repr=False, compare=False)
