@@ -64,7 +64,6 @@ CHECK_MODULES = (
     "cardlint.checks.disclosure",
     "cardlint.checks.consistency",
     "cardlint.checks.thresholds",
-    "cardlint.checks.suppression",
 )
 
 

@@ -1,0 +1,320 @@
+"""Running a command over its targets: resolve each target, load config, analyse, render, decide the exit code.
+
+Kept apart from cli.py so the option parsing stays thin and this logic can be called (and tested) with plain
+values. Each target fails on its own: a target that cannot be read is one line on stderr and exit 2, while the
+other targets of the same run are still linted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cardlint.settings import ConfigError, Settings, apply_config, find_config, load_config
+from cardlint.sources import LoadedTarget, SourceError
+from cardlint.types import CardReport, Severity
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass
+class CommandLine:
+    """What the user asked for, before any file is read."""
+
+    targets: tuple[str, ...]
+    recursive: bool = False
+    config_path: str | None = None
+    isolated: bool = False
+    overrides: dict[str, Any] = field(default_factory=dict)
+    offline: bool = False
+
+
+class UsageFailure(Exception):
+    """A run that cannot start (bad config, bad selector, bad policy file): one line, exit 2."""
+
+
+# ---------------------------------------------------------------- settings
+
+
+def settings_for(command_line: CommandLine, anchor: Path | None, cache: dict[str, Settings]) -> Settings:
+    """Settings for a target: the nearest config file (unless isolated), then the command line on top."""
+    if command_line.isolated:
+        config_file = None
+    elif command_line.config_path:
+        config_file = Path(command_line.config_path)
+    else:
+        config_file = find_config(anchor) if anchor is not None else find_config(Path.cwd())
+    key = str(config_file)
+    if key not in cache:
+        settings = Settings()
+        if config_file is not None:
+            settings = apply_config(settings, load_config(config_file), str(config_file))
+        cache[key] = _with_overrides(settings, command_line.overrides)
+    return cache[key]
+
+
+def _with_overrides(settings: Settings, overrides: dict[str, Any]) -> Settings:
+    changes = dict(overrides)
+    if "fail_on" in changes:
+        changes["fail_on"] = Severity(changes["fail_on"])
+    return replace(settings, **changes)
+
+
+# ---------------------------------------------------------------- targets
+
+
+@dataclass
+class Target:
+    """One card to analyse, or the one-line reason it cannot be."""
+
+    label: str
+    anchor: Path | None  # where config discovery starts
+    loaded: LoadedTarget | None = None
+    error: str | None = None
+
+
+def resolve_targets(command_line: CommandLine, settings: Settings) -> Iterator[Target]:
+    """Local paths win over Hub ids; `hf://` never touches the disk; `-` reads stdin."""
+    from cardlint.sources.local import expand_local, read_card_file, read_stdin
+
+    for target in command_line.targets:
+        if target == "-":
+            try:
+                yield Target("-", None, loaded=read_stdin(settings.limits))
+            except SourceError as exc:
+                yield Target("-", None, error=str(exc))
+            continue
+        if not target.startswith("hf://") and (Path(target).exists() or Path(target).is_symlink()):
+            try:
+                paths = expand_local(target, recursive=command_line.recursive)
+            except SourceError as exc:
+                yield Target(target, Path(target), error=str(exc))
+                continue
+            for path in paths:
+                try:
+                    yield Target(str(path), path, loaded=read_card_file(path, settings.limits, display=str(path)))
+                except SourceError as exc:
+                    yield Target(str(path), path, error=str(exc))
+            continue
+        yield _hub_target(target, command_line, settings)
+
+
+def _hub_target(target: str, command_line: CommandLine, settings: Settings) -> Target:
+    from cardlint.sources.hub import load_hub_target, parse_hub_target
+
+    ref = parse_hub_target(target)
+    if ref is None:
+        return Target(target, None, error=f"{target}: no such file or folder, and not a Hub repo id (org/name)")
+    try:
+        return Target(target, None, loaded=load_hub_target(ref, offline=command_line.offline, limits=settings.limits))
+    except SourceError as exc:
+        return Target(target, None, error=str(exc))
+
+
+# ---------------------------------------------------------------- analysis
+
+
+def analyse_all(command_line: CommandLine, stages: Any) -> tuple[list[CardReport], list[str], Settings]:
+    """Analyse every target; returns reports, the error lines, and the settings of the first target."""
+    from cardlint.pipeline import Environment, analyse
+
+    cache: dict[str, Settings] = {}
+    environments: dict[int, Environment] = {}
+    reports: list[CardReport] = []
+    errors: list[str] = []
+    base = _settings_or_fail(command_line, None, cache)
+    for target in resolve_targets(command_line, base):
+        if target.error is not None or target.loaded is None:
+            errors.append(target.error or f"{target.label}: cannot be read")
+            continue
+        settings = _settings_or_fail(command_line, target.anchor, cache)
+        if settings.require_front_matter and not target.loaded.raw.startswith((b"---", b"\xef\xbb\xbf---")):
+            continue
+        environment = environments.get(id(settings))
+        if environment is None:
+            environment = Environment(settings=settings, policies=_policies_or_fail(settings))
+            environments[id(settings)] = environment
+        reports.append(analyse(target.loaded, environment, stages))
+    return reports, errors, base
+
+
+def _settings_or_fail(command_line: CommandLine, anchor: Path | None, cache: dict[str, Settings]) -> Settings:
+    try:
+        return settings_for(command_line, anchor, cache)
+    except ConfigError as exc:
+        raise UsageFailure(str(exc)) from None
+
+
+def _policies_or_fail(settings: Settings) -> list[Any]:
+    from cardlint.policies import PolicyError, select_policies
+
+    try:
+        return select_policies(
+            list(settings.policies) if settings.policies is not None else None,
+            list(settings.policy_files),
+            settings.as_of,
+        )
+    except PolicyError as exc:
+        raise UsageFailure(str(exc)) from None
+
+
+def _print_errors(errors: list[str]) -> None:
+    for line in errors:
+        click.echo(f"cardlint: {line}", err=True)
+
+
+def _emit(text: str, output_file: str | None = None) -> None:
+    if output_file:
+        Path(output_file).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+# ---------------------------------------------------------------- commands
+
+
+def run_check(
+    command_line: CommandLine,
+    *,
+    output_format: str,
+    exit_zero: bool,
+    statistics: bool,
+    quiet: bool,
+    jobs: int,
+    output_file: str | None,
+    fix: bool,
+    unsafe_fixes: bool,
+) -> int:
+    from cardlint.catalogue import load_catalogue
+    from cardlint.engine import SelectorError
+
+    try:
+        if fix:
+            _apply_fixes(command_line, unsafe=unsafe_fixes)
+        reports, errors, settings = analyse_all(command_line, None) if jobs == 1 else _analyse_parallel(
+            command_line, jobs
+        )
+    except (UsageFailure, SelectorError) as exc:
+        click.echo(f"cardlint: {exc}", err=True)
+        return EXIT_ERROR
+    _print_errors(errors)
+    catalogue = load_catalogue()
+    fmt = _auto_format(output_format)
+    if statistics:
+        from cardlint.report.text import render_statistics
+
+        _emit(render_statistics(reports), output_file)
+    else:
+        _emit(_render(fmt, reports, catalogue, quiet=quiet), output_file)
+    if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+        _write_step_summary(reports, catalogue)
+    if errors:
+        return EXIT_ERROR
+    if exit_zero:
+        return EXIT_CLEAN
+    failing = any(f.severity.rank >= settings.fail_on.rank for r in reports for f in r.findings)
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _auto_format(output_format: str) -> str:
+    if output_format != "auto":
+        return output_format
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "concise"
+
+
+def _render(fmt: str, reports: list[CardReport], catalogue: Any, *, quiet: bool) -> str:
+    if fmt in ("concise", "full"):
+        from cardlint.report.text import render_findings
+
+        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        return render_findings(reports, full=fmt == "full", quiet=quiet, color=color)
+    if fmt == "json":
+        from cardlint.report.json import render
+
+        return render(reports, catalogue, command="check")
+    module = {
+        "json-lines": "jsonlines",
+        "sarif": "sarif",
+        "github": "github",
+        "markdown": "markdown",
+        "junit": "junit",
+    }[fmt]
+    import importlib
+
+    renderer = importlib.import_module(f"cardlint.report.{module}")
+    return str(renderer.render(reports, catalogue))
+
+
+def _write_step_summary(reports: list[CardReport], catalogue: Any) -> None:
+    from cardlint.report.github import write_step_summary
+
+    write_step_summary(reports, catalogue)
+
+
+def _apply_fixes(command_line: CommandLine, *, unsafe: bool) -> None:
+    from cardlint.fix.apply import apply_fixes
+    from cardlint.sources.local import expand_local
+
+    for target in command_line.targets:
+        if target == "-" or not Path(target).exists():
+            continue
+        try:
+            paths = expand_local(target, recursive=command_line.recursive)
+        except SourceError:
+            continue
+        for path in paths:
+            apply_fixes(path, unsafe=unsafe, diff_only=False)
+
+
+def _analyse_parallel(command_line: CommandLine, jobs: int) -> tuple[list[CardReport], list[str], Settings]:
+    from cardlint.parallel import analyse_in_processes
+
+    return analyse_in_processes(command_line, jobs)
+
+
+def run_facts(command_line: CommandLine, *, output_format: str) -> int:
+    from cardlint.pipeline import Stages
+
+    try:
+        reports, errors, _settings = analyse_all(command_line, Stages(estimate=False, checks=False))
+    except UsageFailure as exc:
+        click.echo(f"cardlint: {exc}", err=True)
+        return EXIT_ERROR
+    _print_errors(errors)
+    if output_format == "json":
+        from cardlint.catalogue import load_catalogue
+        from cardlint.report.json import render
+
+        _emit(render(reports, load_catalogue(), command="facts"))
+    else:
+        from cardlint.report.text import render_facts
+
+        _emit(render_facts(reports))
+    return EXIT_ERROR if errors else EXIT_CLEAN
+
+
+def run_estimate(command_line: CommandLine, *, output_format: str) -> int:
+    from cardlint.pipeline import Stages
+
+    try:
+        reports, errors, _settings = analyse_all(command_line, Stages(estimate=True, checks=False))
+    except UsageFailure as exc:
+        click.echo(f"cardlint: {exc}", err=True)
+        return EXIT_ERROR
+    _print_errors(errors)
+    if output_format == "json":
+        from cardlint.catalogue import load_catalogue
+        from cardlint.report.json import render
+
+        _emit(render(reports, load_catalogue(), command="estimate"))
+    else:
+        from cardlint.report.text import render_estimates
+
+        _emit(render_estimates(reports))
+    return EXIT_ERROR if errors else EXIT_CLEAN

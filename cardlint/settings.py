@@ -1,0 +1,199 @@
+"""Configuration: `[tool.cardlint]` in pyproject.toml, or cardlint.toml / .cardlint.toml, found walking up.
+
+Discovery starts at each target's folder and stops at the repository root (a folder holding .git) or the
+user's home. The command line always wins over the file; unknown keys are an error that names the key and
+the file, because a silently ignored typo in a linter's config is a rule silently not applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from cardlint.limits import DEFAULT_LIMITS, Limits
+from cardlint.types import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+CONFIG_FILE_NAMES = ("cardlint.toml", ".cardlint.toml", "pyproject.toml")
+
+_LIST_KEYS = ("select", "ignore", "extend-select", "extend-ignore", "policies", "policy-files")
+_KNOWN_KEYS = {
+    *_LIST_KEYS,
+    "fail-on",
+    "as-of",
+    "per-file-ignores",
+    "severity",
+    "require-front-matter",
+    "utilisation",
+    "hardware",
+    "limits",
+}
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message names the file (and key) in one line."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that changes what cardlint reports, after merging file and command line."""
+
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    severity_overrides: tuple[tuple[str, Severity], ...] = ()
+    fail_on: Severity = Severity.WARNING
+    policies: tuple[str, ...] | None = None  # None: every policy in force on as_of
+    policy_files: tuple[str, ...] = ()
+    as_of: dt.date = field(default_factory=dt.date.today)
+    require_front_matter: bool = False
+    utilisation: tuple[float, float, float] | None = None  # low, central, high
+    hardware: tuple[dict[str, Any], ...] = ()  # extra accelerators
+    limits: Limits = DEFAULT_LIMITS
+    config_path: str | None = None
+
+    def ignored_for(self, path: str) -> tuple[str, ...]:
+        """Selectors ignored for `path` by per-file-ignores (globs match the path and its tail)."""
+        selectors: list[str] = []
+        normalised = path.replace("\\", "/")
+        for pattern, codes in self.per_file_ignores:
+            if fnmatch.fnmatch(normalised, pattern) or fnmatch.fnmatch(normalised, f"*/{pattern}"):
+                selectors.extend(codes)
+        return tuple(selectors)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest config file at or above `start` that configures cardlint."""
+    folder = start if start.is_dir() else start.parent
+    folder = folder.resolve()
+    home = Path.home().resolve()
+    for candidate_dir in (folder, *folder.parents):
+        for name in CONFIG_FILE_NAMES:
+            candidate = candidate_dir / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_section(candidate)):
+                return candidate
+        if (candidate_dir / ".git").exists() or candidate_dir == home:
+            return None
+    return None
+
+
+def _has_tool_section(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "[tool.cardlint" in text
+
+
+def load_config(path: Path) -> dict[str, Any]:
+    """The cardlint table of a config file, checked for unknown keys."""
+    try:
+        with path.open("rb") as handle:
+            document = tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    table = document.get("tool", {}).get("cardlint", {}) if path.name == "pyproject.toml" else document
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.cardlint] must be a table")
+    for key in table:
+        if key not in _KNOWN_KEYS:
+            raise ConfigError(f"{path}: unknown config key '{key}' (known: {', '.join(sorted(_KNOWN_KEYS))})")
+    return table
+
+
+def apply_config(settings: Settings, table: dict[str, Any], source: str) -> Settings:
+    """Settings with a config table applied; every value is type-checked with the file named in errors."""
+    changes: dict[str, Any] = {"config_path": source}
+    for key in _LIST_KEYS:
+        if key in table:
+            value = table[key]
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                raise ConfigError(f"{source}: '{key}' must be a list of strings")
+            changes[key.replace("-", "_")] = tuple(value)
+    if "extend-ignore" in changes:
+        changes["ignore"] = changes.get("ignore", settings.ignore) + changes.pop("extend_ignore")
+    if "fail-on" in table:
+        changes["fail_on"] = _severity(table["fail-on"], f"{source}: 'fail-on'")
+    if "as-of" in table:
+        changes["as_of"] = _date(table["as-of"], f"{source}: 'as-of'")
+    if "require-front-matter" in table:
+        if not isinstance(table["require-front-matter"], bool):
+            raise ConfigError(f"{source}: 'require-front-matter' must be true or false")
+        changes["require_front_matter"] = table["require-front-matter"]
+    if "per-file-ignores" in table:
+        changes["per_file_ignores"] = _per_file_ignores(table["per-file-ignores"], source)
+    if "severity" in table:
+        overrides = table["severity"]
+        if not isinstance(overrides, dict):
+            raise ConfigError(f"{source}: 'severity' must be a table of CODE = \"error|warning|info\"")
+        changes["severity_overrides"] = tuple(
+            (str(code), _severity(level, f"{source}: severity.{code}")) for code, level in overrides.items()
+        )
+    if "utilisation" in table:
+        changes["utilisation"] = _utilisation(table["utilisation"], source)
+    if "hardware" in table:
+        hardware = table["hardware"]
+        if not isinstance(hardware, list) or not all(isinstance(item, dict) for item in hardware):
+            raise ConfigError(f"{source}: 'hardware' must be an array of tables ([[tool.cardlint.hardware]])")
+        changes["hardware"] = tuple(hardware)
+    if "limits" in table:
+        if not isinstance(table["limits"], dict):
+            raise ConfigError(f"{source}: 'limits' must be a table")
+        try:
+            changes["limits"] = settings.limits.updated(table["limits"])
+        except KeyError as exc:
+            raise ConfigError(f"{source}: unknown limit {exc}") from None
+        except (TypeError, ValueError):
+            raise ConfigError(f"{source}: limits must be whole numbers") from None
+    return replace(settings, **changes)
+
+
+def _severity(value: Any, where: str) -> Severity:
+    try:
+        return Severity(str(value).lower())
+    except ValueError:
+        raise ConfigError(f"{where} must be one of error, warning, info (got {value!r})") from None
+
+
+def _date(value: Any, where: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ConfigError(f"{where} must be a date like 2025-08-02 (got {value!r})") from None
+
+
+def _per_file_ignores(value: Any, source: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: 'per-file-ignores' must be a table of \"glob\" = [codes]")
+    result = []
+    for pattern, codes in value.items():
+        if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+            raise ConfigError(f"{source}: per-file-ignores '{pattern}' must be a list of codes")
+        result.append((str(pattern), tuple(codes)))
+    return tuple(result)
+
+
+def _utilisation(value: Any, source: str) -> tuple[float, float, float]:
+    if isinstance(value, dict):
+        try:
+            low, central, high = (float(value[key]) for key in ("low", "central", "high"))
+        except (KeyError, TypeError, ValueError):
+            raise ConfigError(f"{source}: 'utilisation' needs numbers low, central and high") from None
+    else:
+        raise ConfigError(f"{source}: 'utilisation' must be a table {{low, central, high}}")
+    if not 0 < low <= central <= high <= 1:
+        raise ConfigError(f"{source}: 'utilisation' must satisfy 0 < low <= central <= high <= 1")
+    return low, central, high
