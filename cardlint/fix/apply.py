@@ -1,0 +1,186 @@
+"""Run every fix on one card and write it safely: atomically, keeping permissions, never over a change.
+
+`fix_text` is the pure part (text in, text and a list of changes out) so that tests and the corpus bench can
+use it without touching files; `apply_fixes` adds the file handling that `cardlint fix`, `check --fix` and the
+pre-commit hook share.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import stat
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cardlint.card import CardReadError, decode, parse_card
+from cardlint.fix.disclosure_edit import DisclosureOutcome, write_disclosure
+from cardlint.fix.edits import EditRefused
+from cardlint.fix.mechanical import Change, fix_missing_front_matter, fix_misspelt_keys, fix_yaml11_booleans
+from cardlint.types import Estimate, Fact
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+Analysis = Callable[[str, str], tuple[list[Fact], "Estimate | None"]]
+
+
+class ConcurrentChange(Exception):
+    """The card changed on disk after we read it; writing would throw the other change away."""
+
+
+@dataclass(frozen=True)
+class AppliedFix:
+    """One fix as reported to the user: the rule it answers, safe or unsafe, what it did, where."""
+
+    rule: str
+    safety: str
+    message: str
+    line: int | None = None
+
+
+@dataclass
+class FixResult:
+    path: Path
+    changed: bool = False  # the card was modified (or, with diff_only, would be)
+    written: bool = False
+    fixes: list[AppliedFix] = field(default_factory=list)
+    held_back: list[AppliedFix] = field(
+        default_factory=list
+    )  # unsafe fixes not applied without --unsafe-fixes
+    notes: list[str] = field(default_factory=list)  # figures left out of the disclosure, edits refused, ...
+    diff: str = ""
+    error: str | None = None
+
+
+@dataclass
+class TextFix:
+    """The pure result of fixing a card's text."""
+
+    text: str
+    fixes: list[AppliedFix] = field(default_factory=list)
+    held_back: list[AppliedFix] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def fix_text(text: str, path: str, *, unsafe: bool, analyse: Analysis | None = None) -> TextFix:
+    """Apply the mechanical fixes, then write the disclosure block; `analyse(text, path)` gives facts and the
+    estimate (the real extractor and estimator by default)."""
+    result = TextFix(text)
+    for step in (fix_missing_front_matter, fix_misspelt_keys, fix_yaml11_booleans):
+        changes = step(result.text)
+        if not changes:
+            continue
+        if changes[0].safety == "unsafe" and not unsafe:
+            result.held_back.extend(_applied(change) for change in changes)
+            continue
+        result.text = changes[-1].text
+        result.fixes.extend(_applied(change) for change in changes)
+    outcome: DisclosureOutcome = write_disclosure(result.text, path, analyse or default_analysis)
+    result.notes.extend(outcome.notes)
+    if outcome.text != result.text:
+        result.text = outcome.text
+        result.fixes.append(AppliedFix("compute-disclosure", "safe", outcome.message, outcome.line))
+    return result
+
+
+def _applied(change: Change) -> AppliedFix:
+    return AppliedFix(change.rule, change.safety, change.message, change.line)
+
+
+def default_analysis(text: str, path: str) -> tuple[list[Fact], Estimate | None]:
+    """Facts and estimate from the real extractor and estimator (imported late: they are heavy)."""
+    from cardlint.estimate import estimate_compute
+    from cardlint.extract import extract_facts
+
+    card = parse_card(text, path)
+    facts = list(extract_facts(card, path=path, subject=None, sidecars=None))
+    return facts, estimate_compute(facts)
+
+
+def apply_fixes(path: Path, *, unsafe: bool, diff_only: bool, analyse: Analysis | None = None) -> FixResult:
+    """Fix one card on disk. Never raises for a bad card: problems come back in `FixResult.error`."""
+    result = FixResult(path)
+    try:
+        original = path.read_bytes()
+        before = os.stat(path)
+    except OSError as exc:
+        result.error = f"cannot read: {exc.strerror or exc}"
+        return result
+    bom = original.startswith(_UTF8_BOM)
+    try:
+        text, problem = decode(original)
+    except CardReadError as exc:
+        result.error = str(exc)
+        return result
+    if problem is not None or original.startswith((b"\xff\xfe", b"\xfe\xff")):
+        result.error = f"not fixed: {problem or 'the card is UTF-16'}; cardlint only rewrites UTF-8 cards"
+        return result
+    try:
+        fixed = fix_text(text, str(path), unsafe=unsafe, analyse=analyse)
+    except EditRefused as exc:
+        result.error = f"not fixed: {exc}"
+        return result
+    result.fixes, result.held_back, result.notes = fixed.fixes, fixed.held_back, fixed.notes
+    if fixed.text == text:
+        return result
+    result.changed = True
+    new_bytes = (_UTF8_BOM if bom else b"") + fixed.text.encode("utf-8")
+    result.diff = unified_diff(text, fixed.text, str(path))
+    if diff_only:
+        return result
+    try:
+        write_atomically(path, original, new_bytes, expected_stat=before)
+    except ConcurrentChange:
+        result.error = "not written: the card changed on disk while it was being fixed; run fix again"
+        return result
+    except OSError as exc:
+        result.error = f"cannot write: {exc.strerror or exc}"
+        return result
+    result.written = True
+    return result
+
+
+def unified_diff(old: str, new: str, path: str) -> str:
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+    )
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
+
+
+def write_atomically(
+    path: Path, original: bytes, new: bytes, *, expected_stat: os.stat_result | None = None
+) -> None:
+    """Write `new` to a temporary file beside the card, then rename it over the card, keeping the card's
+    permission bits, but only if the card still holds `original` (else raise ConcurrentChange).
+
+    A symlinked card is written through the link, so the link stays a link.
+    """
+    target = Path(os.path.realpath(path))
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".cardlint-tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(new)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        if _changed_since(target, original, expected_stat):
+            raise ConcurrentChange(str(path))
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def _changed_since(target: Path, original: bytes, expected: os.stat_result | None) -> bool:
+    """Compare size and mtime first (cheap), then the bytes themselves (an edit within the same tick)."""
+    now = os.stat(target)
+    if expected is not None and (now.st_size != expected.st_size or now.st_mtime_ns != expected.st_mtime_ns):
+        return True
+    return target.read_bytes() != original

@@ -1,0 +1,129 @@
+"""Small mechanical fixes whose result is never in doubt: one token or one header, nothing else touched.
+
+Each fix is a pure function `text -> Change | None`. A fix that would need a guess (two candidate keys, a
+quoted or indented key, a broken front matter) does nothing: a linter that damages a card once is never
+trusted again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cardlint.card import Card, parse_card
+from cardlint.fix.edits import EditRefused, add_front_matter, editable_card, replace_token
+
+# Misspellings of known Hub keys seen on real cards, and the key the Hub actually reads.
+KEY_MISSPELLINGS: dict[str, str] = {
+    "licence": "license",
+    "License": "license",
+    "base-model": "base_model",
+    "basemodel": "base_model",
+    "base_models": "base_model",
+    "pipeline-tag": "pipeline_tag",
+    "pipelinetag": "pipeline_tag",
+    "library-name": "library_name",
+    "libraryname": "library_name",
+    "license-name": "license_name",
+    "license-link": "license_link",
+    "licence_name": "license_name",
+    "licence_link": "license_link",
+    "dataset": "datasets",
+    "co2-eq-emissions": "co2_eq_emissions",
+    "model_index": "model-index",
+    "modelindex": "model-index",
+}
+
+# Lists of codes where a YAML 1.1 boolean can only be a mistake for the word the author typed.
+STRING_LIST_KEYS = ("language", "tags")
+
+NEW_FRONT_MATTER_COMMENT = (
+    "# Hub metadata added by `cardlint fix`: add license, language, tags, base_model (fine-tunes)."
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One applied (or proposed) fix: the rule it answers, a line saying what it did, and the new text."""
+
+    rule: str  # the rule name in the catalogue (kebab-case)
+    safety: str  # safe | unsafe
+    message: str
+    line: int | None
+    text: str
+
+
+def _editable(text: str) -> Card | None:
+    try:
+        card = editable_card(text)
+    except EditRefused:
+        return None
+    return card if isinstance(card.front_matter and card.front_matter.data, dict) else None
+
+
+def fix_misspelt_keys(text: str) -> list[Change]:
+    """Rename a misspelt top-level key to the key the Hub reads, when the right key is not there already."""
+    changes: list[Change] = []
+    card = _editable(text)
+    if card is None or card.front_matter is None:
+        return changes
+    data = card.front_matter.data
+    for path, mark in sorted(card.front_matter.marks.items(), key=lambda item: item[1].key_line):
+        if len(path) != 1 or not isinstance(path[0], str):
+            continue
+        wrong = path[0]
+        right = KEY_MISSPELLINGS.get(wrong)
+        if (
+            right is None
+            or right in data
+            or any(KEY_MISSPELLINGS.get(k) == right and k != wrong for k in data)
+        ):
+            continue
+        try:
+            text = replace_token(text, mark.key_line, mark.key_column, f"{wrong}:", f"{right}:")
+        except EditRefused:
+            continue  # quoted or unusual key: leave it for the author
+        changes.append(Change("misspelt-key", "safe", f"renamed `{wrong}` to `{right}`", mark.key_line, text))
+    return changes
+
+
+def fix_yaml11_booleans(text: str) -> list[Change]:
+    """Quote `no`/`yes`/`on`/`off` inside `language` and `tags`, which YAML 1.1 turns into booleans."""
+    changes: list[Change] = []
+    card = _editable(text)
+    if card is None or card.front_matter is None:
+        return changes
+    surprises = [
+        s
+        for s in card.front_matter.surprises
+        if s.kind == "bool" and s.path and s.path[0] in STRING_LIST_KEYS
+    ]
+    # Right to left on each line, so earlier columns stay valid.
+    for surprise in sorted(surprises, key=lambda s: (s.line, -s.column)):
+        word = surprise.raw.lower() if surprise.path[0] == "language" else surprise.raw
+        try:
+            text = replace_token(text, surprise.line, surprise.column, surprise.raw, f'"{word}"')
+        except EditRefused:
+            continue
+        changes.append(
+            Change(
+                "yaml11-surprise",
+                "safe",
+                f"quoted `{surprise.raw}` in `{surprise.path[0]}`",
+                surprise.line,
+                text,
+            )
+        )
+    return changes
+
+
+def fix_missing_front_matter(text: str) -> list[Change]:
+    """Open a minimal front matter on a card that has none. Unsafe: a README without metadata is not always a
+    model card, and the Hub will start reading whatever is added."""
+    card = parse_card(text)
+    if card.has_front_matter_opening or not text.strip():
+        return []
+    try:
+        new_text = add_front_matter(text, [NEW_FRONT_MATTER_COMMENT])
+    except EditRefused:
+        return []
+    return [Change("no-front-matter", "unsafe", "added a front matter", 1, new_text)]
