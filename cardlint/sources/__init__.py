@@ -14,6 +14,7 @@ class Sidecars:
     config_path: str | None = None
     safetensors_parameters: int | None = None
     safetensors_path: str | None = None
+    safetensors_breakdown: dict[str, int] = field(default_factory=dict)  # lm_head/buffers/vision/quantized → count
     hub_info: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # sidecars that could not be read, one line each
 
