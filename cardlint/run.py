@@ -197,8 +197,9 @@ def run_check(
     try:
         if fix:
             _apply_fixes(command_line, unsafe=unsafe_fixes)
-        reports, errors, settings = analyse_all(command_line, None) if jobs == 1 else _analyse_parallel(
-            command_line, jobs
+        serial = jobs == 1 or "-" in command_line.targets  # workers cannot share our stdin
+        reports, errors, settings = (
+            analyse_all(command_line, None) if serial else _analyse_parallel(command_line, jobs)
         )
     except (UsageFailure, SelectorError) as exc:
         click.echo(f"cardlint: {exc}", err=True)

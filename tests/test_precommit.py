@@ -1,0 +1,78 @@
+"""The real pre-commit, driving this repository's hook manifest in a throwaway git repository."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CARDS = ROOT / "tests" / "cards" / "cli"
+
+pytestmark = pytest.mark.slow
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def hook_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A committed copy of this repository: try-repo installs the hook from a git revision."""
+    source = tmp_path_factory.mktemp("hook-source") / "cardlint"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(".git", ".venv", ".ci-venv", "dist", "build", "*.egg-info", "__pycache__"),
+    )
+    _git(source, "init", "-q")
+    _git(source, "add", "-A")
+    _git(source, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "snapshot")
+    return source
+
+
+def _pre_commit() -> str:
+    found = shutil.which("pre-commit")
+    if found is None:
+        pytest.skip("pre-commit is not installed")
+    return found
+
+
+def _try_repo(hook_source: Path, repo: Path, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home)}
+    return subprocess.run(
+        [_pre_commit(), "try-repo", str(hook_source), "cardlint", "--all-files"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+
+
+def test_validate_manifest() -> None:
+    result = subprocess.run(
+        [_pre_commit(), "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_hook_fails_on_bad_card_and_passes_on_good_and_plain(hook_source: Path, tmp_path: Path) -> None:
+    home = tmp_path / "pre-commit-home"
+    repo = tmp_path / "repo"
+    (repo / "model").mkdir(parents=True)
+    _git(repo, "init", "-q")
+    shutil.copy(CARDS / "good" / "README.md", repo / "model" / "README.md")
+    shutil.copy(CARDS / "plain" / "README.md", repo / "README.md")  # not a model card: skipped
+    _git(repo, "add", "-A")
+    good = _try_repo(hook_source, repo, home)
+    assert good.returncode == 0, good.stdout + good.stderr
+
+    shutil.copy(CARDS / "bad" / "README.md", repo / "model" / "README.md")
+    _git(repo, "add", "-A")
+    bad = _try_repo(hook_source, repo, home)
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "CL1" in bad.stdout
