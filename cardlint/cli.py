@@ -23,7 +23,10 @@ from cardlint import __version__
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 # name -> "module:attribute" of a click command, imported on first use.
-LAZY_COMMANDS: dict[str, str] = {}
+LAZY_COMMANDS: dict[str, str] = {
+    "fix": "cardlint.commands.fix:fix",
+    "init": "cardlint.commands.init:init",
+}
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 no findings at or above --fail-on; 1 findings at or above it; "

@@ -13,14 +13,18 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cardlint.card import CardReadError, decode, parse_card
+from cardlint.card import CardReadError, decode
 from cardlint.fix.disclosure_edit import DisclosureOutcome, write_disclosure
 from cardlint.fix.edits import EditRefused
 from cardlint.fix.mechanical import Change, fix_missing_front_matter, fix_misspelt_keys, fix_yaml11_booleans
 from cardlint.types import Estimate, Fact
+
+if TYPE_CHECKING:
+    from cardlint.settings import Settings
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -52,7 +56,8 @@ class FixResult:
     )  # unsafe fixes not applied without --unsafe-fixes
     notes: list[str] = field(default_factory=list)  # figures left out of the disclosure, edits refused, ...
     diff: str = ""
-    error: str | None = None
+    skipped: str | None = None  # why the card was left alone as a whole (UTF-16, ...): not an error
+    error: str | None = None  # could not read or write the card, or it changed meanwhile (exit 2)
 
 
 @dataclass
@@ -91,13 +96,35 @@ def _applied(change: Change) -> AppliedFix:
 
 
 def default_analysis(text: str, path: str) -> tuple[list[Fact], Estimate | None]:
-    """Facts and estimate from the real extractor and estimator (imported late: they are heavy)."""
-    from cardlint.estimate import estimate_compute
-    from cardlint.extract import extract_facts
+    """Facts and estimate exactly as `cardlint check` computes them (same pipeline, same sidecars and config),
+    for the text as it stands after the mechanical fixes."""
+    from cardlint.pipeline import Environment, Stages, analyse
+    from cardlint.sources import LoadedTarget, SourceError
 
-    card = parse_card(text, path)
-    facts = list(extract_facts(card, path=path, subject=None, sidecars=None))
-    return facts, estimate_compute(facts)
+    settings = _settings_for(Path(path))
+    loaded = LoadedTarget(target=path, path=path, raw=b"")
+    if path != "-" and Path(path).is_file():
+        from cardlint.sources.local import read_card_file
+
+        with contextlib.suppress(SourceError):
+            loaded = read_card_file(Path(path), settings.limits, display=path)
+    loaded = replace(loaded, raw=text.encode("utf-8"))
+    report = analyse(loaded, Environment(settings), Stages(estimate=True, checks=False))
+    return list(report.facts), report.estimate
+
+
+def _settings_for(path: Path) -> Settings:
+    """The card's config (utilisation band, extra accelerators) when it has a valid one, else the defaults."""
+    from cardlint.settings import ConfigError, Settings, apply_config, find_config, load_config
+
+    settings = Settings()
+    try:
+        config = find_config(path.resolve().parent)
+        if config is not None:
+            settings = apply_config(settings, load_config(config), str(config))
+    except (ConfigError, OSError):
+        return Settings()
+    return settings
 
 
 def apply_fixes(path: Path, *, unsafe: bool, diff_only: bool, analyse: Analysis | None = None) -> FixResult:
@@ -113,15 +140,15 @@ def apply_fixes(path: Path, *, unsafe: bool, diff_only: bool, analyse: Analysis 
     try:
         text, problem = decode(original)
     except CardReadError as exc:
-        result.error = str(exc)
+        result.skipped = str(exc)
         return result
     if problem is not None or original.startswith((b"\xff\xfe", b"\xfe\xff")):
-        result.error = f"not fixed: {problem or 'the card is UTF-16'}; cardlint only rewrites UTF-8 cards"
+        result.skipped = f"{problem or 'the card is UTF-16'}; cardlint only rewrites UTF-8 cards"
         return result
     try:
         fixed = fix_text(text, str(path), unsafe=unsafe, analyse=analyse)
     except EditRefused as exc:
-        result.error = f"not fixed: {exc}"
+        result.skipped = str(exc)
         return result
     result.fixes, result.held_back, result.notes = fixed.fixes, fixed.held_back, fixed.notes
     if fixed.text == text:

@@ -1,0 +1,121 @@
+"""`cardlint fix`: apply the catalogue's fixes to cards on disk, ruff-style.
+
+Exit codes follow pre-commit's convention so the same command serves as the `cardlint-fix` hook: 1 when a
+card was modified (or, with --diff, would be), 0 when there was nothing to do, 2 when a card could not be
+read or written.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cardlint.fix.apply import FixResult, apply_fixes
+
+EXIT_NOTHING, EXIT_MODIFIED, EXIT_ERROR = 0, 1, 2
+_FRONT_MATTER_OPENINGS = (b"---", b"\xef\xbb\xbf---")
+
+
+@click.command(
+    "fix", epilog="Exit codes: 0 nothing to fix; 1 cards modified (or would be, with --diff); 2 error."
+)
+@click.argument("targets", nargs=-1)
+@click.option(
+    "--diff", "diff_only", is_flag=True, help="Print a unified diff of the fixes and write nothing."
+)
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply the fixes the catalogue marks unsafe.")
+@click.option("-r", "--recursive", is_flag=True, help="Find every README.md / MODEL_CARD.md below folders.")
+@click.option(
+    "--require-front-matter",
+    is_flag=True,
+    help="Leave cards without Hub metadata alone (the pre-commit hook).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Also say which figures were left out, and why.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for internal errors.")
+def fix(
+    targets: tuple[str, ...],
+    diff_only: bool,
+    unsafe_fixes: bool,
+    recursive: bool,
+    require_front_matter: bool,
+    verbose: bool,
+    debug: bool,
+) -> None:
+    """Fix model cards in place: write the training_compute disclosure from the figures each card states,
+    and apply the safe mechanical fixes (misspelt keys, YAML 1.1 booleans).
+
+    TARGETS are card files or folders (their README.md); default: the current folder.
+    """
+    paths, errors = _card_paths(targets or (".",), recursive=recursive)
+    results = []
+    for path in paths:
+        if require_front_matter and not _has_front_matter(path):
+            continue
+        result = apply_fixes(path, unsafe=unsafe_fixes, diff_only=diff_only)
+        results.append(result)
+        _report(result, diff_only=diff_only, verbose=verbose)
+    for line in errors:
+        click.echo(f"cardlint: {line}", err=True)
+    _summary(results, diff_only=diff_only, unsafe=unsafe_fixes)
+    if errors or any(result.error for result in results):
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_MODIFIED if any(result.changed for result in results) else EXIT_NOTHING)
+
+
+def _card_paths(targets: tuple[str, ...], *, recursive: bool) -> tuple[list[Path], list[str]]:
+    from cardlint.sources import SourceError
+    from cardlint.sources.local import expand_local
+
+    paths: list[Path] = []
+    errors: list[str] = []
+    for target in targets:
+        if target == "-":
+            errors.append("-: fix rewrites files; standard input cannot be fixed (use check)")
+            continue
+        try:
+            found = expand_local(target, recursive=recursive)
+        except SourceError as exc:
+            errors.append(str(exc))
+            continue
+        paths.extend(path for path in found if path not in paths)
+    return paths, errors
+
+
+def _has_front_matter(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(8).startswith(_FRONT_MATTER_OPENINGS)
+    except OSError:
+        return True  # let apply_fixes report the problem
+
+
+def _report(result: FixResult, *, diff_only: bool, verbose: bool) -> None:
+    if result.diff and diff_only:
+        click.echo(result.diff, nl=False)
+    if result.error:
+        click.echo(f"cardlint: {result.path}: {result.error}", err=True)
+    if result.skipped and verbose:
+        click.echo(f"{result.path}: not fixed: {result.skipped}", err=True)
+    verb = "would fix" if diff_only else "fixed"
+    for applied in result.fixes:
+        where = f"{result.path}:{applied.line}" if applied.line else str(result.path)
+        click.echo(f"{where}: {verb} [{applied.rule}] {applied.message}", err=True)
+    if verbose:
+        for note in result.notes:
+            click.echo(f"{result.path}: note: {note}", err=True)
+
+
+def _summary(results: list[FixResult], *, diff_only: bool, unsafe: bool) -> None:
+    changed = sum(1 for result in results if result.changed)
+    fixes = sum(len(result.fixes) for result in results)
+    held_back = sum(len(result.held_back) for result in results)
+    if diff_only:
+        line = f"{fixes} fix(es) would change {changed} of {len(results)} card(s); nothing written."
+    else:
+        written = sum(1 for result in results if result.written)
+        line = f"{fixes} fix(es) applied to {written} of {len(results)} card(s)."
+    if held_back and not unsafe:
+        line += f" {held_back} unsafe fix(es) available with --unsafe-fixes."
+    click.echo(line, err=True)
