@@ -114,6 +114,7 @@ class Estimate:
     lineage: Lineage | None = None
     percentile: Percentile | None = None
     disagreement: float | None = None  # max/min of method centrals when >1 method
+    notes: tuple[str, ...] = ()  # methods that could not run and why (e.g. an unknown accelerator name)
 
 
 @dataclass(frozen=True)
