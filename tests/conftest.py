@@ -23,19 +23,26 @@ def _is_loopback(host: Any) -> bool:
         return False
 
 
+class NetworkAttempt(OSError):
+    """Raised where a test reached for the network; the guard also fails the test at teardown, so code that
+    catches and reports connection errors cannot hide the attempt."""
+
+
 @pytest.fixture(autouse=True)
-def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+def no_internet(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Any connection (or name lookup) to a non-loopback address fails the test: tests never use the network.
 
     This guards the socket layer only; the Hub client itself is never patched.
     """
+    attempts: list[str] = []
     real_connect = socket.socket.connect
     real_connect_ex = socket.socket.connect_ex
     real_getaddrinfo = socket.getaddrinfo
 
     def check(sock: socket.socket, address: Any) -> None:
         if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
-            raise AssertionError(f"test tried to reach the network: {address!r}")
+            attempts.append(repr(address))
+            raise NetworkAttempt(f"test tried to reach the network: {address!r}")
 
     def connect(sock: socket.socket, address: Any) -> None:
         check(sock, address)
@@ -47,12 +54,16 @@ def no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
         if not _is_loopback(host.decode() if isinstance(host, bytes) else host):
-            raise AssertionError(f"test tried to resolve a network name: {host!r}")
+            attempts.append(repr(host))
+            raise NetworkAttempt(f"test tried to resolve a network name: {host!r}")
         return real_getaddrinfo(host, *args, **kwargs)
 
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield attempts
+    if attempts:
+        pytest.fail(f"test tried to reach the network: {', '.join(attempts)}")
 
 
 @pytest.fixture

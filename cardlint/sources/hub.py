@@ -99,6 +99,10 @@ def _parse_body(body: str) -> tuple[str, str | None] | None:
         return None
     if "--" in repo_part or ".." in repo_part:
         return None
+    if (
+        parts[1].lower().endswith(".md")
+    ):  # a mistyped card path, not a model: say "no such file", not "no repo"
+        return None
     return repo_part, (revision if sep else None)
 
 
