@@ -1,0 +1,84 @@
+"""Accelerator names as cards write them ("Tesla V100", "A100 PCIe 40GB", "TPU v3-8", "H100-80GB") → one id.
+
+The aliases live in data/hardware_aliases.csv (regex, id, source) so adding a chip is a data change. Ids keep the
+memory variant when the card states it (h100-80gb, a100-40gb, v100-32gb) and fall back to the chip family
+(a100, v100, tpu) otherwise; the estimate stage maps them to rows of data/hardware.csv by alias.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cardlint.resources import resource_path
+
+_BOUNDARY_BEFORE = r"(?<![A-Za-z0-9])"
+_BOUNDARY_AFTER = r"(?:s(?![A-Za-z0-9])|(?![A-Za-z0-9]))"
+_VENDOR = r"(?:(?:nvidia|tesla|google|cloud|amd|intel|habana|aws)[\s-]+){0,3}"
+# TPU slice names count TensorCores (v2/v3/v4/v5p: two per chip); v5e and v6e slices count chips.
+_TPU_SLICE = re.compile(r"(?<![A-Za-z0-9])tpu(?:\s+pod)?[\s-]*v(\d)([ep])?-(\d{1,5})(?!\d)", re.IGNORECASE)
+_CHIPS_NAMED_SLICES = {"5e", "6e"}
+
+
+@dataclass(frozen=True)
+class HardwareMention:
+    hardware_id: str
+    start: int  # span of the name in the text (vendor words included)
+    end: int
+    text: str
+    chips: int | None = None  # chips in a TPU slice name such as "v3-8"
+
+
+@functools.cache
+def _aliases() -> tuple[tuple[re.Pattern[str], str], ...]:
+    rows = []
+    with resource_path("data", "hardware_aliases.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            pattern = re.compile(
+                _BOUNDARY_BEFORE + _VENDOR + "(?:" + row["alias_regex"] + ")" + _BOUNDARY_AFTER, re.IGNORECASE
+            )
+            rows.append((pattern, row["hardware_id"]))
+    return tuple(rows)
+
+
+_PREFILTER = re.compile(r"\d|tpu|rdu|trillium|ironwood|gaudi|trainium|cerebras|sambanova|titan", re.IGNORECASE)
+
+
+def find_hardware(text: str) -> Iterator[HardwareMention]:
+    """Accelerator mentions in `text`, left to right; the most specific alias wins where names overlap."""
+    if not _PREFILTER.search(text):
+        return
+    taken: list[HardwareMention] = []
+    for pattern, hardware_id in _aliases():
+        for match in pattern.finditer(text):
+            if any(match.start() < other.end and other.start < match.end() for other in taken):
+                continue
+            resolved = match.expand(hardware_id).rstrip("-") if "\\" in hardware_id else hardware_id
+            taken.append(HardwareMention(resolved.lower(), match.start(), match.end(), match.group(0)))
+    for index, mention in enumerate(taken):
+        if mention.hardware_id.startswith("tpu"):
+            taken[index] = _with_slice(text, mention)
+    yield from sorted(taken, key=lambda mention: mention.start)
+
+
+def _with_slice(text: str, mention: HardwareMention) -> HardwareMention:
+    match = _TPU_SLICE.match(text, mention.start)
+    if match is None:
+        # vendor words ("Google Cloud") may precede the slice name inside the mention
+        match = _TPU_SLICE.search(text, mention.start, min(len(text), mention.end + 8))
+    if match is None:
+        return mention
+    generation = match.group(1) + (match.group(2) or "").lower()
+    size = int(match.group(3))
+    chips = size if generation in _CHIPS_NAMED_SLICES else max(1, size // 2)
+    return HardwareMention(mention.hardware_id, mention.start, max(mention.end, match.end()), mention.text, chips)
+
+
+def normalise_hardware(name: str) -> str | None:
+    """The id of the first accelerator named in `name`, or None when it names none."""
+    for mention in find_hardware(name):
+        return mention.hardware_id
+    return None

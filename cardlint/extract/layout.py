@@ -1,0 +1,242 @@
+"""What each line of a card is (code, table, HTML, heading, prose) and which headings it sits under.
+
+The extractors need this to keep config dumps and code out of the facts, and to read a figure in the light of
+its section ("Inference" vs "Training"). Prose paragraphs are cleaned of Markdown emphasis, code ticks, links
+and tags so `**39.3**M` reads as `39.3M`; every cleaned character keeps its file position for the location.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass, field
+
+from cardlint.card import Card
+
+CODE, TABLE, HTML, HEADING, PROSE, BLANK, FRONT = "code", "table", "html", "heading", "prose", "blank", "front"
+HTML_TABLE = "html-table"
+
+_LIST_ITEM = re.compile(r"^\s{0,8}(?:[-*+]|\d{1,3}[.)])\s")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]{0,15})(?:\s[^<>\n]{0,300})?/?>|<!--[^\n]{0,500}?-->")
+_LINK = re.compile(r"!?\[([^\[\]\n]{0,300})\]\(\s{0,2}([^()\s]{0,500})(?:\s[^()\n]{0,200})?\)")
+_BARE_URL = re.compile(r"https?://[^\s<>()\[\]]{1,500}")
+_ENTITY = {"&nbsp;": " ", "&amp;": "&", "&lt;": "<", "&gt;": ">", "&#126;": "~", "&times;": "×", "&sim;": "~"}
+_ENTITY_RE = re.compile("|".join(re.escape(name) for name in _ENTITY))
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+    start: int  # position in the cleaned text where the link text starts
+    end: int
+
+
+@dataclass
+class Block:
+    """Cleaned text of one paragraph, list item, table cell or HTML cell, with a map back to the file."""
+
+    text: str
+    positions: list[tuple[int, int]]  # per cleaned character: (1-based line, 1-based column)
+    headings: tuple[str, ...]
+    links: list[Link] = field(default_factory=list)
+    origin: str = "prose"
+
+    def where(self, index: int) -> tuple[int, int]:
+        if not self.positions:
+            return (0, 0)
+        return self.positions[min(max(index, 0), len(self.positions) - 1)]
+
+    def quote(self, card: Card, start: int, end: int) -> str:
+        """The raw file text of the line holding `start`, cut around the cleaned span (at most 80 chars)."""
+        line, column = self.where(start)
+        end_line, end_column = self.where(max(start, end - 1))
+        raw = card.lines[line - 1].rstrip("\r") if 0 < line <= len(card.lines) else ""
+        stop = end_column if end_line == line else len(raw)
+        stop = max(stop, column)
+        text = raw[column - 1 : stop]
+        if len(text) > 80:
+            text = text[:80]
+        return text.strip() or raw.strip()[:80]
+
+
+class Layout:
+    """Line kinds and heading chains of a card, computed once."""
+
+    def __init__(self, card: Card) -> None:
+        self.card = card
+        total = len(card.lines)
+        self.kinds: list[str] = [PROSE] * (total + 2)  # index = 1-based line
+        for line in range(1, min(card.body_start_line, total + 1)):
+            self.kinds[line] = FRONT
+        self.html_blocks: list[tuple[int, str]] = []  # (first file line, content)
+        self.tables: list[tuple[int, int]] = []  # markdown tables: (first line, last line), 1-based
+        for token in card.tokens:
+            if token.map is None or token.level != 0 and token.type not in ("fence", "code_block", "html_block"):
+                continue
+            first, last = token.map[0] + 1, token.map[1]
+            if token.type in ("fence", "code_block"):
+                self._mark(first, last, CODE)
+            elif token.type == "table_open":
+                self._mark(first, last, TABLE)
+                self.tables.append((first, last))
+            elif token.type == "html_block":
+                self._mark(first, last, HTML)
+                self._mark_html_tables(first, last)
+                self.html_blocks.append((first, token.content))
+            elif token.type == "heading_open":
+                self._mark(first, last, HEADING)
+        for line in range(card.body_start_line, total + 1):
+            if self.kinds[line] == PROSE and not card.lines[line - 1].strip():
+                self.kinds[line] = BLANK
+        self._heading_lines = [section.line for section in card.sections]
+
+    def _mark_html_tables(self, first: int, last: int) -> None:
+        depth = 0
+        for line in range(first, min(last, len(self.kinds) - 2) + 1):
+            text = self.card.lines[line - 1].lower()
+            opened = text.count("<table")
+            if depth or opened:
+                self.kinds[line] = HTML_TABLE
+            depth = max(0, depth + opened - text.count("</table"))
+
+    def _mark(self, first: int, last: int, kind: str) -> None:
+        for line in range(first, min(last, len(self.kinds) - 2) + 1):
+            if self.kinds[line] in (PROSE, BLANK, HTML):
+                self.kinds[line] = kind
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one Layout per card, discarded with it
+    def headings(self, line: int) -> tuple[str, ...]:
+        """Titles of the sections enclosing `line`, outermost first."""
+        chain = [s for s in self.card.sections if s.line <= line <= s.end_line]
+        chain.sort(key=lambda s: s.level)
+        return tuple(s.title for s in chain)
+
+    def prose_blocks(self) -> list[Block]:
+        """Paragraphs and list items outside code, tables and HTML; HTML blocks become text too."""
+        blocks: list[Block] = []
+        current: list[int] = []
+        limit = self.card.limits.max_line_chars
+
+        def flush() -> None:
+            if current:
+                blocks.append(clean_lines(self.card, current, self.headings(current[0]), limit))
+                current.clear()
+
+        for line in range(self.card.body_start_line, len(self.card.lines) + 1):
+            kind = self.kinds[line]
+            if kind == PROSE:
+                if _LIST_ITEM.match(self.card.lines[line - 1]):
+                    flush()
+                current.append(line)
+            elif kind == HTML:
+                flush()
+                current.append(line)
+                flush()
+            else:
+                flush()
+        flush()
+        return blocks
+
+
+def clean_lines(card: Card, lines: list[int], headings: tuple[str, ...], limit: int) -> Block:
+    """Join file lines into one cleaned text; drop emphasis, ticks, tags, keep link text, record links."""
+    parts: list[str] = []
+    positions: list[tuple[int, int]] = []
+    links: list[Link] = []
+    for line in lines:
+        raw = card.lines[line - 1].rstrip("\r")[:limit]
+        if parts:
+            parts.append("\n")
+            positions.append((line, 1))
+        _clean_into(raw, line, parts, positions, links, sum(len(p) for p in parts))
+    return Block("".join(parts), positions, headings, links)
+
+
+def clean_text(raw: str, line: int, column: int = 1, headings: tuple[str, ...] = ()) -> Block:
+    """Clean one piece of text that sits at (line, column), e.g. a table cell."""
+    parts: list[str] = []
+    positions: list[tuple[int, int]] = []
+    links: list[Link] = []
+    _clean_into(raw, line, parts, positions, links, 0, column - 1)
+    return Block("".join(parts), positions, headings, links, origin="table")
+
+
+def _clean_into(
+    raw: str,
+    line: int,
+    parts: list[str],
+    positions: list[tuple[int, int]],
+    links: list[Link],
+    offset: int,
+    column_offset: int = 0,
+) -> None:
+    """Append the cleaned `raw` to parts/positions; `offset` is the cleaned length before this line."""
+    spans = _special_spans(raw)
+    out: list[str] = []
+    index = 0
+    length = len(raw)
+    cursor = bisect.bisect_left([s[0] for s in spans], 0)
+    while index < length:
+        if cursor < len(spans) and spans[cursor][0] == index:
+            start, end, kind, payload = spans[cursor]
+            cursor += 1
+            if kind == "link":
+                text_start, text_end, url = payload  # type: ignore[misc]
+                link_begin = offset + len(out)
+                for position in range(text_start, text_end):
+                    ch = raw[position]
+                    if ch in "*`\\":
+                        continue
+                    out.append(ch)
+                    positions.append((line, position + 1 + column_offset))
+                links.append(Link("".join(out[link_begin - offset :]), url, link_begin, offset + len(out)))
+            elif kind == "url":
+                links.append(Link(raw[start:end], raw[start:end], offset + len(out), offset + len(out)))
+                out.append(" ")
+                positions.append((line, start + 1 + column_offset))
+            elif kind == "tag":
+                replacement = payload if isinstance(payload, str) else " "
+                for ch in replacement:
+                    out.append(ch)
+                    positions.append((line, start + 1 + column_offset))
+            elif kind == "entity":
+                out.append(str(payload))
+                positions.append((line, start + 1 + column_offset))
+            index = end
+            continue
+        ch = raw[index]
+        if ch in "*`":
+            index += 1
+            continue
+        if ch == "\\" and index + 1 < length and not raw[index + 1].isalnum():
+            index += 1
+            continue
+        out.append(ch)
+        positions.append((line, index + 1 + column_offset))
+        index += 1
+    parts.append("".join(out))
+
+
+def _special_spans(raw: str) -> list[tuple[int, int, str, object]]:
+    """Links, bare URLs, tags and entities in one line, without overlaps, in order."""
+    found: list[tuple[int, int, str, object]] = []
+    for match in _LINK.finditer(raw):
+        found.append((match.start(), match.end(), "link", (match.start(1), match.end(1), match.group(2))))
+    for match in _BARE_URL.finditer(raw):
+        found.append((match.start(), match.end(), "url", None))
+    for match in _TAG.finditer(raw):
+        name = (match.group(2) or "").lower()
+        replacement: object = "^" if name == "sup" and not match.group(1) else ("" if name in ("sup", "sub", "b", "strong", "em", "i", "code") else " ")
+        found.append((match.start(), match.end(), "tag", replacement))
+    for match in _ENTITY_RE.finditer(raw):
+        found.append((match.start(), match.end(), "entity", _ENTITY[match.group(0)]))
+    found.sort(key=lambda item: (item[0], -item[1]))
+    result: list[tuple[int, int, str, object]] = []
+    last_end = -1
+    for item in found:
+        if item[0] >= last_end:
+            result.append(item)
+            last_end = item[1]
+    return result

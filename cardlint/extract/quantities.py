@@ -1,0 +1,461 @@
+"""Numbers with magnitudes and units, as model cards write them, turned into values in base units.
+
+Cards say `8B`, `8.03 billion`, `1.3M GPU hours`, `3.8 × 10^25 FLOPs`, `~5,500 GT`, `15T+`, `11250 kg CO2 eq.`
+or `1.5万亿 tokens`. This module reads one number at a time: the number itself, an optional magnitude (word,
+suffix, power of ten), then an optional unit, and reports the value in the base unit of its dimension
+(plain counts, hours, days, FLOP, MWh, watts, tonnes CO2). Interpretation (is it a training figure?) is the
+extractors' job, not this module's.
+
+Every regex here is compiled once, has no nested unbounded quantifiers and is applied with `match` at known
+positions, so scanning is linear in the input even for adversarial lines (long digit runs, 1 MB lines).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+# Dimensions (the `dimension` of a Quantity) and their base units.
+BASE_UNITS = {
+    "count": "count",
+    "parameters": "parameters",
+    "tokens": "tokens",
+    "device_hours": "hours",
+    "duration": "days",
+    "flop": "FLOP",
+    "flop_rate": "FLOP/s",
+    "energy": "MWh",
+    "power": "W",
+    "co2": "t",
+    "mass": "t",
+    "bytes": "bytes",
+    "audio_hours": "hours",
+}
+
+_MAX_DIGITS = 30  # longer digit runs are identifiers or noise, never a reported figure
+
+_NUMBER = re.compile(
+    r"""
+    (?<![\w.,])
+    (?:
+        (?P<grouped>\d{1,3}(?:,\d{3})+(?:\.\d+)?)           # 1,234,567.5
+      | (?P<eurogrouped>\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?)     # 1.234.567,5
+      | (?P<spaced>\d{1,3}(?:[\u202f\u00a0\u2009]\d{3})+)    # 1 234 567 with thin/no-break spaces
+      | (?P<plain>\d+(?:\.\d+)?|\.\d+)
+    )
+    """,
+    re.VERBOSE,
+)
+_DECIMAL_COMMA = re.compile(r",(\d{1,2})(?!\d)")
+_SCI_E = re.compile(r"[eE]([-+\u2212]?\d{1,3})(?![\w])")
+_POWER_OF_TEN = re.compile(
+    r"\s{0,2}(?:[x×*·]|\\times|\\cdot)\s{0,2}10\s{0,2}(?:(?P<caret>\^|\*\*)\s{0,2}\{?(?P<exp>[-+\u2212]?\d{1,3})\}?"
+    r"|<sup>\s{0,2}(?P<supexp>[-+\u2212]?\d{1,3})\s{0,2}</sup>"
+    r"|(?P<sup>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})"
+    r"|(?P<eexp>[eE][-+]?\d{1,3}))"
+)
+_BARE_POWER = re.compile(
+    r"\s{0,1}(?:\^|\*\*)\s{0,1}\{?(?P<exp>[-+\u2212]?\d{1,3})\}?|<sup>(?P<supexp>[-+\u2212]?\d{1,3})</sup>"
+    r"|(?P<sup>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})"
+)
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+
+_MAGNITUDE_WORDS = {
+    "thousand": 1e3,
+    "million": 1e6,
+    "millions": 1e6,
+    "mln": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "billions": 1e9,
+    "bn": 1e9,
+    "trillion": 1e12,
+    "trillions": 1e12,
+    "quadrillion": 1e15,
+}
+_MAGNITUDE_WORD = re.compile(
+    r"\s{0,2}(?P<word>thousand|millions?|mln|mn|billions?|bn|trillions?|quadrillion)(?![a-z])", re.IGNORECASE
+)
+# One-letter suffixes: attached (8B, 1.3M, 15T+, 147K) or after one space when a unit word follows.
+_SUFFIX = re.compile(r"(?P<space>\s?)(?P<suffix>[KkMBbTG])(?![A-Za-z0-9])")
+_SUFFIX_VALUES = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "b": 1e9, "T": 1e12, "G": 1e9}
+_CHINESE = re.compile(r"\s{0,1}(?P<cn>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千)")
+_CHINESE_VALUES = {
+    "千": 1e3,
+    "万": 1e4,
+    "十万": 1e5,
+    "百万": 1e6,
+    "千万": 1e7,
+    "亿": 1e8,
+    "十亿": 1e9,
+    "百亿": 1e10,
+    "千亿": 1e11,
+    "万亿": 1e12,
+}
+
+_SI = {
+    "k": 1e3, "kilo": 1e3, "M": 1e6, "mega": 1e6, "G": 1e9, "giga": 1e9, "T": 1e12, "tera": 1e12,
+    "P": 1e15, "peta": 1e15, "E": 1e18, "exa": 1e18, "Z": 1e21, "zetta": 1e21, "Y": 1e24, "yotta": 1e24,
+}  # fmt: skip
+
+# Units, tried in this order at the position right after the number (and its magnitude).
+_DEVICE_WORDS = r"(?:GPU|TPU|NPU|IPU|accelerator|chip|device|A100|H100|H800|V100)"
+_UNIT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "pf_days",
+        re.compile(
+            r"\s{0,2}(?:petaflop(?:s|/s)?|pflop(?:s|/s)?|pf|pfs)[\s-]{0,2}(?:/s[\s-]{0,2})?days?(?![a-z])", re.I
+        ),
+    ),
+    (
+        "flop",
+        re.compile(
+            r"\s{0,2}(?P<prefix>kilo|mega|giga|tera|peta|exa|zetta|yotta|[kMGTPEZY])?[\s-]?"
+            r"(?P<flop>FLOP|flop|Flop)(?P<plural>s|S)?(?P<rate>\s{0,2}/\s{0,2}s(?:ec)?\b|\s+per\s+second)?(?![A-Za-z])"
+        ),
+    ),
+    (
+        "device_hours",
+        re.compile(
+            r"\s{0,2}(?P<device>(?:[A-Za-z][\w-]{0,20}\s){0,2})?" + _DEVICE_WORDS +
+            r"s?[\s-]{0,2}(?P<per>hours?|hrs?|h|days?)(?![A-Za-z])",
+            re.I,
+        ),
+    ),
+    ("co2", re.compile(
+        r"\s{0,2}(?P<mass>g|kg|t|mt|tons?|tonnes?|metric\s+tons?|lbs?|pounds?)\.?\s{0,2}(?:of\s+)?"
+        r"(?:CO2|CO₂|CO<sub>2</sub>|carbon)(?:[\s-]{0,2}(?:eq(?:uivalent)?\.?|e)(?![A-Za-z]))?",
+        re.I,
+    )),  # fmt: skip
+    ("co2", re.compile(r"\s{0,2}(?P<mass>g|kg|t)CO2(?:e|eq|-eq)?\.?(?![A-Za-z])", re.I)),
+    ("energy", re.compile(r"\s{0,2}(?P<prefix>[kKMGT]?)(?:Wh|WH|wh)(?![A-Za-z])")),
+    (
+        "energy",
+        re.compile(r"\s{0,2}(?P<prefixword>kilo|mega|giga|tera)?watt[\s-]?hours?(?![a-z])", re.I),
+    ),
+    ("power", re.compile(r"\s{0,2}(?P<prefix>[kM]?)W(?![A-Za-z])")),
+    ("power", re.compile(r"\s{0,2}(?P<prefixword>kilo|mega)?watts?(?![a-z])", re.I)),
+    (
+        "parameters",
+        re.compile(
+            r"[\s-]{0,2}(?:(?:total|trainable|active|activated|learnable|non-embedding)\s)?"
+            r"(?:parameters?|params?)(?![a-z])",
+            re.I,
+        ),
+    ),
+    ("tokens", re.compile(r"[\s-]{0,2}(?:tokens?|toks|词元)(?![a-z])", re.I)),
+    ("gigatokens", re.compile(r"\s{0,2}GT(?![A-Za-z])")),
+    ("bytes", re.compile(r"\s{0,2}(?P<prefix>[KMGTP]i?)B(?![A-Za-z])|\s{0,2}(?P<prefixword>giga|tera)bytes?", re.I)),
+    ("mass", re.compile(r"\s{0,2}(?P<mass>kg|tons?|tonnes?|metric\s+tons?|lbs?)\.?(?![A-Za-z])", re.I)),
+    (
+        "duration",
+        re.compile(
+            r"[\s-]{0,2}(?P<period>(?i:hours?|hrs?|days?|weeks?|months?|years?)|h|d|天|小时|周|个月)(?![A-Za-z])"
+        ),
+    ),
+]
+_HOURS_PER = {"hour": 1.0, "hours": 1.0, "hr": 1.0, "hrs": 1.0, "h": 1.0, "day": 24.0, "days": 24.0}
+_DAYS_PER = {
+    "hour": 1 / 24, "hours": 1 / 24, "hr": 1 / 24, "hrs": 1 / 24, "h": 1 / 24, "小时": 1 / 24,
+    "day": 1.0, "days": 1.0, "d": 1.0, "天": 1.0, "week": 7.0, "weeks": 7.0, "周": 7.0,
+    "month": 30.0, "months": 30.0, "个月": 30.0, "year": 365.0, "years": 365.0,
+}  # fmt: skip
+_MASS_TONNES = {
+    "g": 1e-6, "kg": 1e-3, "t": 1.0, "mt": 1.0, "ton": 1.0, "tons": 1.0, "tonne": 1.0, "tonnes": 1.0,
+    "lb": 0.000453592, "lbs": 0.000453592, "pound": 0.000453592, "pounds": 0.000453592,
+}  # fmt: skip
+_ENERGY_MWH = {"": 1e-6, "k": 1e-3, "K": 1e-3, "M": 1.0, "G": 1e3, "T": 1e6}
+_BYTES = {"K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15}
+
+_APPROX_BEFORE = re.compile(
+    r"(?:~|∼|≈|approx\.?|approximately|about|around|roughly|nearly|almost|circa|ca\.|some|an estimated|约|大约)\s{0,2}$",
+    re.I,
+)
+_LOWER_BEFORE = re.compile(r"(?:>|≥|>=|over|more than|at least|above|in excess of|upwards of|超过)\s{0,2}$", re.I)
+_UPPER_BEFORE = re.compile(r"(?:<|≤|<=|up to|under|less than|at most|below|fewer than)\s{0,2}$", re.I)
+_RANGE_JOIN = re.compile(r"\s{0,2}(?:-|–|—|to|~)\s{0,2}(?=[\d.])")
+_PLUS_AFTER = re.compile(r"\+")
+# "Llama 3-8B", "Qwen-2-7B": a number glued to a name is a version, not the start of a range.
+_NAME_BEFORE = re.compile(r"(?:-|[A-Z][\w.]*\s)$")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One number a text states, in the base unit of its dimension (see BASE_UNITS)."""
+
+    value: float
+    dimension: str
+    unit: str
+    start: int
+    end: int
+    text: str
+    approximate: bool = False
+    lower_bound: bool = False
+    upper_bound: bool = False
+    ambiguous: bool = False
+    low: float | None = None  # the lower end when the text gives a range (value is the upper end)
+    device: str | None = None  # the accelerator named inside the unit ("H800 GPU hours")
+    magnitude: bool = False  # a magnitude (word, suffix or power of ten) was written
+    unit_text: str = ""
+
+
+@dataclass(frozen=True)
+class _Number:
+    value: float
+    start: int
+    end: int
+    ambiguous: bool = False
+    magnitude: bool = False
+
+
+def _read_number(text: str, pos: int) -> _Number | None:
+    """The number starting exactly at `pos` (after _NUMBER matched there), with any magnitude."""
+    match = _NUMBER.match(text, pos)
+    if match is None:
+        return None
+    raw = match.group(0)
+    if sum(ch.isdigit() for ch in raw) > _MAX_DIGITS:
+        return None
+    end = match.end()
+    ambiguous = False
+    if match.group("grouped"):
+        value = float(raw.replace(",", ""))
+    elif match.group("eurogrouped"):
+        value = float(raw.replace(".", "").replace(",", "."))
+    elif match.group("spaced"):
+        value = float(re.sub(r"\D", "", raw))
+    else:
+        decimal = _DECIMAL_COMMA.match(text, end)
+        if decimal and "." not in raw:
+            raw = f"{raw}.{decimal.group(1)}"
+            end = decimal.end()
+        value = float(raw)
+    magnitude = False
+    sci = _SCI_E.match(text, end)
+    if sci:
+        value *= 10.0 ** int(sci.group(1).replace("\u2212", "-"))
+        end = sci.end()
+        magnitude = True
+    power = _POWER_OF_TEN.match(text, end)
+    if power and not sci:
+        exp_text = power.group("exp") or power.group("supexp") or power.group("eexp") or power.group("sup")
+        exp_text = exp_text.translate(_SUPERSCRIPTS).replace("\u2212", "-")
+        if power.group("eexp"):
+            # "2.1 x 10e21": 10e21 is literally 1e22, but the writer probably meant 10^21; keep the literal.
+            value *= 10.0 * 10.0 ** int(exp_text[1:])
+            ambiguous = True
+        else:
+            value *= 10.0 ** int(exp_text)
+        end = power.end()
+        magnitude = True
+    elif raw == "10" and not sci:
+        bare = _BARE_POWER.match(text, end)
+        if bare:
+            exp_text = (bare.group("exp") or bare.group("supexp") or bare.group("sup") or "0").translate(_SUPERSCRIPTS)
+            value = 10.0 ** int(exp_text.replace("\u2212", "-"))
+            end = bare.end()
+            magnitude = True
+    if not magnitude:
+        word = _MAGNITUDE_WORD.match(text, end)
+        chinese = _CHINESE.match(text, end)
+        suffix = _SUFFIX.match(text, end)
+        if word:
+            value *= _MAGNITUDE_WORDS[word.group("word").lower()]
+            end = word.end()
+            magnitude = True
+        elif chinese:
+            value *= _CHINESE_VALUES[chinese.group("cn")]
+            end = chinese.end()
+            magnitude = True
+        elif suffix and _suffix_applies(text, suffix):
+            value *= _SUFFIX_VALUES[suffix.group("suffix")]
+            end = suffix.end()
+            magnitude = True
+    if not math.isfinite(value):
+        return None
+    return _Number(value, match.start(), end, ambiguous, magnitude)
+
+
+_UNIT_AFTER_SPACED_SUFFIX = re.compile(
+    r"\s{0,8}(?:\+\s{0,2})?(?:[A-Z]\w{0,12}\s)?(?:param|token|GPU|TPU|hours|parameters|tokens|\)|\||$|,|\.\s)", re.I
+)
+
+
+def _suffix_applies(text: str, suffix: re.Match[str]) -> bool:
+    """`8B`, `15T+` always; `1550 M` only when a unit word, a cell end or a bracket follows."""
+    letter = suffix.group("suffix")
+    if letter == "G":
+        # "5,500 GT" (gigatokens) is handled as a unit; a bare G is too often gigabytes or a grade.
+        return False
+    if letter == "b" and suffix.group("space"):
+        return False
+    if not suffix.group("space"):
+        return True
+    return _UNIT_AFTER_SPACED_SUFFIX.match(text, suffix.end()) is not None
+
+
+def _read_unit(text: str, pos: int, value: float) -> tuple[str, float, int, dict[str, object]] | None:
+    """(dimension, value in base units, end, extras) for the unit at `pos`, or None."""
+    for name, pattern in _UNIT_PATTERNS:
+        match = pattern.match(text, pos)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        extras: dict[str, object] = {}
+        if name == "pf_days":
+            return "flop", value * 1e15 * 86400, match.end(), extras
+        if name == "flop":
+            prefix = groups.get("prefix") or ""
+            scale = _SI.get(prefix, _SI.get(prefix.lower(), 1.0)) if prefix else 1.0
+            is_rate = bool(groups.get("rate"))
+            # "312 TFLOPS" is a rate; "3.8e25 FLOPs" and "Total FLOPS: 2.1e21" are counts. An SI prefix
+            # below zetta together with a capital S is the datasheet spelling of a rate.
+            if not is_rate and prefix and groups.get("plural") == "S" and scale < 1e21:
+                is_rate = True
+            return ("flop_rate" if is_rate else "flop"), value * scale, match.end(), extras
+        if name == "device_hours":
+            per = groups["per"].lower()
+            word = match.group(0)
+            extras["device"] = word.strip()
+            if per.startswith("d"):
+                return "device_hours", value * 24.0, match.end(), extras
+            return "device_hours", value, match.end(), extras
+        if name == "co2":
+            mass = re.sub(r"\s+", " ", groups["mass"].lower())
+            mass = {"metric ton": "t", "metric tons": "t"}.get(mass, mass)
+            return "co2", value * _MASS_TONNES.get(mass, 1.0), match.end(), extras
+        if name == "energy":
+            if groups.get("prefixword") is not None or "prefixword" in groups:
+                word = (groups.get("prefixword") or "").lower()
+                scale = {"": 1e-6, "kilo": 1e-3, "mega": 1.0, "giga": 1e3, "tera": 1e6}[word]
+            else:
+                scale = _ENERGY_MWH[groups.get("prefix") or ""]
+            return "energy", value * scale, match.end(), extras
+        if name == "power":
+            if "prefixword" in groups:
+                scale = {"": 1.0, "kilo": 1e3, "mega": 1e6}[(groups.get("prefixword") or "").lower()]
+            else:
+                scale = {"": 1.0, "k": 1e3, "M": 1e6}[groups.get("prefix") or ""]
+            return "power", value * scale, match.end(), extras
+        if name == "parameters":
+            return "parameters", value, match.end(), extras
+        if name == "tokens":
+            return "tokens", value, match.end(), extras
+        if name == "gigatokens":
+            return "tokens", value * 1e9, match.end(), extras
+        if name == "bytes":
+            prefix = (groups.get("prefix") or "")[:1].upper()
+            word = (groups.get("prefixword") or "").lower()
+            scale = _BYTES.get(prefix, {"giga": 1e9, "tera": 1e12}.get(word, 1.0))
+            return "bytes", value * scale, match.end(), extras
+        if name == "mass":
+            mass = re.sub(r"\s+", " ", groups["mass"].lower())
+            mass = {"metric ton": "t", "metric tons": "t"}.get(mass, mass)
+            return "mass", value * _MASS_TONNES.get(mass, 1.0), match.end(), extras
+        if name == "duration":
+            period = groups["period"].lower()
+            days = _DAYS_PER.get(period)
+            if days is None:
+                return None
+            return "duration", value * days, match.end(), extras
+    return None
+
+
+def _quantity_at(text: str, number: _Number) -> Quantity:
+    """Attach range, unit and approximation flags to a number read at a known position."""
+    start, end, value = number.start, number.end, number.value
+    low: float | None = None
+    range_join = _RANGE_JOIN.match(text, end)
+    if range_join and not _NAME_BEFORE.search(text, max(0, start - 20), start):
+        second_match = _NUMBER.match(text, range_join.end())
+        second = _read_number(text, range_join.end()) if second_match else None
+        if second is not None and second.value >= value:
+            # "350-400W", "1.2-1.5 trillion": the first number borrows the second one's magnitude.
+            low_value = value
+            if second.magnitude and not number.magnitude and second.value > 0:
+                scale = second.value / float(second_match.group(0).replace(",", "")) if second_match else 1.0
+                low_value = value * scale
+            if low_value <= second.value:
+                low, value, end = low_value, second.value, second.end
+    lower = False
+    plus = _PLUS_AFTER.match(text, end)
+    if plus:
+        lower = True
+        end = plus.end()
+    unit = _read_unit(text, end, value)
+    dimension, unit_name, device = "count", "count", None
+    unit_text = ""
+    if unit is not None:
+        dimension, converted, unit_end, extras = unit
+        if low is not None and value:
+            low = low * converted / value
+        value = converted
+        unit_text = text[end:unit_end].strip()
+        end = unit_end
+        unit_name = BASE_UNITS[dimension]
+        device = extras.get("device") if isinstance(extras.get("device"), str) else None  # type: ignore[assignment]
+        if not lower and _PLUS_AFTER.match(text, end):
+            lower = True
+            end += 1
+    before = text[max(0, start - 24) : start]
+    approximate = bool(_APPROX_BEFORE.search(before))
+    lower = lower or bool(_LOWER_BEFORE.search(before))
+    upper = bool(_UPPER_BEFORE.search(before))
+    return Quantity(
+        value=value,
+        dimension=dimension,
+        unit=unit_name,
+        start=start,
+        end=end,
+        text=text[start:end],
+        approximate=approximate,
+        lower_bound=lower,
+        upper_bound=upper,
+        ambiguous=number.ambiguous,
+        low=low,
+        device=device,
+        magnitude=number.magnitude,
+        unit_text=unit_text,
+    )
+
+
+_NUMBER_START = re.compile(r"(?<![\w.,])(?:\d|\.\d)")
+
+
+def find_quantities(text: str) -> Iterator[Quantity]:
+    """Every number in `text` with its magnitude and unit, left to right, without overlaps."""
+    pos = 0
+    length = len(text)
+    while pos < length:
+        start = _NUMBER_START.search(text, pos)
+        if start is None:
+            return
+        number = _read_number(text, start.start())
+        if number is None:
+            # skip the whole digit run so a 1 MB run of digits costs one pass
+            run = re.compile(r"[\d.,]+").match(text, start.start())
+            pos = run.end() if run else start.start() + 1
+            continue
+        quantity = _quantity_at(text, number)
+        yield quantity
+        pos = max(quantity.end, start.start() + 1)
+
+
+def parse_quantity(text: str) -> Quantity | None:
+    """The quantity `text` states when it is one figure (surrounding words allowed, e.g. '~15T+ tokens').
+
+    Returns the first quantity; None when the text holds no number.
+    """
+    for quantity in find_quantities(text):
+        return quantity
+    return None
+
+
+def with_dimension(quantity: Quantity, dimension: str, scale: float = 1.0) -> Quantity:
+    """A copy read in another dimension (a table header says what a bare cell number means)."""
+    low = quantity.low * scale if quantity.low is not None else None
+    return replace(
+        quantity, value=quantity.value * scale, dimension=dimension, unit=BASE_UNITS.get(dimension, dimension), low=low
+    )
