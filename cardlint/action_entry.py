@@ -1,8 +1,8 @@
 """The GitHub Action's logic (action.yml runs `python -m cardlint.action_entry`).
 
 Inputs arrive only as environment variables (INPUT_PATHS, INPUT_POLICIES, INPUT_AS_OF, INPUT_FAIL_ON,
-INPUT_CONFIG, INPUT_SARIF_FILE), never spliced into a shell script, so a pull request cannot inject commands
-through them; paths are passed after `--` so they cannot become options either.
+INPUT_CONFIG, INPUT_SARIF_FILE, INPUT_REQUIRE_FRONT_MATTER), never spliced into a shell script, so a pull
+request cannot inject commands through them; paths are passed after `--` so they cannot become options.
 
 cardlint runs twice: once writing SARIF (the counts and threshold status for the step outputs are read back
 from it, and it is the file for upload-sarif), once in the `github` format, whose annotations go to the log
@@ -43,6 +43,7 @@ class ActionInputs:
     fail_on: str | None = None
     config: str | None = None
     sarif_file: str | None = None
+    require_front_matter: bool = True
 
 
 @dataclass
@@ -69,6 +70,9 @@ def read_inputs(environ: Mapping[str, str]) -> ActionInputs:
 
     paths = split_list(get("PATHS") or ".")
     policies = tuple(part for item in split_list(get("POLICIES") or "") for part in item.split(",") if part)
+    require = (get("REQUIRE_FRONT_MATTER") or "true").lower()
+    if require not in ("true", "false"):
+        raise InputError(f"require-front-matter must be true or false, not {require!r}")
     fail_on = get("FAIL_ON")
     if fail_on is not None and fail_on.lower() not in FAIL_LEVELS:
         raise InputError(f"fail-on must be one of {', '.join(FAIL_LEVELS)}, not {fail_on!r}")
@@ -79,12 +83,15 @@ def read_inputs(environ: Mapping[str, str]) -> ActionInputs:
         fail_on=fail_on.lower() if fail_on else None,
         config=get("CONFIG"),
         sarif_file=get("SARIF_FILE"),
+        require_front_matter=require == "true",
     )
 
 
 def check_arguments(inputs: ActionInputs) -> list[str]:
     """The `cardlint check` options and targets shared by both runs (format options come first)."""
     arguments = ["--recursive"]
+    if inputs.require_front_matter:
+        arguments.append("--require-front-matter")
     for policy in inputs.policies:
         arguments += ["--policy", policy]
     if inputs.as_of:

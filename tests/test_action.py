@@ -118,6 +118,7 @@ def test_entry_arguments_and_outputs(tmp_path: Path) -> None:
     shared = github_argv[6:]
     assert shared == [
         "--recursive",
+        "--require-front-matter",
         "--policy", "eu-ai-act-gpai", "--policy", "ca-sb53",
         "--as-of", "2025-08-02",
         "--fail-on", "warning",
@@ -146,7 +147,10 @@ def test_entry_fail_on_never_and_temporary_sarif(tmp_path: Path) -> None:
     assert "highest-threshold-status=none" in (tmp_path / "o").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("environ", [{"INPUT_FAIL_ON": "sometimes"}, {"INPUT_PATHS": "'unclosed"}])
+@pytest.mark.parametrize(
+    "environ",
+    [{"INPUT_FAIL_ON": "sometimes"}, {"INPUT_PATHS": "'unclosed"}, {"INPUT_REQUIRE_FRONT_MATTER": "maybe"}],
+)
 def test_entry_rejects_bad_inputs(environ: dict[str, str]) -> None:
     out = io.StringIO()
     runner = FakeRunner(SARIF)
