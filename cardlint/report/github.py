@@ -70,7 +70,7 @@ def _annotation(level: str, finding: Finding, catalogue: Catalogue, root: str | 
         {
             "file": relative_path(location.path, root),
             "line": location.line,
-            "col": location.column,
+            "col": location.column if location.line is not None else None,
             "endLine": location.end_line if location.line is not None else None,
             "endColumn": location.end_column if location.line is not None else None,
             "title": title,
