@@ -40,8 +40,11 @@ HEADER_COMMENT = (
 )
 
 _QUOTE_LIMIT = 70
-# Characters PyYAML's reader refuses even inside quotes; they are written as \u escapes.
-_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters PyYAML's reader refuses even inside quotes, and the line breaks it would fold (NEL, LS, PS):
+# they are written as \u escapes.
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 _RELATIVE_TOLERANCE = 0.01
 
 
@@ -75,7 +78,7 @@ class Disclosure:
     def __bool__(self) -> bool:
         return bool(self.entries)
 
-    def keys(self) -> list[str]:
+    def key_names(self) -> list[str]:
         return [entry.key for entry in self.entries]
 
 

@@ -76,7 +76,7 @@ def write_disclosure(text: str, path: str, analyse: Analysis) -> DisclosureOutco
         shift = LineShift(block.end + 1, len(children))
         children = render_children(plan, indent=indent, shift=shift, with_sources=with_sources)
         new_text = replace_lines(text, block.end, block.end, children)
-        message, line = f"added {', '.join(plan.keys())} to `{DISCLOSURE_KEY}`", block.end + 1
+        message, line = f"added {', '.join(plan.key_names())} to `{DISCLOSURE_KEY}`", block.end + 1
     problem = _damage(card, new_text, plan)
     if problem is not None:
         return DisclosureOutcome(text, notes=[*notes, f"compute disclosure not written: {problem}"])
