@@ -128,7 +128,8 @@ class ThresholdStatus:
     status: str  # below | straddles | above | unknown
     orders_of_magnitude: float | None = None  # log10(central / threshold)
     decisive: str | None = None  # which missing figure would settle a straddle
-    basis: str = "training"  # training | cumulative | modification
+    basis: str = "training"  # training | cumulative | modification | inherited
+    unchecked_conditions: tuple[str, ...] = ()  # extra conditions a card cannot show (cost, revenue, ...)
 
 
 @dataclass(frozen=True)

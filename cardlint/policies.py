@@ -1,0 +1,798 @@
+"""Policy profiles: the instruments in rules/policies/*.yaml as typed records, and which of them apply.
+
+The numbers, comparators, dates and duties live in the YAML files with a source each, never here: this module
+only loads them, validates them (a user's own profile gets errors naming its file and line), selects them
+for a date, and places an estimate against their thresholds (see `threshold_statuses`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cardlint.resources import load_yaml_resource, resource_path, schema
+from cardlint.types import Estimate, Fact, Interval, ThresholdStatus
+
+MAX_POLICY_FILE_BYTES = 1_000_000
+STATUS_IN_FORCE = "in-force"
+DEFAULT_SELECTOR = "default"
+ALL_SELECTOR = "all"
+
+
+class PolicyError(Exception):
+    """A policy that cannot be used (unknown id, invalid file); the message names the file and line."""
+
+
+# ---------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Condition:
+    kind: str
+    description: str
+    comparator: str | None = None
+    value: float | None = None
+
+
+@dataclass(frozen=True)
+class Threshold:
+    id: str
+    ref: str
+    label: str
+    value: float
+    unit: str
+    comparator: str
+    sources: tuple[str, ...]
+    subject: str = "model"
+    indicative: bool = False
+    basis: str = "training"
+    upstream_base_model: str = "exclude"
+    inherits_via: str | None = None
+    fraction_of_base: float | None = None
+    fallbacks: tuple[tuple[float | None, float], ...] = ()  # (when_base_above, value)
+    counts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    planned_compute_counts: bool = False
+    conditions: tuple[Condition, ...] = ()
+    obligations: tuple[str, ...] = ()
+    confidence: str | None = None
+
+    @property
+    def is_model_compute(self) -> bool:
+        """A FLOP threshold about the model (not, e.g., the developer's revenue)."""
+        return self.unit == "FLOP" and self.subject == "model"
+
+
+@dataclass(frozen=True)
+class Obligation:
+    id: str
+    ref: str
+    duty: str
+    deadline: str | None = None
+    deadline_days: int | None = None
+
+
+@dataclass(frozen=True)
+class Finder:
+    """How to tell whether a card discloses something, and where the author should add it."""
+
+    name: str
+    facts: tuple[str, ...] = ()
+    metadata: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    text: tuple[str, ...] = ()
+    place_section: str | None = None
+    place_pattern: str | None = None
+    place_metadata: str | None = None
+
+
+@dataclass(frozen=True)
+class RequiredField:
+    id: str
+    ref: str
+    label: str
+    finder: Finder
+    where_applicable: bool = False
+    significant_figures: int | None = None
+
+
+@dataclass(frozen=True)
+class DisclosureGroup:
+    group: str
+    title: str
+    ref: str
+    when: tuple[str, ...]
+    fields: tuple[RequiredField, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Variant:
+    id: str
+    description: str
+    add_conditions: Mapping[str, tuple[Condition, ...]]
+
+
+@dataclass(frozen=True)
+class Policy:
+    id: str
+    name: str
+    short_name: str
+    jurisdiction: str
+    kind: str
+    binding: bool
+    status: str
+    reviewed: dt.date
+    dates: Mapping[str, dt.date]
+    summary: str
+    thresholds: tuple[Threshold, ...]
+    sources: tuple[Source, ...]
+    opt_in: bool = False
+    notes: tuple[str, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
+    disclosure: tuple[DisclosureGroup, ...] = ()
+    asks: tuple[str, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    variant: str | None = None  # the variant applied, if any
+    path: str = ""
+    as_of: dt.date | None = None  # the date the policy was selected for
+
+    @property
+    def key(self) -> str:
+        """The id a user types, with the variant: `us-ny-raise@with-cost-condition`."""
+        return f"{self.id}@{self.variant}" if self.variant else self.id
+
+    def status_on(self, day: dt.date) -> str:
+        """in-force, not-yet-in-force, revoked, vetoed or superseded on `day`, from the file's dates."""
+        if self.status == "vetoed":
+            return "vetoed"
+        start = self.dates.get("applies_from")
+        if start is not None and day < start:
+            return "not-yet-in-force"
+        for end_status in ("revoked", "superseded"):
+            end = self.dates.get(end_status)
+            if end is not None and day >= end:
+                return end_status
+        if start is None and self.status != STATUS_IN_FORCE:
+            return self.status  # no dates to reason with: trust the file's status
+        return STATUS_IN_FORCE
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.status_on(day) == STATUS_IN_FORCE
+
+    @property
+    def in_force(self) -> bool:
+        """In force on the date it was selected for (today when selected without a date)."""
+        return self.in_force_on(self.as_of or dt.date.today())
+
+    def threshold(self, threshold_id: str) -> Threshold | None:
+        return next((item for item in self.thresholds if item.id == threshold_id), None)
+
+    def obligation(self, obligation_id: str) -> Obligation | None:
+        return next((item for item in self.obligations if item.id == obligation_id), None)
+
+    def duties_of(self, threshold: Threshold) -> list[Obligation]:
+        return [o for o in (self.obligation(i) for i in threshold.obligations) if o is not None]
+
+
+# ---------------------------------------------------------------- loading
+
+
+@functools.cache
+def builtin_finders() -> dict[str, Finder]:
+    """The shared field finders of rules/disclosure-fields.yaml."""
+    document = load_yaml_resource("rules", "disclosure-fields.yaml") or {}
+    return {name: _finder(name, spec) for name, spec in (document.get("fields") or {}).items()}
+
+
+@functools.cache
+def _builtin_policies() -> tuple[Policy, ...]:
+    folder = resource_path("rules", "policies")
+    return tuple(sorted((load_policy_file(path) for path in folder.glob("*.yaml")), key=lambda p: p.id))
+
+
+def all_policies() -> list[Policy]:
+    """Every built-in policy profile, sorted by id."""
+    return list(_builtin_policies())
+
+
+def load_policy_file(path: str | Path) -> Policy:
+    """Read, validate and build one policy file; PolicyError names the file and the offending line."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PolicyError(f"{path}: cannot read policy file: {exc.strerror or exc}") from None
+    if len(raw) > MAX_POLICY_FILE_BYTES:
+        raise PolicyError(f"{path}: policy file is larger than {MAX_POLICY_FILE_BYTES:,} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PolicyError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    return parse_policy(text, str(path))
+
+
+def parse_policy(text: str, name: str) -> Policy:
+    """Build a Policy from YAML text; `name` is used in error messages."""
+    data, lines = _load_yaml(text, name)
+    if not isinstance(data, dict):
+        raise PolicyError(f"{name}:1: a policy file must be a YAML mapping")
+    data = _dates_to_strings(data)
+    _validate(data, lines, name)
+    finders = builtin_finders()
+    _check_references(data, lines, name, finders)
+    return _build_policy(data, name, finders)
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Policy files never need anchors; refusing aliases rules out alias bombs in a user's file."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.MarkedYAMLError(
+                problem="aliases (*name) are not allowed in policy files", problem_mark=mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _load_yaml(text: str, name: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    loader = _NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise PolicyError(f"{name}:1: the policy file is empty")
+        lines: dict[tuple[Any, ...], int] = {}
+        _node_lines(node, (), lines)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        raise PolicyError(f"{name}:{line}: invalid YAML: {exc.problem or exc}") from None
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+        raise PolicyError(f"{name}:1: invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def _node_lines(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> None:
+    stack: list[tuple[yaml.Node, tuple[Any, ...]]] = [(node, path)]
+    while stack:
+        current, where = stack.pop()
+        lines.setdefault(where, current.start_mark.line + 1)
+        if isinstance(current, yaml.MappingNode):
+            for key_node, value_node in current.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                child = (*where, key)
+                lines[child] = key_node.start_mark.line + 1
+                stack.append((value_node, child))
+        elif isinstance(current, yaml.SequenceNode):
+            for index, item in enumerate(current.value):
+                stack.append((item, (*where, index)))
+
+
+def _line_for(path: Iterable[Any], lines: Mapping[tuple[Any, ...], int]) -> int:
+    parts = tuple(path)
+    for depth in range(len(parts), -1, -1):
+        if parts[:depth] in lines:
+            return lines[parts[:depth]]
+    return 1
+
+
+def _dates_to_strings(value: Any) -> Any:
+    """YAML 1.1 reads 2025-08-02 as a date; the schema checks ISO strings, so turn dates back into text."""
+    if isinstance(value, dict):
+        return {key: _dates_to_strings(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_dates_to_strings(item) for item in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return value
+
+
+@functools.cache
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+    policy_schema = schema("policy")
+    registry = Registry().with_resource(policy_schema["$id"], Resource.from_contents(policy_schema))
+    return Draft202012Validator(policy_schema, registry=registry)
+
+
+def _validate(data: dict[str, Any], lines: Mapping[tuple[Any, ...], int], name: str) -> None:
+    errors = sorted(
+        _validator().iter_errors(data), key=lambda e: (_line_for(e.absolute_path, lines), e.message)
+    )
+    if not errors:
+        return
+    messages = [f"{name}:{_line_for(e.absolute_path, lines)}: {_explain(e)}" for e in errors[:5]]
+    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+    raise PolicyError("; ".join(messages) + more)
+
+
+def _explain(error: Any) -> str:
+    where = ".".join(str(part) for part in error.absolute_path) or "top level"
+    if (
+        error.validator == "type"
+        and isinstance(error.instance, str)
+        and re.fullmatch(r"[-+]?\d+(\.\d*)?[eE]\d+", error.instance.strip())
+    ):
+        return f"{where}: {error.instance!r} is text in YAML 1.1; write the exponent with a sign (1.0e+25)"
+    if error.validator == "additionalProperties":
+        return f"{where}: {error.message}"
+    if error.validator == "oneOf":
+        return f"{where}: give exactly one of 'finder' or 'find'"
+    return f"{where}: {error.message}"
+
+
+def _check_references(
+    data: dict[str, Any], lines: Mapping[tuple[Any, ...], int], name: str, finders: Mapping[str, Finder]
+) -> None:
+    """What the schema cannot say: ids referred to must exist and regexes must compile."""
+    problems: list[str] = []
+    source_ids = {s["id"] for s in data.get("sources", [])}
+    obligation_ids = {o["id"] for o in data.get("obligations", [])}
+    threshold_ids = {t["id"] for t in data.get("thresholds", [])}
+
+    def problem(path: tuple[Any, ...], message: str) -> None:
+        problems.append(f"{name}:{_line_for(path, lines)}: {message}")
+
+    for index, threshold in enumerate(data.get("thresholds", [])):
+        base = ("thresholds", index)
+        for source in threshold.get("sources", []):
+            if source not in source_ids:
+                problem((*base, "sources"), f"threshold '{threshold['id']}' cites unknown source '{source}'")
+        for obligation in threshold.get("obligations", []):
+            if obligation not in obligation_ids:
+                problem(
+                    (*base, "obligations"),
+                    f"threshold '{threshold['id']}' names unknown obligation '{obligation}'",
+                )
+        via = threshold.get("inherits_via")
+        if via is not None and via not in threshold_ids:
+            problem((*base, "inherits_via"), f"inherits_via names unknown threshold '{via}'")
+    for index, group in enumerate(data.get("disclosure", [])):
+        for trigger in group.get("when", []):
+            if trigger != "always" and trigger not in threshold_ids:
+                problem(
+                    ("disclosure", index, "when"),
+                    f"group '{group['group']}' is triggered by unknown threshold '{trigger}'",
+                )
+        for position, item in enumerate(group.get("fields", [])):
+            where = ("disclosure", index, "fields", position)
+            if "finder" in item and item["finder"] not in finders:
+                problem(where, f"field '{item['id']}' uses unknown finder '{item['finder']}'")
+            for pattern in (item.get("find") or {}).get("sections", []) + (item.get("find") or {}).get(
+                "text", []
+            ):
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    problem(where, f"field '{item['id']}' has an invalid regex {pattern!r}: {exc}")
+    for index, variant in enumerate(data.get("variants", [])):
+        for target in variant.get("add_conditions", {}):
+            if target not in threshold_ids:
+                problem(
+                    ("variants", index), f"variant '{variant['id']}' changes unknown threshold '{target}'"
+                )
+    if problems:
+        raise PolicyError("; ".join(problems))
+
+
+def _finder(name: str, spec: Mapping[str, Any]) -> Finder:
+    place = spec.get("place") or {}
+    return Finder(
+        name=name,
+        facts=tuple(spec.get("facts", ())),
+        metadata=tuple(spec.get("metadata", ())),
+        labels=tuple(spec.get("labels", ())),
+        sections=tuple(spec.get("sections", ())),
+        text=tuple(spec.get("text", ())),
+        place_section=place.get("section"),
+        place_pattern=place.get("pattern"),
+        place_metadata=place.get("metadata"),
+    )
+
+
+def _condition(spec: Mapping[str, Any]) -> Condition:
+    value = spec.get("value")
+    return Condition(
+        spec["kind"], spec["description"], spec.get("comparator"), float(value) if value else None
+    )
+
+
+def _build_policy(data: dict[str, Any], path: str, finders: Mapping[str, Finder]) -> Policy:
+    thresholds = []
+    for spec in data.get("thresholds", []):
+        relative = spec.get("relative_to_base") or {}
+        thresholds.append(
+            Threshold(
+                id=spec["id"],
+                ref=spec["ref"],
+                label=spec["label"],
+                value=float(spec["value"]),
+                unit=spec["unit"],
+                comparator=spec["comparator"],
+                sources=tuple(spec["sources"]),
+                subject=spec.get("subject", "model"),
+                indicative=bool(spec.get("indicative", False)),
+                basis=spec.get("basis", "training"),
+                upstream_base_model=spec.get("upstream_base_model", "exclude"),
+                inherits_via=spec.get("inherits_via"),
+                fraction_of_base=relative.get("fraction"),
+                fallbacks=tuple(
+                    (fallback.get("when_base_above"), float(fallback["value"]))
+                    for fallback in relative.get("fallbacks", [])
+                ),
+                counts={key: tuple(value) for key, value in (spec.get("counts") or {}).items()},
+                planned_compute_counts=bool(spec.get("planned_compute_counts", False)),
+                conditions=tuple(_condition(c) for c in spec.get("conditions", [])),
+                obligations=tuple(spec.get("obligations", [])),
+                confidence=spec.get("confidence"),
+            )
+        )
+    groups = []
+    for group in data.get("disclosure", []):
+        fields = []
+        for item in group["fields"]:
+            finder = (
+                finders[item["finder"]]
+                if "finder" in item
+                else _finder(f"{data['id']}:{item['id']}", item["find"])
+            )
+            fields.append(
+                RequiredField(
+                    id=item["id"],
+                    ref=item["ref"],
+                    label=item["label"],
+                    finder=finder,
+                    where_applicable=bool(item.get("where_applicable", False)),
+                    significant_figures=(item.get("precision") or {}).get("significant_figures"),
+                )
+            )
+        groups.append(
+            DisclosureGroup(group["group"], group["title"], group["ref"], tuple(group["when"]), tuple(fields))
+        )
+    return Policy(
+        id=data["id"],
+        name=data["name"],
+        short_name=data["short_name"],
+        jurisdiction=data["jurisdiction"],
+        kind=data["kind"],
+        binding=bool(data["binding"]),
+        status=data["status"],
+        reviewed=dt.date.fromisoformat(data["reviewed"]),
+        dates={key: dt.date.fromisoformat(value) for key, value in (data.get("dates") or {}).items()},
+        summary=" ".join(str(data["summary"]).split()),
+        thresholds=tuple(thresholds),
+        sources=tuple(Source(s["id"], s["title"], s.get("url")) for s in data["sources"]),
+        opt_in=bool(data.get("opt_in", False)),
+        notes=tuple(data.get("notes", [])),
+        obligations=tuple(
+            Obligation(o["id"], o["ref"], o["duty"], o.get("deadline"), o.get("deadline_days"))
+            for o in data.get("obligations", [])
+        ),
+        disclosure=tuple(groups),
+        asks=tuple(data.get("asks", [])),
+        variants=tuple(
+            Variant(
+                v["id"],
+                v["description"],
+                {key: tuple(_condition(c) for c in items) for key, items in v["add_conditions"].items()},
+            )
+            for v in data.get("variants", [])
+        ),
+        path=path,
+    )
+
+
+# ---------------------------------------------------------------- selection
+
+
+def default_policies(as_of: dt.date, pool: Iterable[Policy] | None = None) -> list[Policy]:
+    """Binding and advisory profiles that are in force on `as_of` and not opt-in."""
+    return [
+        p for p in (pool if pool is not None else all_policies()) if not p.opt_in and p.in_force_on(as_of)
+    ]
+
+
+def with_variant(policy: Policy, variant_id: str) -> Policy:
+    """The policy with a named variant's extra conditions added to its thresholds."""
+    variant = next((v for v in policy.variants if v.id == variant_id), None)
+    if variant is None:
+        known = ", ".join(v.id for v in policy.variants) or "none"
+        raise PolicyError(f"policy '{policy.id}' has no variant '{variant_id}' (variants: {known})")
+    thresholds = tuple(
+        replace(t, conditions=t.conditions + variant.add_conditions.get(t.id, ())) for t in policy.thresholds
+    )
+    return replace(policy, thresholds=thresholds, variant=variant_id)
+
+
+def select_policies(ids: list[str] | None, files: list[str], as_of: dt.date) -> list[Policy]:
+    """The policies a run applies.
+
+    With neither ids nor files: every non-opt-in policy in force on `as_of`. Otherwise exactly the named ids
+    (`default` adds the default set, `all` every built-in; `ID@VARIANT` applies a variant) plus every file;
+    a file whose id matches a built-in replaces it. Named instruments apply whatever their status, so a
+    revoked order can be judged historically; the checks use `Policy.in_force` to set severities.
+    """
+    user = [load_policy_file(path) for path in files]
+    pool = {p.id: p for p in all_policies()}
+    pool.update({p.id: p for p in user})
+    chosen: dict[str, Policy] = {}
+    if ids is None and not files:
+        for policy in default_policies(as_of, pool.values()):
+            chosen[policy.key] = policy
+    for raw in ids or []:
+        selector = raw.strip()
+        if not selector:
+            continue
+        if selector.lower() == DEFAULT_SELECTOR:
+            for policy in default_policies(as_of, pool.values()):
+                chosen.setdefault(policy.key, policy)
+            continue
+        if selector.lower() == ALL_SELECTOR:
+            for policy in pool.values():
+                chosen.setdefault(policy.key, policy)
+            continue
+        policy_id, _, variant = selector.partition("@")
+        named = pool.get(policy_id)
+        if named is None:
+            known = ", ".join(sorted(pool))
+            raise PolicyError(f"unknown policy '{policy_id}' (known: {known}; or 'default', 'all')")
+        if variant:
+            named = with_variant(named, variant)
+        chosen[named.key] = named
+    for policy in user:
+        chosen.setdefault(policy.key, policy)
+    return [replace(policy, as_of=as_of) for policy in sorted(chosen.values(), key=lambda p: p.key)]
+
+
+# ---------------------------------------------------------------- thresholds
+
+_STATUS_RANK = {"below": 0, "unknown": 1, "straddles": 2, "above": 3}
+
+
+def compare(interval: Interval | None, value: float, comparator: str) -> str:
+    """below / straddles / above / unknown for an interval against one threshold with its exact comparator."""
+    if interval is None:
+        return "unknown"
+    if comparator == ">=":
+        if interval.low >= value:
+            return "above"
+        if interval.high < value:
+            return "below"
+        return "straddles"
+    if interval.low > value:
+        return "above"
+    if interval.high <= value:
+        return "below"
+    return "straddles"
+
+
+def orders_of_magnitude(interval: Interval | None, value: float) -> float | None:
+    if interval is None or interval.central <= 0 or value <= 0:
+        return None
+    return round(math.log10(interval.central / value), 2)
+
+
+@dataclass(frozen=True)
+class _Compute:
+    """The intervals a threshold can be judged on, taken apart once per card."""
+
+    own: Interval | None
+    cumulative: Interval | None
+    base_flop: float | None
+    modifier_threshold: float | None
+    is_fine_tune: bool
+
+
+def _compute_of(estimate: Estimate | None) -> _Compute:
+    if estimate is None:
+        return _Compute(None, None, None, None, False)
+    lineage = estimate.lineage
+    if lineage is None or not lineage.base_model:
+        return _Compute(estimate.training_flop, None, None, None, False)
+    return _Compute(lineage.own, lineage.cumulative, lineage.base_flop, lineage.modifier_threshold_flop, True)
+
+
+def threshold_statuses(
+    estimate: Estimate | None, policies: list[Policy], facts: list[Fact], metadata: dict[str, Any]
+) -> list[ThresholdStatus]:
+    """Where the estimate stands against every model-compute threshold of `policies`.
+
+    A fine-tune is judged on its own compute, and also on base + own compute where the instrument leaves that
+    open (`upstream_base_model: ambiguous`); modification thresholds compare its own compute with a share of
+    the base's. Thresholds whose condition the card rules out (a classifier under a generative-output
+    criterion, a text model under a biological-sequence threshold) are left out.
+    """
+    from cardlint.signals import model_signals
+
+    signals = model_signals(metadata, facts)
+    compute = _compute_of(estimate)
+    statuses: list[ThresholdStatus] = []
+    for policy in policies:
+        judged: dict[str, ThresholdStatus] = {}
+        for threshold in policy.thresholds:
+            if not threshold.is_model_compute:
+                continue
+            unchecked = _unchecked_conditions(threshold, signals, compute)
+            if unchecked is None:
+                continue
+            for status in _judge(policy, threshold, compute, facts, estimate, unchecked):
+                statuses.append(status)
+                judged.setdefault(threshold.id, status)
+        for threshold in policy.thresholds:
+            inherited = _inherited(policy, threshold, judged, compute)
+            if inherited is not None:
+                statuses.append(inherited)
+    return statuses
+
+
+def _judge(
+    policy: Policy,
+    threshold: Threshold,
+    compute: _Compute,
+    facts: list[Fact],
+    estimate: Estimate | None,
+    unchecked: tuple[str, ...],
+) -> Iterator[ThresholdStatus]:
+    if threshold.basis == "modification":
+        if not compute.is_fine_tune:
+            return
+        value = _modification_threshold(threshold, compute)
+        yield _status(policy, threshold, compute.own, value, "modification", facts, estimate, unchecked)
+        return
+    if compute.is_fine_tune and threshold.upstream_base_model == "include" and compute.cumulative is not None:
+        yield _status(
+            policy, threshold, compute.cumulative, threshold.value, "cumulative", facts, estimate, unchecked
+        )
+        return
+    yield _status(policy, threshold, compute.own, threshold.value, "training", facts, estimate, unchecked)
+    if (
+        compute.is_fine_tune
+        and threshold.upstream_base_model == "ambiguous"
+        and compute.cumulative is not None
+    ):
+        yield _status(
+            policy, threshold, compute.cumulative, threshold.value, "cumulative", facts, estimate, unchecked
+        )
+
+
+def _status(
+    policy: Policy,
+    threshold: Threshold,
+    interval: Interval | None,
+    value: float,
+    basis: str,
+    facts: list[Fact],
+    estimate: Estimate | None,
+    unchecked: tuple[str, ...],
+) -> ThresholdStatus:
+    status = compare(interval, value, threshold.comparator)
+    decisive = decisive_figure(facts, estimate, basis) if status in ("straddles", "unknown") else None
+    return ThresholdStatus(
+        policy=policy.key,
+        threshold_id=threshold.id,
+        value_flop=value,
+        comparator=threshold.comparator,
+        status=status,
+        orders_of_magnitude=orders_of_magnitude(interval, value),
+        decisive=decisive,
+        basis=basis,
+        unchecked_conditions=unchecked,
+    )
+
+
+def _modification_threshold(threshold: Threshold, compute: _Compute) -> float:
+    """One share of the base's compute; without it the lineage's own figure or the instrument's fallback."""
+    if threshold.fraction_of_base is None:
+        return threshold.value
+    if compute.base_flop is not None:
+        return compute.base_flop * threshold.fraction_of_base
+    if compute.modifier_threshold is not None:
+        return compute.modifier_threshold
+    unconditional = [value for above, value in threshold.fallbacks if above is None]
+    return unconditional[0] if unconditional else threshold.value
+
+
+def _inherited(
+    policy: Policy, threshold: Threshold, judged: Mapping[str, ThresholdStatus], compute: _Compute
+) -> ThresholdStatus | None:
+    """A fine-tune whose modification makes it a provider inherits its base's position (EU systemic risk)."""
+    if threshold.inherits_via is None or not compute.is_fine_tune or compute.base_flop is None:
+        return None
+    via = judged.get(threshold.inherits_via)
+    if via is None or via.status not in ("above", "straddles"):
+        return None
+    base_status = compare(
+        Interval(compute.base_flop, compute.base_flop, compute.base_flop),
+        threshold.value,
+        threshold.comparator,
+    )
+    if base_status != "above":
+        return None
+    return ThresholdStatus(
+        policy=policy.key,
+        threshold_id=threshold.id,
+        value_flop=threshold.value,
+        comparator=threshold.comparator,
+        status=via.status,
+        orders_of_magnitude=orders_of_magnitude(
+            Interval(compute.base_flop, compute.base_flop, compute.base_flop), threshold.value
+        ),
+        decisive=via.decisive,
+        basis="inherited",
+    )
+
+
+def _unchecked_conditions(threshold: Threshold, signals: Any, compute: _Compute) -> tuple[str, ...] | None:
+    """None when the card rules a condition out; else the conditions cardlint cannot check from a card."""
+    unchecked: list[str] = []
+    for condition in threshold.conditions:
+        if condition.kind == "generative-output":
+            if signals.generative is False:
+                return None
+            if signals.generative is None:
+                unchecked.append(condition.description)
+        elif condition.kind == "biological-sequence-data":
+            if not signals.biological:
+                return None
+        elif condition.kind == "base-model-covered":
+            if compute.base_flop is not None and compute.base_flop <= 1e26:
+                return None
+            if compute.base_flop is None:
+                unchecked.append(condition.description)
+        else:
+            unchecked.append(condition.description)
+    return tuple(unchecked)
+
+
+_DECISIVE_BY_BASIS = {
+    "modification": "the fine-tune's own compute: fine-tuning tokens, or device-hours and accelerator type",
+}
+
+
+def decisive_figure(facts: list[Fact], estimate: Estimate | None, basis: str) -> str:
+    """The missing figure that would settle a straddle or an unknown, in words a card author can act on."""
+    if basis == "modification":
+        if estimate is not None and estimate.lineage is not None and estimate.lineage.base_flop is None:
+            return "the base model's training compute (so one third of it is known)"
+        return _DECISIVE_BY_BASIS["modification"]
+    kinds = {fact.kind for fact in facts if fact.subject is None}
+    loose = {fact.kind for fact in facts if fact.subject is None and (fact.approximate or fact.lower_bound)}
+    if "training_flop" in kinds:
+        return "the training FLOP to two significant figures, with its scope and method"
+    if estimate is not None and estimate.driver == "hardware":
+        return "the training FLOP as reported, or the measured utilisation of the accelerators"
+    if "parameters" in kinds and "training_tokens" not in kinds:
+        return "the number of training tokens"
+    if "training_tokens" in kinds and "parameters" not in kinds:
+        return "the parameter count"
+    if "training_tokens" in loose:
+        return "the exact number of training tokens (the card gives an approximate or lower bound)"
+    if not kinds & {"parameters", "training_tokens", "device_hours", "training_flop"}:
+        return "the training FLOP, or parameters and training tokens, or device-hours and accelerator type"
+    return "the training FLOP as reported by the developer"
+
+
+def format_flop(value: float) -> str:
+    """3.8e25 style, two significant figures."""
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
