@@ -64,6 +64,7 @@ CHECK_MODULES = (
     "cardlint.checks.disclosure",
     "cardlint.checks.consistency",
     "cardlint.checks.thresholds",
+    "cardlint.checks.params",
 )
 
 
