@@ -268,3 +268,24 @@ def test_lfs_pointer_checkpoint_is_a_problem_not_an_exception(tmp_path: Path) ->
     assert sidecars.problems == [
         "model.safetensors is a Git LFS pointer, not the weights (run `git lfs pull`)"
     ]
+
+
+def test_index_naming_too_many_shards_is_refused(tmp_path: Path) -> None:
+    weight_map = {f"t{i}": f"model-{i:05d}-of-99999.safetensors" for i in range(10_001)}
+    (tmp_path / INDEX_NAME).write_text(json.dumps({"weight_map": weight_map}))
+    with pytest.raises(SafetensorsError, match="more than"):
+        count_index(tmp_path / INDEX_NAME)
+
+
+def test_local_folder_source_reads_the_sidecars(tmp_path: Path) -> None:
+    """The folder source (sources/local.py) attaches what read_sidecars finds next to the card."""
+    from cardlint.sources.local import read_card_file
+
+    (tmp_path / "README.md").write_text("# A model\n")
+    (tmp_path / "config.json").write_text(
+        (Path(__file__).parent / "data" / "configs" / "gpt2.json").read_text()
+    )
+    write_safetensors(tmp_path / "model.safetensors", LLAMA_LIKE)
+    loaded = read_card_file(tmp_path / "README.md", Limits())
+    assert loaded.sidecars.config is not None and loaded.sidecars.config["model_type"] == "gpt2"
+    assert loaded.sidecars.safetensors_parameters == LLAMA_LIKE_COUNT

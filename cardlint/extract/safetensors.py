@@ -25,6 +25,8 @@ INDEX_NAME = "model.safetensors.index.json"
 SINGLE_NAME = "model.safetensors"
 _SHARD = re.compile(r"^model-(\d+)-of-(\d+)\.safetensors$")
 _LFS_POINTER = b"version https://git-lfs"
+# Far above any real checkpoint (DeepSeek-V3 has 163 shards); bounds the file checks a hostile index causes.
+MAX_SHARDS = 10_000
 
 # Bytes per element of each safetensors dtype (sub-byte types are packed, so they round up per tensor).
 _DTYPE_BITS = {
@@ -241,6 +243,8 @@ def shard_names(index: Mapping[str, Any]) -> list[str]:
     if not isinstance(weight_map, Mapping) or not weight_map:
         raise SafetensorsError(f"{INDEX_NAME} has no weight_map")
     names = sorted({str(value) for value in weight_map.values()})
+    if len(names) > MAX_SHARDS:
+        raise SafetensorsError(f"{INDEX_NAME} names {len(names):,} shards, more than {MAX_SHARDS:,}")
     for name in names:
         if (
             not name
