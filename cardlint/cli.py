@@ -26,6 +26,7 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 LAZY_COMMANDS: dict[str, str] = {
     "fix": "cardlint.commands.fix:fix",
     "init": "cardlint.commands.init:init",
+    "scan": "cardlint.commands.scan:scan",
 }
 
 EXIT_CODES_HELP = (

@@ -17,7 +17,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -688,3 +688,51 @@ def base_chain(
             return chain, notes
         seen.add(base)
         chain.append(current)
+
+
+# ---------------------------------------------------------------- listing repos for a scan
+
+
+def list_model_ids(
+    *,
+    author: str | None = None,
+    search: str | None = None,
+    filters: tuple[str, ...] = (),
+    limit: int | None = None,
+) -> Iterator[str]:
+    """Repo ids matching the query, page by page as the Hub's Link headers lead (nothing kept in memory).
+
+    Raises SourceError (one line) when the listing cannot be had; offline there is no listing at all.
+    """
+    settings = HubSettings.from_environment()
+    if settings.offline:
+        raise SourceError("listing models needs the Hub; offline, give a file of repo ids instead")
+    api = _api(settings)
+    query = ListQuery(author=author, search=search, filters=filters, limit=limit)
+    try:
+        for info in api.list_models(
+            author=author, search=search, filter=list(filters) or None, limit=limit, expand=["sha"]
+        ):
+            repo_id = getattr(info, "id", None)
+            if isinstance(repo_id, str) and _parse_body(repo_id) is not None:
+                yield repo_id
+    except SourceError:
+        raise
+    except Exception as exc:
+        ref = HubRef(repo_id="", text=query.display)
+        raise _source_error(exc, ref, what="the model list", settings=settings) from None
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    author: str | None
+    search: str | None
+    filters: tuple[str, ...]
+    limit: int | None
+
+    @property
+    def display(self) -> str:
+        parts = [f"author={self.author}"] if self.author else []
+        parts += [f"search={self.search}"] if self.search else []
+        parts += [f"filter={item}" for item in self.filters]
+        return "models?" + "&".join(parts) if parts else "models"

@@ -1,0 +1,498 @@
+"""`cardlint scan`: lint many Hub repos (an organisation, a search, a file of ids) into a JSON Lines file.
+
+Built for audits of thousands of repos: ids are streamed from the Hub listing (or the file) into a bounded
+pool of worker threads (the work is waiting on the network), each result is written and flushed as soon as
+it is ready, and nothing per repo is kept afterwards, so memory stays flat. Rerunning the same command
+resumes: repos already in the output file are skipped. Ctrl-C stops after the line being written, so the file
+is always whole lines. The summary at the end is computed by reading the output file back, so it covers
+resumed runs too.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import os
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from cardlint.sources import LoadedTarget, SourceError
+
+EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED = 0, 2, 130
+LARGEST_SHOWN = 10
+
+Record = dict[str, Any]
+Analyser = Callable[[LoadedTarget, bool], Record]  # (loaded card, is a base model) -> record fields
+
+
+# ---------------------------------------------------------------- which repos
+
+
+def read_repo_file(path: str) -> Iterator[str]:
+    """Repo ids from a file, one per line; blank lines and # comments skipped; `-` is standard input."""
+    handle: IO[str] = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+    try:
+        for line in handle:
+            text = line.split("#", 1)[0].strip()
+            if text:
+                yield text
+    finally:
+        if handle is not sys.stdin:
+            handle.close()
+
+
+# ---------------------------------------------------------------- the output file
+
+
+def prepare_output(path: Path) -> set[str]:
+    """Targets already scanned successfully, after cutting off a half-written last line (a hard kill)."""
+    done: set[str] = set()
+    if not path.exists():
+        return done
+    with path.open("rb+") as handle:
+        data_end = handle.seek(0, os.SEEK_END)
+        if data_end:
+            handle.seek(data_end - 1)
+            if handle.read(1) != b"\n":
+                handle.seek(0)
+                content = handle.read()
+                handle.truncate(content.rfind(b"\n") + 1)
+    for record in iter_records(path):
+        if record.get("status") == "ok" and isinstance(record.get("target"), str):
+            done.add(record["target"])
+    return done
+
+
+def iter_records(path: Path) -> Iterator[Record]:
+    """The records of an output file, skipping lines that are not JSON objects."""
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                yield record
+
+
+# ---------------------------------------------------------------- one repo
+
+
+@dataclass
+class RepoScanner:
+    """Loads one repo (and its base models, once per run) and turns it into one record."""
+
+    analyser: Analyser
+    offline: bool = False
+    lineage: bool = True
+    limits: Any = None
+    _bases: dict[str, Record] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        from cardlint.limits import DEFAULT_LIMITS
+        from cardlint.sources.hub import BaseCardCache
+
+        self.limits = self.limits or DEFAULT_LIMITS
+        self.base_cards = BaseCardCache()
+
+    def scan(self, target: str) -> Record:
+        from cardlint.sources.hub import base_chain, load_hub_target, parse_hub_target
+
+        started = time.monotonic()
+        try:
+            ref = parse_hub_target(target)
+            if ref is None:
+                raise SourceError(f"{target}: not a Hub model id (org/name or org/name@revision)")
+            loaded = load_hub_target(ref, offline=self.offline, limits=self.limits)
+        except SourceError as exc:
+            return {"target": target, "status": "error", "error": str(exc)}
+        record: Record = {
+            "target": target,
+            "status": "ok",
+            "repo_id": loaded.repo_id,
+            "revision": loaded.revision,
+        }
+        record["hub"] = _hub_summary(loaded)
+        try:
+            record.update(self.analyser(loaded, False))
+            if self.lineage:
+                chain, notes = base_chain(
+                    loaded, offline=self.offline, limits=self.limits, cache=self.base_cards
+                )
+                record["lineage"] = [self._base_record(base) for base in chain]
+                record["lineage_notes"] = notes
+        except Exception as exc:  # one broken card must not stop an audit of thousands
+            return {
+                "target": target,
+                "status": "error",
+                "error": f"{target}: internal error: {type(exc).__name__}: {exc}",
+            }
+        record["seconds"] = round(time.monotonic() - started, 3)
+        return record
+
+    def _base_record(self, base: LoadedTarget) -> Record:
+        key = base.repo_id or base.target
+        with self._lock:
+            known = self._bases.get(key)
+        if known is None:
+            estimate = self.analyser(base, True).get("estimate") or {}
+            known = {
+                "repo_id": key,
+                "revision": base.revision,
+                "training_flop": estimate.get("training_flop"),
+            }
+            with self._lock:
+                self._bases[key] = known
+        return known
+
+
+def _hub_summary(loaded: LoadedTarget) -> Record:
+    info = loaded.sidecars.hub_info
+    keys = ("gated", "private", "pipeline_tag", "library_name", "last_modified", "safetensors_parameters")
+    summary = {key: info.get(key) for key in keys}
+    summary["problems"] = list(loaded.sidecars.problems)
+    return summary
+
+
+def pipeline_analyser(settings: Any) -> Analyser:
+    """The real analysis: cardlint.pipeline.analyse with one Environment shared by every worker."""
+    from cardlint.pipeline import Environment, Stages, analyse
+    from cardlint.report.json import estimate_to_dict, threshold_to_dict
+
+    environment = Environment(settings=settings, policies=_policies(settings))
+
+    def run(loaded: LoadedTarget, is_base: bool) -> Record:
+        report = analyse(loaded, environment, Stages(estimate=True, checks=not is_base))
+        estimate = estimate_to_dict(report.estimate) or {}
+        own = [fact for fact in report.facts if fact.subject is None]
+        counts = Counter(finding.severity.value for finding in report.findings)
+        return {
+            "subject": report.subject,
+            "facts": [
+                {
+                    "kind": fact.kind,
+                    "value": fact.value,
+                    "unit": fact.unit,
+                    "origin": fact.origin,
+                    "line": fact.location.line,
+                    "derived": fact.derived,
+                }
+                for fact in own
+            ],
+            "disclosed": sorted({fact.kind for fact in own if not fact.derived}),
+            "estimate": {key: estimate.get(key) for key in ("training_flop", "driver", "reason")},
+            "thresholds": [threshold_to_dict(status) for status in report.thresholds],
+            "findings": {
+                "total": len(report.findings),
+                **{level: counts.get(level, 0) for level in ("error", "warning", "info")},
+                "codes": dict(sorted(Counter(finding.code for finding in report.findings).items())),
+            },
+        }
+
+    return run
+
+
+def _policies(settings: Any) -> list[Any]:
+    from cardlint.policies import PolicyError, select_policies
+
+    try:
+        return select_policies(
+            list(settings.policies) if settings.policies is not None else None,
+            list(settings.policy_files),
+            settings.as_of,
+        )
+    except PolicyError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+# ---------------------------------------------------------------- the run
+
+
+@dataclass
+class ScanOutcome:
+    written: int = 0
+    errors: int = 0
+    skipped: int = 0
+    interrupted: bool = False
+    listing_error: str | None = None
+
+
+class Progress:
+    """One self-overwriting status line on stderr, only when stderr is a terminal."""
+
+    def __init__(self, stream: IO[str], total: int | None, enabled: bool) -> None:
+        self.stream, self.total, self.enabled = stream, total, enabled
+        self.started = time.monotonic()
+        self.last = 0.0
+
+    def update(self, outcome: ScanOutcome, force: bool = False) -> None:
+        now = time.monotonic()
+        if not self.enabled or (not force and now - self.last < 0.1):
+            return
+        self.last = now
+        done = outcome.written
+        rate = done / max(now - self.started, 1e-9)
+        of = f"/{self.total}" if self.total is not None else ""
+        self.stream.write(
+            f"\rscan: {done}{of} repos, {outcome.errors} errors, {outcome.skipped} resumed, {rate:.1f}/s "
+        )
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def run_scan(
+    targets: Iterable[str],
+    scanner: Callable[[str], Record],
+    out: IO[str],
+    *,
+    jobs: int = 1,
+    done: set[str] | None = None,
+    progress: Progress | None = None,
+) -> ScanOutcome:
+    """Scan every target not in `done` with `jobs` threads, writing one flushed line per repo as it finishes.
+
+    At most 2 × jobs repos are in flight, so a listing of a million ids is consumed lazily. Ctrl-C cancels
+    what has not started and returns with `interrupted` set; every line written is complete.
+    """
+    outcome = ScanOutcome()
+    done = done or set()
+    pending: set[Future[Record]] = set()
+    executor = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="cardlint-scan")
+
+    def drain(block_until_below: int) -> None:
+        nonlocal pending
+        while len(pending) > block_until_below:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                record = future.result()
+                out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=str) + "\n")
+                out.flush()
+                outcome.written += 1
+                outcome.errors += record.get("status") != "ok"
+                if progress:
+                    progress.update(outcome)
+
+    seen: set[str] = set()
+    try:
+        for target in targets:
+            if target in done:
+                outcome.skipped += 1
+                continue
+            if target in seen:
+                continue
+            seen.add(target)
+            drain(2 * jobs - 1)
+            pending.add(executor.submit(scanner, target))
+        drain(0)
+    except KeyboardInterrupt:
+        outcome.interrupted = True
+    except SourceError as exc:  # the listing itself failed; what was scanned so far is kept
+        outcome.listing_error = str(exc)
+        try:
+            drain(0)
+        except KeyboardInterrupt:
+            outcome.interrupted = True
+    finally:
+        for future in pending:
+            future.cancel()
+        executor.shutdown(wait=not outcome.interrupted, cancel_futures=True)
+        if progress:
+            progress.update(outcome, force=True)
+            progress.close()
+    return outcome
+
+
+# ---------------------------------------------------------------- the summary
+
+
+@dataclass
+class ScanSummary:
+    """Counts over an output file: disclosures, threshold standings, the largest estimates."""
+
+    repos: int = 0
+    errors: int = 0
+    disclosed: Counter[str] = field(default_factory=Counter)
+    standings: dict[str, Counter[str]] = field(default_factory=dict)
+    largest: list[tuple[float, str, float, float]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, records: Iterable[Record]) -> ScanSummary:
+        latest_ok: set[str] = set()
+        failed: set[str] = set()
+        summary = cls()
+        for record in records:
+            target = record.get("target")
+            if not isinstance(target, str):
+                continue
+            if record.get("status") != "ok":
+                if target not in latest_ok:
+                    failed.add(target)
+                continue
+            if target in latest_ok:
+                continue
+            latest_ok.add(target)
+            failed.discard(target)
+            summary._add(record)
+        summary.errors = len(failed)
+        return summary
+
+    def _add(self, record: Record) -> None:
+        self.repos += 1
+        self.disclosed.update(record.get("disclosed") or [])
+        for status in record.get("thresholds") or []:
+            key = f"{status.get('policy')} {status.get('threshold')} ({status.get('basis', 'training')})"
+            self.standings.setdefault(key, Counter())[str(status.get("status"))] += 1
+        flop = ((record.get("estimate") or {}).get("training_flop")) or None
+        if flop and isinstance(flop.get("central"), (int, float)):
+            item = (
+                float(flop["central"]),
+                str(record.get("repo_id") or record["target"]),
+                flop["low"],
+                flop["high"],
+            )
+            if len(self.largest) < LARGEST_SHOWN:
+                heapq.heappush(self.largest, item)
+            else:
+                heapq.heappushpop(self.largest, item)
+
+    def render(self) -> str:
+        lines = [f"Scanned {self.repos} repos ({self.errors} could not be read)."]
+        if self.disclosed:
+            lines += ["", "Disclosed figure            repos   share"]
+            for kind, count in sorted(self.disclosed.items(), key=lambda item: (-item[1], item[0])):
+                lines.append(f"  {kind:<26}{count:>5}  {count / max(self.repos, 1):>6.0%}")
+        if self.standings:
+            lines += ["", f"{'Threshold':<44}{'below':>7}{'straddles':>10}{'above':>7}{'unknown':>9}"]
+            for key in sorted(self.standings):
+                row = self.standings[key]
+                lines.append(
+                    f"  {key:<42}{row['below']:>7}{row['straddles']:>10}{row['above']:>7}{row['unknown']:>9}"
+                )
+        if self.largest:
+            lines += ["", "Largest estimates (FLOP, central [low - high])"]
+            for central, repo, low, high in sorted(self.largest, reverse=True):
+                lines.append(f"  {repo:<44}{central:9.2e}  [{low:.2e} - {high:.2e}]")
+        return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- the command
+
+
+@click.command("scan")
+@click.argument("repos", nargs=-1)
+@click.option("--author", help="Every model of this user or organisation.")
+@click.option("--search", help="Models whose id contains this text.")
+@click.option("--filter", "filters", multiple=True, help="Only models with this tag (repeatable).")
+@click.option("--limit", type=click.IntRange(1), help="At most this many repos from the listing.")
+@click.option("--repos-file", type=click.Path(dir_okay=False, allow_dash=True), help="Repo ids, one a line.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1, 64), default=4, show_default=True, help="Concurrent repos."
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="JSON Lines file (appended; resumes).")
+@click.option("--lineage/--no-lineage", default=True, show_default=True, help="Also read base models' cards.")
+@click.option(
+    "--offline", is_flag=True, help="Use only huggingface_hub's cache (needs --repos-file or REPOS)."
+)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file.")
+@click.option("--isolated", is_flag=True, help="Ignore every config file.")
+@click.option("--policy", "policy_ids", multiple=True, help="Policy id to apply (repeatable).")
+@click.option("-q", "--quiet", is_flag=True, help="No summary table.")
+def scan(
+    repos: tuple[str, ...],
+    author: str | None,
+    search: str | None,
+    filters: tuple[str, ...],
+    limit: int | None,
+    repos_file: str | None,
+    jobs: int,
+    output: str | None,
+    lineage: bool,
+    offline: bool,
+    config_path: str | None,
+    isolated: bool,
+    policy_ids: tuple[str, ...],
+    quiet: bool,
+) -> None:
+    """Lint many Hub repos: REPOS, --repos-file, or a listing (--author/--search/--filter, --limit).
+
+    One JSON object per repo (facts, estimate, threshold standing, finding counts) is appended to --output
+    as soon as it is ready; rerunning skips repos already there. Exit 0 when every repo was read, 2 when
+    some could not be (each has an error record), 130 when interrupted.
+    """
+    from cardlint.run import CommandLine, UsageFailure, settings_for
+
+    listing = bool(author or search or filters)
+    if not (repos or repos_file or listing):
+        raise click.UsageError("name repos, give --repos-file, or list with --author/--search/--filter")
+    if offline:
+        os.environ["HF_HUB_OFFLINE"] = "1"
+    overrides: dict[str, Any] = {"policies": tuple(policy_ids)} if policy_ids else {}
+    command_line = CommandLine(targets=(), config_path=config_path, isolated=isolated, overrides=overrides)
+    try:
+        settings = settings_for(command_line, None, {})
+    except UsageFailure as exc:
+        raise click.UsageError(str(exc)) from None
+    scanner = RepoScanner(analyser=pipeline_analyser(settings), offline=offline, lineage=lineage)
+    scanner.limits = settings.limits
+
+    targets, total = _targets(repos, repos_file, author, search, filters, limit)
+    output_path = Path(output) if output else None
+    done = prepare_output(output_path) if output_path else set()
+    handle: IO[str] = output_path.open("a", encoding="utf-8") if output_path else sys.stdout
+    progress = Progress(sys.stderr, total, enabled=sys.stderr.isatty())
+    try:
+        outcome = run_scan(targets, scanner.scan, handle, jobs=jobs, done=done, progress=progress)
+    finally:
+        if output_path:
+            handle.close()
+    if outcome.listing_error:
+        click.echo(f"cardlint: {outcome.listing_error}", err=True)
+    if outcome.interrupted:
+        click.echo(
+            f"cardlint: interrupted after {outcome.written} repos; rerun the same command to resume", err=True
+        )
+        sys.exit(EXIT_INTERRUPTED)
+    if not quiet and output_path:
+        click.echo(ScanSummary.of(iter_records(output_path)).render(), nl=False)
+    elif not quiet:
+        click.echo(f"cardlint: scanned {outcome.written} repos, {outcome.errors} could not be read", err=True)
+    failed = outcome.errors or outcome.listing_error
+    sys.exit(EXIT_ERROR if failed else EXIT_CLEAN)
+
+
+def _targets(
+    repos: tuple[str, ...],
+    repos_file: str | None,
+    author: str | None,
+    search: str | None,
+    filters: tuple[str, ...],
+    limit: int | None,
+) -> tuple[Iterator[str], int | None]:
+    """The targets to scan, lazily, and their number when it is known up front."""
+    from cardlint.sources.hub import list_model_ids
+
+    def chained() -> Iterator[str]:
+        yield from repos
+        if repos_file:
+            yield from read_repo_file(repos_file)
+        if author or search or filters:
+            yield from list_model_ids(author=author, search=search, filters=filters, limit=limit)
+
+    total: int | None = None
+    if not (author or search or filters) and (not repos_file or repos_file != "-"):
+        total = len(repos) + (sum(1 for _ in read_repo_file(repos_file)) if repos_file else 0)
+    return chained(), total
