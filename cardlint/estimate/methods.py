@@ -72,11 +72,21 @@ def is_rate(fact: Fact) -> bool:
     return bool(_RATE_UNIT.search(fact.unit or ""))
 
 
-def _significant_digits(literal: str) -> str:
+def significant_digits(literal: str) -> str:
+    """The digits that carry information: '1,082,990' -> '108299', '2.0' -> '20', '0.05' -> '5'."""
     compact = re.sub(r"[^\d.]", "", literal)
     has_point = "." in compact
     digits = compact.replace(".", "").lstrip("0")
     return digits if has_point else digits.rstrip("0")
+
+
+def _at_least_two(literal: str, digits: str) -> str:
+    """A whole number written out with three or more digits ('1,000,000 hours') is read as precise to at
+    least two digits; '2T' or '70B' keep their single significant digit."""
+    written = re.sub(r"\D", "", literal).lstrip("0")
+    if "." not in literal and len(digits) < 2 and len(written) >= 3:
+        return written[:2]
+    return digits
 
 
 def rounding_of(fact: Fact) -> float:
@@ -84,13 +94,12 @@ def rounding_of(fact: Fact) -> float:
     value = float(fact.value)
     if value <= 0:
         return 0.0
-    wanted = _significant_digits(f"{value:.12e}".split("e")[0]) or "0"
+    wanted = significant_digits(f"{value:.12e}".split("e")[0]) or "0"
     for match in _LITERAL.finditer(fact.quote or ""):
-        digits = _significant_digits(match.group())
-        if digits and wanted.startswith(digits):
-            return 0.5 / int(digits)
-        if digits and digits.startswith(wanted) and len(digits) > len(wanted):
-            return 0.5 / int(digits)
+        digits = significant_digits(match.group())
+        longer = digits.startswith(wanted) and len(digits) > len(wanted)
+        if digits and (wanted.startswith(digits) or longer):
+            return 0.5 / int(_at_least_two(match.group(), digits))
     if fact.derived:
         return 0.0
     return float(constants()["inputs"]["unknown_rounding"])
@@ -460,3 +469,32 @@ def _attention_shape(
 def geometric_mean(values: Iterable[float]) -> float:
     items = [value for value in values if value > 0]
     return math.exp(sum(math.log(value) for value in items) / len(items)) if items else 0.0
+
+
+def device_capacity(
+    facts: Sequence[Fact], options: EstimateOptions, table: HardwareTable
+) -> tuple[float, list[Fact]] | None:
+    """Device-seconds × dense peak (central values): the FLOP the hardware could have done at 100% use."""
+    hours = _device_hours(facts, "device_hours")
+    if hours is None:
+        return None
+    resolved = _accelerator(facts, table)
+    if isinstance(resolved, Skip):
+        return None
+    accelerator, hardware_fact, _notes = resolved
+    precision, _fact, _stated = _precision(facts, options)
+    peak_info = _peak(accelerator, "bf16" if precision == "fp8" else precision)
+    if peak_info is None:
+        return None
+    return hours.central * 3600 * peak_info[0], [*hours.inputs, hardware_fact]
+
+
+def device_hours_of(facts: Sequence[Fact]) -> tuple[float, list[Fact]] | None:
+    """Central device-hours and the facts they come from (stated, or count × days × 24)."""
+    hours = _device_hours(facts, "device_hours")
+    return (hours.central, list(hours.inputs)) if hours is not None else None
+
+
+def accelerator_of(facts: Sequence[Fact], table: HardwareTable) -> Accelerator | None:
+    resolved = _accelerator(facts, table)
+    return None if isinstance(resolved, Skip) else resolved[0]

@@ -70,6 +70,21 @@ class EstimateOptions:
         return str(constants()["precision"]["default"])
 
     @classmethod
+    def from_settings(cls, settings: Any) -> EstimateOptions:
+        """From the merged Settings: `utilisation` (low, central, high) and `hardware` (extra accelerators,
+        each a table with id, aliases and peaks in TFLOP/s such as bf16_tflops)."""
+        if settings is None:
+            return cls()
+        utilisation = getattr(settings, "utilisation", None)
+        hardware = getattr(settings, "hardware", ()) or ()
+        precision = getattr(settings, "precision", None)
+        return cls(
+            utilisation=Band.of(utilisation) if utilisation is not None else None,
+            precision=str(precision).lower() if precision else None,
+            extra_accelerators=_accelerators(hardware),
+        )
+
+    @classmethod
     def from_config(cls, mapping: Mapping[str, Any] | None) -> EstimateOptions:
         """From the `[tool.cardlint.estimate]` table: utilisation, precision, model_class, accelerators."""
         if not mapping:
@@ -81,8 +96,10 @@ class EstimateOptions:
         return cls(
             utilisation=Band.of(utilisation) if utilisation is not None else None,
             precision=str(precision).lower() if precision else None,
-            extra_accelerators=tuple(
-                accelerator_from_mapping(item, source="user config") for item in accelerators
-            ),
+            extra_accelerators=_accelerators(accelerators),
             model_class=str(model_class) if model_class else None,
         )
+
+
+def _accelerators(items: Iterable[Mapping[str, Any]]) -> tuple[Accelerator, ...]:
+    return tuple(accelerator_from_mapping(item, source="user config") for item in items)

@@ -1,0 +1,590 @@
+"""CL3xx: figures on a card that cannot all be true.
+
+Each check compares figures the card states (or the estimates built from them) and points at every line
+involved. Thresholds (3x / 10x, plausible utilisation, tolerances) come from data/estimation.yaml.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any
+
+from cardlint.checks import CheckContext, check, finding
+from cardlint.estimate import estimate_compute
+from cardlint.estimate.combine import agree
+from cardlint.estimate.hardware import hardware_table
+from cardlint.estimate.methods import (
+    accelerator_of,
+    device_capacity,
+    device_hours_of,
+    is_rate,
+    numeric,
+    own,
+    rounding_of,
+    significant_digits,
+)
+from cardlint.estimate.options import Band, EstimateOptions, constants
+from cardlint.types import Estimate, Fact, Finding, Location, MethodEstimate
+
+_COMPARABLE_KINDS = (
+    "parameters",
+    "active_parameters",
+    "training_tokens",
+    "device_hours",
+    "hardware_count",
+    "training_duration_days",
+    "training_flop",
+    "energy_mwh",
+    "co2_tonnes",
+    "power_watts_per_device",
+    "fine_tune_tokens",
+    "fine_tune_device_hours",
+)
+# config.json and safetensors counts against the card are CL350/CL351's job.
+_SIDECAR_ORIGINS = ("config.json", "safetensors", "hub-api")
+_TOTAL_LABEL = re.compile(r"^\W*(total|sum|overall|all models)\b", re.IGNORECASE)
+
+
+# --- shared helpers ----------------------------------------------------------------------------------------
+
+
+def _options(ctx: CheckContext) -> EstimateOptions:
+    return EstimateOptions.from_settings(ctx.settings) if ctx.settings is not None else EstimateOptions()
+
+
+def _config(ctx: CheckContext) -> dict[str, Any] | None:
+    return ctx.sidecars.config if ctx.sidecars is not None else None
+
+
+def _estimate(ctx: CheckContext) -> Estimate:
+    if ctx.estimate is not None:
+        return ctx.estimate
+    return estimate_compute(ctx.facts, config=_config(ctx), options=_options(ctx))
+
+
+def _where(ctx: CheckContext, fact: Fact) -> Location:
+    return ctx.at(fact.location.line, fact.location.column or 1)
+
+
+def _related(ctx: CheckContext, facts: Iterable[Fact], besides: Fact | None = None) -> list[Location]:
+    seen: set[int | None] = {besides.location.line} if besides is not None else set()
+    locations = []
+    for fact in facts:
+        if fact.location.line not in seen:
+            seen.add(fact.location.line)
+            locations.append(_where(ctx, fact))
+    return locations
+
+
+def _method(estimate: Estimate, name: str) -> MethodEstimate | None:
+    return next((method for method in estimate.methods if method.method == name), None)
+
+
+def _ratio(a: float, b: float) -> float:
+    return max(a, b) / min(a, b) if a > 0 and b > 0 else math.inf
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.3g}"
+
+
+# --- CL301 / CL302: reported FLOP against the other methods ------------------------------------------------
+
+
+@check("CL301", "CL302")
+def reported_flop_disagrees(ctx: CheckContext) -> Iterator[Finding]:
+    """The card's own FLOP figure against 6ND and the hardware estimate: warn above 3x, error above 10x."""
+    estimate = _estimate(ctx)
+    stated = _method(estimate, "reported")
+    if stated is None:
+        return
+    settings = constants()["combine"]
+    fact = stated.inputs[0]
+    for other_name in ("architecture", "hardware"):
+        other = _method(estimate, other_name)
+        if other is None:
+            continue
+        ratio = _ratio(stated.interval.central, other.interval.central)
+        if ratio <= float(settings["warn_ratio"]):
+            continue
+        code = "CL302" if ratio > float(settings["error_ratio"]) else "CL301"
+        direction = "above" if stated.interval.central > other.interval.central else "below"
+        yield finding(
+            code,
+            f"stated training compute {_fmt(stated.interval.central)} FLOP is {ratio:.1f}× {direction} the "
+            f"{other_name} estimate {_fmt(other.interval.central)} FLOP ({other.formula})",
+            _where(ctx, fact),
+            related=_related(ctx, other.inputs, fact),
+            fix="check the figure and its inputs; state how the FLOP figure was computed",
+            ratio=ratio,
+            method=other_name,
+        )
+
+
+# --- CL303 / CL304 / CL305: architecture against hardware --------------------------------------------------
+
+
+def _implied_utilisation(
+    ctx: CheckContext, estimate: Estimate
+) -> tuple[float, list[Fact], MethodEstimate] | None:
+    ops = _method(estimate, "architecture")
+    if ops is None:
+        return None
+    options = _options(ctx)
+    capacity = device_capacity(ctx.facts, options, hardware_table(options.extra_accelerators))
+    if capacity is None or capacity[0] <= 0:
+        return None
+    return ops.interval.central / capacity[0], capacity[1], ops
+
+
+@check("CL304", "CL305")
+def implied_utilisation(ctx: CheckContext) -> Iterator[Finding]:
+    """6ND over what the stated hardware could do at full speed: above 100% or below 5% is implausible."""
+    implied = _implied_utilisation(ctx, _estimate(ctx))
+    if implied is None:
+        return
+    utilisation, hw_inputs, ops = implied
+    settings = constants()["utilisation"]
+    anchor = hw_inputs[0]
+    related = _related(ctx, [*ops.inputs, *hw_inputs[1:]], anchor)
+    if utilisation > float(settings["plausible_max"]):
+        yield finding(
+            "CL304",
+            f"parameters × tokens need {_fmt(ops.interval.central)} FLOP, but the stated device-hours give "
+            f"at most {_fmt(ops.interval.central / utilisation)} FLOP at 100% utilisation "
+            f"(implied {utilisation:.0%})",
+            _where(ctx, anchor),
+            related=related,
+            fix="check the device-hours, the accelerator, the token count and the parameter count",
+            utilisation=utilisation,
+        )
+    elif utilisation < float(settings["plausible_min"]):
+        yield finding(
+            "CL305",
+            f"parameters × tokens need only {_fmt(ops.interval.central)} FLOP: the stated device-hours imply "
+            f"{utilisation:.1%} utilisation (real runs reach 20–55%)",
+            _where(ctx, anchor),
+            related=related,
+            fix="say what else the device-hours cover (other models, ablations, distillation) or fix them",
+            utilisation=utilisation,
+        )
+
+
+@check("CL303")
+def estimates_disagree(ctx: CheckContext) -> Iterator[Finding]:
+    """6ND and the hardware route disagree beyond their intervals (no FLOP figure of the card's own)."""
+    estimate = _estimate(ctx)
+    ops = _method(estimate, "architecture")
+    hw = _method(estimate, "hardware")
+    if ops is None or hw is None or _method(estimate, "reported") is not None:
+        return
+    if agree(ops.interval, hw.interval):
+        return
+    implied = _implied_utilisation(ctx, estimate)
+    settings = constants()["utilisation"]
+    if implied is not None and not (
+        float(settings["plausible_min"]) <= implied[0] <= float(settings["plausible_max"])
+    ):
+        return  # CL304/CL305 say it more precisely
+    anchor = hw.inputs[0]
+    yield finding(
+        "CL303",
+        f"6·N·D gives {_fmt(ops.interval.central)} FLOP but the hardware route gives "
+        f"{_fmt(hw.interval.central)} FLOP ({_ratio(ops.interval.central, hw.interval.central):.1f}× apart, "
+        "beyond both intervals); the estimate uses the union",
+        _where(ctx, anchor),
+        related=_related(ctx, ops.inputs, anchor),
+        fix="state the training FLOP, or say what the device-hours and token count cover",
+    )
+
+
+# --- CL306: the same figure stated twice with different values ---------------------------------------------
+
+
+def _tolerance(fact: Fact) -> float:
+    settings = constants()["inputs"]
+    margin = rounding_of(fact)
+    if fact.approximate:
+        margin += float(settings["approximate_margin"])
+    return margin
+
+
+def _consistent(first: Fact, second: Fact) -> bool:
+    a, b = float(first.value), float(second.value)
+    if a == b:
+        return True
+    if first.lower_bound and b >= a * (1 - _tolerance(first)):
+        return True
+    if second.lower_bound and a >= b * (1 - _tolerance(second)):
+        return True
+    # "2.1 x 10e21" may mean a tenth of its literal value
+    if (first.ambiguous or second.ambiguous) and (
+        math.isclose(a / 10, b, rel_tol=0.05) or math.isclose(a, b / 10, rel_tol=0.05)
+    ):
+        return True
+    allowed = _tolerance(first) + _tolerance(second) + float(constants()["conflicts"]["tolerance"])
+    return abs(a - b) / max(abs(a), abs(b)) <= allowed
+
+
+@check("CL306")
+def conflicting_figures(ctx: CheckContext) -> Iterator[Finding]:
+    """The card states one figure twice with values that cannot both be right; points at both places."""
+    for kind in _COMPARABLE_KINDS:
+        stated = [
+            fact
+            for fact in numeric(own(ctx.facts, kind))
+            if not fact.derived and fact.origin not in _SIDECAR_ORIGINS and not is_rate(fact)
+        ]
+        stated.sort(key=lambda fact: (fact.location.line or 0, fact.location.column or 0))
+        reported: set[float] = set()
+        for index, later in enumerate(stated):
+            for earlier in stated[:index]:
+                if earlier.location.line == later.location.line or _consistent(earlier, later):
+                    continue
+                if float(later.value) in reported:
+                    break
+                reported.add(float(later.value))
+                yield finding(
+                    "CL306",
+                    f"{kind.replace('_', ' ')} stated as {_fmt(float(earlier.value))} on line "
+                    f"{earlier.location.line} and as {_fmt(float(later.value))} here "
+                    f"({_ratio(float(earlier.value), float(later.value)):.3g}× apart)",
+                    _where(ctx, later),
+                    related=[_where(ctx, earlier)],
+                    fix="state the figure once, or say what each value covers (stage, model size, unit)",
+                    kind=kind,
+                )
+                break
+
+
+# --- CL307: a table's Total row that is not the sum of its rows --------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableRow:
+    line: int  # 1-based file line of the row
+    cells: tuple[str, ...]
+    header: bool = False
+
+
+def markdown_tables(card: Any) -> list[list[TableRow]]:
+    """Markdown pipe tables of the card as rows of plain cell text, each row with its file line."""
+    tables: list[list[TableRow]] = []
+    current: list[TableRow] | None = None
+    row_line = 0
+    cells: list[str] = []
+    in_head = False
+    for token in card.tokens:
+        if token.type == "table_open":
+            current = []
+        elif token.type == "table_close" and current is not None:
+            tables.append(current)
+            current = None
+        elif token.type == "thead_open":
+            in_head = True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "tr_open" and token.map is not None:
+            row_line = token.map[0] + 1
+            cells = []
+        elif token.type == "inline" and current is not None:
+            cells.append(token.content)
+        elif token.type == "tr_close" and current is not None:
+            current.append(TableRow(row_line, tuple(cells), in_head))
+    return tables
+
+
+class _HtmlTables(HTMLParser):
+    """Collects <table> rows with the file line each <tr> starts on; nested tables are read separately."""
+
+    def __init__(self, first_line: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.first_line = first_line
+        self.tables: list[list[TableRow]] = []
+        self._stack: list[list[TableRow]] = []
+        self._row: list[str] | None = None
+        self._row_line = 0
+        self._cell: list[str] | None = None
+        self._header_row = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._stack.append([])
+        elif tag == "tr" and self._stack:
+            self._row, self._row_line, self._header_row = [], self.first_line + self.getpos()[0] - 1, False
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+            self._header_row = self._header_row or tag == "th"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._row is not None and self._cell is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None and self._stack:
+            self._stack[-1].append(TableRow(self._row_line, tuple(self._row), self._header_row))
+            self._row = None
+        elif tag == "table" and self._stack:
+            self.tables.append(self._stack.pop())
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(card: Any) -> list[list[TableRow]]:
+    """HTML tables in the card body (fenced code blanked out first)."""
+    lines = list(card.lines)
+    for token in card.tokens:
+        if token.type in ("fence", "code_block") and token.map is not None:
+            for index in range(token.map[0], min(token.map[1], len(lines))):
+                lines[index] = ""
+    start = card.body_start_line
+    body = "\n".join(lines[start - 1 :])
+    if "<table" not in body.lower():
+        return []
+    parser = _HtmlTables(start)
+    parser.feed(body)
+    parser.close()
+    return parser.tables
+
+
+def _cell_number(text: str) -> tuple[float, float] | None:
+    """(value, half a unit of its last digit) of a cell holding one plain figure, else None."""
+    from cardlint.extract.quantities import parse_quantity
+
+    cleaned = re.sub(r"[*_`]|<[^>]{0,100}>", "", text).strip()
+    if not cleaned or not re.match(r"^[~≈]?\s*[\d.,]", cleaned):
+        return None
+    quantity = parse_quantity(cleaned)
+    if quantity is None:
+        return None
+    digits = significant_digits(quantity.text.split()[0]) if quantity.text else ""
+    half = quantity.value * 0.5 / int(digits) if digits and int(digits) > 0 else 0.0
+    return quantity.value, half
+
+
+def total_row_mismatches(
+    table: Sequence[TableRow],
+) -> Iterator[tuple[TableRow, int, float, float, list[TableRow]]]:
+    """(total row, column, stated total, row sum, rows summed) for each column that does not add up."""
+    tolerance = float(constants()["tables"]["total_tolerance"])
+    body = [row for row in table if not row.header]
+    header = next((row for row in table if row.header), None)
+    if header is None and body and all(_cell_number(cell) is None for cell in body[0].cells[1:]):
+        header, body = body[0], body[1:]
+    for position, row in enumerate(body):
+        if not row.cells or not _TOTAL_LABEL.match(re.sub(r"<[^>]{0,100}>|[*_]", "", row.cells[0])):
+            continue
+        rows = body[:position]
+        if len(rows) < 2:
+            continue
+        for column in range(1, len(row.cells)):
+            total = _cell_number(row.cells[column])
+            if total is None:
+                continue
+            parts = [
+                _cell_number(other.cells[column]) if column < len(other.cells) else None for other in rows
+            ]
+            if any(part is None for part in parts):
+                continue
+            numbers = [part for part in parts if part is not None]
+            summed = sum(value for value, _half in numbers)
+            slack = max(tolerance * abs(total[0]), total[1] + sum(half for _value, half in numbers))
+            if abs(summed - total[0]) > slack:
+                yield row, column, total[0], summed, rows
+
+
+@check("CL307")
+def total_row_mismatch(ctx: CheckContext) -> Iterator[Finding]:
+    """A family table's Total row that is not the sum of the rows above it."""
+    for table in (*markdown_tables(ctx.card), *html_tables(ctx.card)):
+        header = next((row for row in table if row.header), table[0] if table else None)
+        for row, column, total, summed, rows in total_row_mismatches(table):
+            name = (
+                header.cells[column]
+                if header is not None and column < len(header.cells)
+                else f"column {column + 1}"
+            )
+            yield finding(
+                "CL307",
+                f"Total row says {total:,.10g} for '{name.strip()}' but the {len(rows)} rows above sum to "
+                f"{summed:,.10g} ({_ratio(total, summed):.3g}× apart): a row missing or a figure wrong",
+                ctx.at(row.line),
+                related=[ctx.at(other.line) for other in rows],
+                fix="add the missing rows or correct the total",
+                column=column,
+            )
+
+
+# --- CL308: energy or CO2 implausible for the hardware-time ------------------------------------------------
+
+
+def _mixup_hint(ratio: float) -> str:
+    exponent = round(math.log10(ratio)) if ratio > 0 else 0
+    if abs(exponent) >= 5:
+        return " (a grams/tonnes or Wh/MWh mix-up?)"
+    if abs(exponent) >= 2:
+        return " (a kg/tonnes or kWh/MWh mix-up?)"
+    return ""
+
+
+@check("CL308")
+def emissions_implausible(ctx: CheckContext) -> Iterator[Finding]:
+    """Energy or CO2 that the stated device-hours could not have produced (or far too little of)."""
+    hours_info = device_hours_of(ctx.facts)
+    if hours_info is None:
+        return
+    hours, hour_facts = hours_info
+    options = _options(ctx)
+    accelerator = accelerator_of(ctx.facts, hardware_table(options.extra_accelerators))
+    powers = numeric(own(ctx.facts, "power_watts_per_device"))
+    watts = float(powers[0].value) if powers else (accelerator.tdp_watts if accelerator is not None else None)
+    if not watts:
+        return
+    settings = constants()["energy"]
+    pue, draw = Band.of(settings["pue"]), Band.of(settings["draw_fraction"])
+    factor = float(settings["implausible_factor"])
+    low_mwh = hours * watts * draw.low * pue.low / 1e6
+    high_mwh = hours * watts * draw.high * pue.high / 1e6
+    basis = [*hour_facts, *powers[:1]]
+    energy_ok = True
+    for fact in numeric(own(ctx.facts, "energy_mwh")):
+        value = float(fact.value)
+        if value > high_mwh * factor or value < low_mwh / factor:
+            energy_ok = False
+            expected = hours * watts * draw.central * pue.central / 1e6
+            yield finding(
+                "CL308",
+                f"stated energy {_fmt(value)} MWh does not fit {_fmt(hours)} device-hours at {watts:g} W "
+                f"(expected {_fmt(low_mwh)}–{_fmt(high_mwh)} MWh){_mixup_hint(value / expected)}",
+                _where(ctx, fact),
+                related=_related(ctx, basis, fact),
+                fix="check the energy unit (kWh vs MWh) and the device-hours",
+                figure="energy",
+            )
+    energies = [float(fact.value) for fact in numeric(own(ctx.facts, "energy_mwh"))] if energy_ok else []
+    e_low, e_high = (min(energies), max(energies)) if energies else (low_mwh, high_mwh)
+    intensity = settings["carbon_intensity"]
+    co2_low, co2_high = e_low * float(intensity["low"]), e_high * float(intensity["high"])
+    for fact in numeric(own(ctx.facts, "co2_tonnes")):
+        value = float(fact.value)
+        if value <= 0 or co2_low / factor <= value <= co2_high * factor:
+            continue
+        middle = math.sqrt(co2_low * co2_high)
+        yield finding(
+            "CL308",
+            f"stated emissions {_fmt(value)} t CO2eq do not fit {_fmt(hours)} device-hours at {watts:g} W "
+            f"(plausible {_fmt(co2_low)}–{_fmt(co2_high)} t){_mixup_hint(value / middle)}",
+            _where(ctx, fact),
+            related=_related(ctx, basis, fact),
+            fix="check the unit: the Hub's co2_eq_emissions is in grams, card text usually in tonnes",
+            figure="co2",
+        )
+
+
+# --- CL309 / CL310: notation ------------------------------------------------------------------------------
+
+
+def _text_lines(card: Any) -> Iterator[tuple[int, str]]:
+    """(1-based line, text) of every line outside fenced or indented code."""
+    code: set[int] = set()
+    for token in card.tokens:
+        if token.type in ("fence", "code_block") and token.map is not None:
+            code.update(range(token.map[0] + 1, token.map[1] + 1))
+    for number, text in enumerate(card.lines, start=1):
+        if number not in code and any(ch.isdigit() for ch in text):
+            yield number, text
+
+
+@check("CL309")
+def flop_rate_as_count(ctx: CheckContext) -> Iterator[Finding]:
+    """A training-compute total written as a rate (FLOP/s, FLOPS) where a count of FLOP is meant."""
+    from cardlint.extract.quantities import find_quantities
+
+    limit = float(constants()["rates"]["implausible_flop_per_second"])
+    for line, text in _text_lines(ctx.card):
+        if "flop" not in text.lower():
+            continue
+        for quantity in find_quantities(text):
+            unit_text = getattr(quantity, "unit_text", "") or ""
+            if quantity.dimension == "flop_rate" and quantity.value >= limit:
+                message = (
+                    f"'{quantity.text}' is written as a rate, but no training cluster sustains "
+                    f"{_fmt(quantity.value)} FLOP per second: a FLOP count is meant"
+                )
+            elif quantity.dimension == "flop" and unit_text.endswith("FLOPS"):
+                message = f"'{quantity.text}': FLOPS reads as FLOP per second; a count of operations is FLOP"
+            else:
+                continue
+            yield finding(
+                "CL309",
+                message,
+                ctx.at(line, quantity.start + 1),
+                fix="write the total as FLOP (e.g. 3.8e25 FLOP); keep FLOP/s for per-device speeds",
+            )
+
+
+@check("CL310")
+def ambiguous_exponent(ctx: CheckContext) -> Iterator[Finding]:
+    """`2.1 x 10e21` reads literally as 2.1e22, but the writer usually meant 2.1e21."""
+    from cardlint.extract.quantities import find_quantities
+
+    flagged: set[int] = set()
+    for line, text in _text_lines(ctx.card):
+        if not re.search(r"10\s*[eE][-+]?\d", text):
+            continue
+        for quantity in find_quantities(text):
+            if quantity.ambiguous:
+                flagged.add(line)
+                yield finding(
+                    "CL310",
+                    f"'{quantity.text}' is ambiguous: literally {_fmt(quantity.value)}, "
+                    f"probably meant {_fmt(quantity.value / 10)}",
+                    ctx.at(line, quantity.start + 1),
+                    fix="write 2.1e21 or 2.1 × 10^21",
+                )
+    for fact in ctx.facts:
+        fact_line = fact.location.line
+        if fact.ambiguous and fact.subject is None and fact_line is not None and fact_line not in flagged:
+            flagged.add(fact_line)
+            yield finding(
+                "CL310",
+                f"'{fact.quote}' is ambiguous notation (10e21 is literally 10^22)",
+                _where(ctx, fact),
+                fix="write 2.1e21 or 2.1 × 10^21",
+            )
+
+
+# --- CL311: 6·N·D with total instead of active parameters --------------------------------------------------
+
+
+@check("CL311")
+def moe_total_parameters(ctx: CheckContext) -> Iterator[Finding]:
+    """A stated FLOP figure equal to 6 × total parameters × tokens on a mixture-of-experts model."""
+    settings = constants()["moe_total_params"]
+    flops = [fact for fact in numeric(own(ctx.facts, "training_flop")) if not is_rate(fact)]
+    totals = numeric(own(ctx.facts, "parameters"))
+    actives = numeric(own(ctx.facts, "active_parameters"))
+    tokens = numeric(own(ctx.facts, "training_tokens"))
+    if not flops or not totals or not actives or not tokens:
+        return
+    total, active, token = float(totals[0].value), float(actives[0].value), float(tokens[0].value)
+    if active <= 0 or total / active < float(settings["min_total_to_active"]):
+        return
+    per_token = float(constants()["architecture"]["flop_per_param_token"])
+    with_total = per_token * total * token
+    for fact in flops:
+        if abs(float(fact.value) - with_total) / with_total <= float(settings["match_tolerance"]):
+            yield finding(
+                "CL311",
+                f"stated {_fmt(float(fact.value))} FLOP equals 6 × {_fmt(total)} total parameters × tokens; "
+                f"an MoE computes with its {_fmt(active)} active parameters: about "
+                f"{_fmt(per_token * active * token)} FLOP ({total / active:.1f}× less)",
+                _where(ctx, fact),
+                related=_related(ctx, (totals[0], actives[0], tokens[0]), fact),
+                fix="recompute with active parameters (6 · N_active · D)",
+            )
