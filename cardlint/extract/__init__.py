@@ -1,0 +1,54 @@
+"""Every compute-relevant figure a card states, with where it states it.
+
+`extract_facts` runs the extractors (YAML, Markdown and HTML tables, prose, derived figures, sidecar files) and
+returns their Facts in file order. Figures that disagree are all kept so later rules can point at each place.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cardlint.card import Card
+from cardlint.extract.derived import derived_facts
+from cardlint.extract.layout import Layout
+from cardlint.extract.metadata import metadata_facts
+from cardlint.extract.prose import prose_facts
+from cardlint.extract.tables import table_facts
+from cardlint.types import Fact
+
+if TYPE_CHECKING:
+    from cardlint.sources import Sidecars
+
+
+def extract_facts(card: Card, *, path: str, subject: str | None, sidecars: Sidecars | None = None) -> list[Fact]:
+    """All facts of one card (and its sidecar files), in file order, duplicates removed."""
+    layout = Layout(card)
+    facts = metadata_facts(card, path=path)
+    facts += table_facts(card, layout, path=path, subject=subject)
+    facts += prose_facts(card, layout, path=path, subject=subject)
+    facts += derived_facts(card, layout, facts, path=path)
+    if sidecars is not None:
+        try:
+            from cardlint.extract.sidecars import sidecar_facts
+        except ModuleNotFoundError:  # the sidecar reader is optional until it lands
+            pass
+        else:
+            facts += sidecar_facts(sidecars, path)
+    return _unique(facts)
+
+
+def _unique(facts: list[Fact]) -> list[Fact]:
+    seen: set[tuple[object, ...]] = set()
+    result = []
+    for fact in facts:
+        key = (fact.kind, fact.value, fact.location.line, fact.subject, fact.origin)
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append(fact)
+    order = {"yaml": 0}
+    result.sort(key=lambda fact: (fact.location.line or 0, order.get(fact.origin, 1), fact.location.column or 0))
+    return result
+
+
+__all__ = ["extract_facts"]

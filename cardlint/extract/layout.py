@@ -83,23 +83,36 @@ class Layout:
                 self.tables.append((first, last))
             elif token.type == "html_block":
                 self._mark(first, last, HTML)
-                self._mark_html_tables(first, last)
                 self.html_blocks.append((first, token.content))
             elif token.type == "heading_open":
                 self._mark(first, last, HEADING)
+        self.html_table_ranges: list[tuple[int, int]] = []
+        self._find_html_tables()
         for line in range(card.body_start_line, total + 1):
             if self.kinds[line] == PROSE and not card.lines[line - 1].strip():
                 self.kinds[line] = BLANK
         self._heading_lines = [section.line for section in card.sections]
 
-    def _mark_html_tables(self, first: int, last: int) -> None:
+    def _find_html_tables(self) -> None:
+        """<table> ... </table> spans outside code, found on the raw lines: a blank line inside a table ends
+        Markdown's HTML block, so the tokens alone would cut such tables apart."""
         depth = 0
-        for line in range(first, min(last, len(self.kinds) - 2) + 1):
+        first = 0
+        for line in range(self.card.body_start_line, len(self.card.lines) + 1):
+            if self.kinds[line] == CODE:
+                continue
             text = self.card.lines[line - 1].lower()
             opened = text.count("<table")
-            if depth or opened:
-                self.kinds[line] = HTML_TABLE
+            if not depth and not opened:
+                continue
+            if not depth:
+                first = line
+            self.kinds[line] = HTML_TABLE
             depth = max(0, depth + opened - text.count("</table"))
+            if depth == 0:
+                self.html_table_ranges.append((first, line))
+        if depth:
+            self.html_table_ranges.append((first, len(self.card.lines)))
 
     def _mark(self, first: int, last: int, kind: str) -> None:
         for line in range(first, min(last, len(self.kinds) - 2) + 1):

@@ -1,0 +1,124 @@
+"""Figures a card implies but does not state: device-hours from count × wall-clock days, tokens from
+steps × batch × sequence length. Each is marked `derived` and only added when the card does not state it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cardlint.card import Card
+from cardlint.extract.hardware_names import find_hardware
+from cardlint.extract.kinds import make_fact
+from cardlint.extract.layout import Block, Layout
+from cardlint.extract.quantities import parse_quantity
+from cardlint.types import Fact
+
+_NUM = r"(\d[\d,.]{0,12}(?:\s?(?:k|K|M|million|thousand))?)"
+_STEPS = re.compile(_NUM + r"\s+(?:total\s+|training\s+|optimi[sz]ation\s+)?(?:steps|iterations)\b", re.IGNORECASE)
+_STEPS_AFTER = re.compile(r"total\s+of\s+" + _NUM + r"\s+(?:steps|iterations)", re.IGNORECASE)
+_BATCH = re.compile(
+    r"batch(?:es)?\s+(?:size\s+)?(?:of\s+)?" + _NUM + r"(?!\s*tokens)|" + _NUM + r"\s+sequences\b", re.IGNORECASE
+)
+_SEQUENCE = re.compile(
+    r"sequence\s+length\s+(?:of\s+)?" + _NUM + r"|sequences\s+of\s+(?:length\s+)?" + _NUM
+    + r"|of\s+" + _NUM + r"\s+tokens\s+each",
+    re.IGNORECASE,
+)
+
+
+def _value(text: str | None) -> float | None:
+    if not text:
+        return None
+    quantity = parse_quantity(text)
+    return quantity.value if quantity is not None else None
+
+
+def derived_facts(card: Card, layout: Layout, facts: list[Fact], *, path: str) -> list[Fact]:
+    own = [fact for fact in facts if fact.subject is None]
+    kinds = {fact.kind for fact in own}
+    result: list[Fact] = []
+    if "device_hours" not in kinds:
+        result.extend(_device_hours(own, path))
+    if "training_tokens" not in kinds:
+        result.extend(_tokens(card, layout, path))
+    return result
+
+
+def _device_hours(own: list[Fact], path: str) -> Iterator[Fact]:
+    durations = [fact for fact in own if fact.kind == "training_duration_days"]
+    if not durations:
+        return
+    duration = durations[0]
+    counts = [fact for fact in own if fact.kind == "hardware_count"]
+    count: float | None = None
+    basis = ""
+    if counts:
+        count = float(counts[0].value)
+        basis = f"{count:g} devices"
+    else:
+        for fact in own:
+            if fact.kind != "hardware_type":
+                continue
+            for mention in find_hardware(fact.quote):
+                if mention.chips:
+                    count, basis = float(mention.chips), f"{mention.chips} chips in {mention.text}"
+                    break
+            if count is not None:
+                break
+    if count is None:
+        return
+    days = float(duration.value)
+    yield make_fact(
+        "device_hours",
+        count * days * 24,
+        path=path,
+        line=duration.location.line,
+        column=duration.location.column,
+        origin=duration.origin,
+        quote=duration.quote,
+        derived=True,
+        approximate=True if duration.approximate else False,
+        note=f"{basis} x {days:g} days x 24 h",
+    )
+
+
+def _tokens(card: Card, layout: Layout, path: str) -> Iterator[Fact]:
+    for block in layout.prose_blocks():
+        found = _tokens_in(block)
+        if found is None:
+            continue
+        tokens, start, note = found
+        line, column = block.where(start)
+        yield make_fact(
+            "training_tokens",
+            tokens,
+            path=path,
+            line=line,
+            column=column,
+            origin="prose",
+            quote=block.quote(card, start, start + 80),
+            derived=True,
+            note=note,
+        )
+        return
+
+
+def _tokens_in(block: Block) -> tuple[float, int, str] | None:
+    text = block.text
+    if not re.search(r"steps|iterations", text, re.IGNORECASE):
+        return None
+    steps_match = _STEPS.search(text) or _STEPS_AFTER.search(text)
+    batch_match = _BATCH.search(text)
+    sequence_match = _SEQUENCE.search(text)
+    if not (steps_match and batch_match and sequence_match):
+        return None
+    steps = _value(steps_match.group(1))
+    batch = _value(next(group for group in batch_match.groups() if group))
+    sequence = _value(next(group for group in sequence_match.groups() if group))
+    if not steps or not batch or not sequence:
+        return None
+    tokens = steps * batch * sequence
+    if tokens < 1e8:
+        return None
+    start = min(steps_match.start(), batch_match.start(), sequence_match.start())
+    return tokens, start, f"{steps:g} steps x {batch:g} sequences x {sequence:g} tokens"

@@ -1,0 +1,446 @@
+"""Figures stated in sentences and in `Key: value` lines of the card body.
+
+Every number is read by the quantity parser; this module decides what it is a figure of, from its unit, the
+words around it and the section it sits in. The rules are general (context words, stage words, section
+headings), never about one card: inference hardware and user fine-tuning recipes are not training facts, data
+sizes in hours of audio are not durations, and a FLOP/s rate is never a FLOP count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cardlint.card import Card
+from cardlint.extract.base_model import base_model_from_value, base_models_in
+from cardlint.extract.hardware_names import find_hardware
+from cardlint.extract.kinds import make_fact
+from cardlint.extract.layout import Block, Layout
+from cardlint.extract.quantities import Quantity, find_quantities
+from cardlint.extract.subject import other_subject_name, size_of, sizes_agree
+from cardlint.types import Fact
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z\[(\"'])|\n(?=\s*(?:[-*+]|\d{1,3}[.)])\s)|\n\s*\n")
+
+_STAGE = re.compile(
+    r"(?P<ft>after\s+(?:the\s+)?pre-?training|subsequent\s+(?:training\s+)?stages?|post-?train\w*|fine-?tun\w*"
+    r"|finetun\w*|instruction[- ]tun\w*|\bSFT\b|\bRLHF\b|\bDPO\b|\bQ?LoRA\b|supervised|alignment|distill\w*)"
+    r"|(?P<pt>(?:continued\s+)?pre-?train\w*|pretrain\w*|from\s+scratch)",
+    re.IGNORECASE,
+)
+_TRAINING = re.compile(
+    r"train|fine-?tun|compute|hardware|cluster|gpu[- ]hours|spent|\bused\b|utili[sz]|provided|research cloud"
+    r"|\bTRC\b|\bTFRC\b|programme|sponsor|supercomputer|\bGPUs:|epochs?",
+    re.IGNORECASE,
+)
+_INFERENCE = re.compile(
+    r"inference|\binfer\b|deploy|serving|\bserve\b|to run\b|runs? (?:on|in|with|it)|running (?:on|the|it|locally)"
+    r"|can run|colab|latency|speed|throughput|generat(?:e|ion) (?:time|speed)|quantiz|\bint[48]\b|minimum"
+    r"|recommend|requirements?|you can|your own|locally|load the model|consumer[- ]grade|sampling|benchmark",
+    re.IGNORECASE,
+)
+_NEGATIVE_HEADINGS = re.compile(
+    r"inference|usage|how to|quick ?start|getting started|deploy|serving|install|requirement|quantiz|example"
+    r"|demo|run(?:ning)? (?:the|locally)|speed|latency|memory|vram|limitation|bias|citation|license|contact"
+    r"|evaluation|benchmark|result|performance|use with|use the model|intended use|downstream",
+    re.IGNORECASE,
+)
+_DATA_HOURS = re.compile(
+    r"^\s{0,3}(?:of\s+)?(?:\w+\s+){0,2}(?:audio|speech|recordings?|transcri\w*|video|labell?ed|unlabell?ed|"
+    r"voice|data|multilingual|english|pseudo-labell?ed)",
+    re.IGNORECASE,
+)
+_NOT_TRAINING_TOKENS = re.compile(
+    r"context|sequence|window|length|per\s+(?:image|second|step|batch|sample|gpu|chip|device|token|example)|"
+    r"/\s*s(?:ec)?\b|max(?:imum)?|prompt|vocab|batch|limit|input|output|each|up to \d|image",
+    re.IGNORECASE,
+)
+_DATASET_WORDS = re.compile(r"dataset|corpus|contain|consist|comprise|collection", re.IGNORECASE)
+_TRAIN_VERB = re.compile(r"\btrain(?:ed|ing)?\b|pre-?train|\bsaw\b|\bseen\b|processed", re.IGNORECASE)
+_PER_FOLLOWS = re.compile(r"^\s{0,2}(?:/|per\b)", re.IGNORECASE)
+_ACTIVE_AFTER = re.compile(r"^\s{0,2}(?:of\s+)?(?:activated|active)\b", re.IGNORECASE)
+_MODEL_AFTER = re.compile(
+    r"^[\s-]{0,2}(?:(?:[A-Z][\w.-]{0,30}|base|chat|instruct|dense|parameter|param)\s){0,2}"
+    r"(?:model|LLM|language model|version|variant|network|transformer|checkpoint)s?\b",
+)
+_BASE_CONTEXT = re.compile(
+    r"fine-?tun\w*\s+(?:of|from|on)|finetuning of|based on|built (?:on|upon)|derived from|distilled from|"
+    r"initiali[sz]ed (?:from|with)|compared (?:to|with)|than|\bvs\.?|like|such as|outperform",
+    re.IGNORECASE,
+)
+_POSSESSIVE_BEFORE = re.compile(r"\w's\s{1,2}$")
+_WORD_DURATION = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(days?|weeks?|months?)\b", re.IGNORECASE
+)
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 30.0}
+_COUNT_BEFORE_HARDWARE = re.compile(
+    r"(?<![\w.,])(\d{1,6})\s{0,2}(?:[x×*]\s{0,2}(\d{1,6})\s{0,2})?(?:[x×*]\s{0,2})?"
+    r"(?:(?:nodes?|servers?|machines?)\s+(?:with|of|each with)\s+(\d{1,3})\s+)?"
+    r"(?:(?:nvidia|tesla|google|cloud|amd|intel|aws)\s+){0,2}$",
+    re.IGNORECASE,
+)
+_COUNT_GPUS = re.compile(r"(?<![\w.,])(\d{1,6})\s{0,2}(?:[x×*]\s{0,2}(\d{1,6})\s{0,2})?(?:GPUs|TPUs|accelerators|chips)\b")
+
+# `Key: value` lines (model-card templates, spec lists): what each key reports.
+_KEY_VALUE = re.compile(r"^\s{0,8}(?:[-*+]\s{1,4}|\d{1,2}[.)]\s{1,4})?(?P<key>[^:\n]{2,90}?)\s{0,3}:\s{0,4}(?P<value>\S.*)$")
+_KEYS: list[tuple[str, re.Pattern[str]]] = [
+    ("skip", re.compile(r"non-?embedding|trainable|batch|vocab|hidden|embedding|context|sequence|layers?\b|heads", re.I)),
+    ("active_parameters", re.compile(r"activ\w*\s+param", re.I)),
+    ("parameters", re.compile(r"param|model size|number of weights|^size$", re.I)),
+    ("tokens", re.compile(r"tokens", re.I)),
+    ("device_hours", re.compile(r"hours used|gpu[- ]hours|compute hours|device[- ]hours|accelerator hours|tpu hours", re.I)),
+    ("duration", re.compile(r"training (?:time|duration)|time to train|wall[- ]?clock|duration", re.I)),
+    ("training_flop", re.compile(r"flops?\b|training compute|compute \(flop", re.I)),
+    ("co2", re.compile(r"carbon|co2|emission", re.I)),
+    ("energy", re.compile(r"energy", re.I)),
+    ("hardware", re.compile(r"hardware|^gpus?$|^tpus?$|accelerators?|^compute$|infrastructure|^devices?$|^gpu type", re.I)),
+    ("base_model", re.compile(r"fine-?tuned from|finetuned from|base model|parent model|initiali[sz]ed from|base checkpoint", re.I)),
+]
+_NO_INFO = re.compile(r"more information needed|^\s*(?:n/?a|none|unknown|-|tbd|\?)\s*$|\[more", re.IGNORECASE)
+_KEY_UNIT = re.compile(r"\(\s{0,2}(?:in\s+)?(?P<unit>grams?|g|kg|kilograms?|tons?|tonnes?|t|tco2e?q?|lbs?)\s{0,2}\)", re.I)
+_GRAMS_UNITS = {"g": 1e-6, "gram": 1e-6, "grams": 1e-6, "kg": 1e-3, "kilogram": 1e-3, "kilograms": 1e-3, "lb": 0.000453592,
+                "lbs": 0.000453592}  # fmt: skip
+_HOURS_IN_DAYS = re.compile(r"\(\s{0,2}(\d+(?:\.\d+)?)\s{0,2}days?\s{0,2}\)", re.IGNORECASE)
+
+
+@dataclass
+class _Context:
+    card: Card
+    path: str
+    subject: str | None
+    subject_size: float | None
+
+
+def prose_facts(card: Card, layout: Layout, *, path: str, subject: str | None) -> list[Fact]:
+    """Facts from paragraphs, list items and `Key: value` lines (tables and code are read elsewhere)."""
+    context = _Context(card, path, subject, size_of(subject.split("/")[-1]) if subject else None)
+    facts: list[Fact] = []
+    for block in layout.prose_blocks():
+        if not any(ch.isdigit() for ch in block.text) and not _has_words_of_interest(block.text):
+            continue
+        for start, end in _sentences(block.text):
+            facts.extend(_sentence_facts(context, block, start, end))
+    return facts
+
+
+_INTEREST = re.compile(r"tpu|rdu|trillium|gaudi|trainium|fine-?tun|based on|built on|derived from|distill|from\b", re.I)
+
+
+def _has_words_of_interest(text: str) -> bool:
+    return _INTEREST.search(text) is not None
+
+
+def _sentences(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        yield start, match.start()
+        start = match.end()
+    yield start, len(text)
+
+
+def _sentence_facts(ctx: _Context, block: Block, start: int, end: int) -> Iterator[Fact]:
+    sentence = block.text[start:end]
+    if not sentence.strip():
+        return
+    key_value = _KEY_VALUE.match(sentence)
+    if key_value and len(key_value.group("key").split()) <= 10:
+        produced = list(_key_value_facts(ctx, block, start, key_value))
+        if produced:
+            yield from produced
+            return
+    negative_section = any(_NEGATIVE_HEADINGS.search(title) for title in block.headings)
+    yield from _quantity_facts(ctx, block, start, sentence, negative_section)
+    yield from _hardware_facts(ctx, block, start, sentence, negative_section)
+    yield from _word_duration_facts(ctx, block, start, sentence)
+    if not negative_section:
+        for name, begin, finish in base_models_in(block, start, sentence, ctx.subject):
+            yield _fact(ctx, block, "base_model", name, begin, finish)
+            break
+
+
+def _fact(ctx: _Context, block: Block, kind: str, value: float | str, begin: int, finish: int, **flags: object) -> Fact:
+    line, column = block.where(begin)
+    return make_fact(
+        kind,
+        value,
+        path=ctx.path,
+        line=line,
+        column=column,
+        origin=block.origin if block.origin != "prose" else "prose",
+        quote=block.quote(ctx.card, begin, finish),
+        **flags,  # type: ignore[arg-type]
+    )
+
+
+def _stage(sentence: str, position: int, headings: tuple[str, ...]) -> str:
+    """'ft' or 'pt': the stage word nearest before the figure, else the nearest after, else the headings."""
+    before: tuple[int, str] | None = None
+    after: tuple[int, str] | None = None
+    for match in _STAGE.finditer(sentence):
+        stage = "ft" if match.group("ft") else "pt"
+        if match.start() < position:
+            before = (match.start(), stage)
+        elif after is None:
+            after = (match.start(), stage)
+    if before is not None:
+        return before[1]
+    if after is not None:
+        return after[1]
+    for title in reversed(headings):
+        match = _STAGE.search(title)
+        if match:
+            return "ft" if match.group("ft") else "pt"
+    return "pt"
+
+
+def _flags(quantity: Quantity) -> dict[str, object]:
+    return {
+        "approximate": quantity.approximate,
+        "lower_bound": quantity.lower_bound,
+        "ambiguous": quantity.ambiguous,
+    }
+
+
+def _other_subject(ctx: _Context, sentence: str, position: int, value: float | None) -> str | None:
+    """None when a figure in this sentence is about the card's model, else a name for the model it is about."""
+    if ctx.subject_size is None:
+        return None
+    from cardlint.extract.subject import sizes_in
+
+    mentions = [(size, s, e) for size, s, e in sizes_in(sentence) if not (s <= position < e)]
+    if value is not None:
+        if sizes_agree(value, ctx.subject_size):
+            return None
+        return other_subject_name(f"{value / 1e9:g}B model")
+    if not mentions:
+        return None
+    if any(sizes_agree(size, ctx.subject_size) for size, _s, _e in mentions):
+        return None
+    nearest = min(mentions, key=lambda item: abs(item[1] - position))
+    return other_subject_name(sentence[max(0, nearest[1] - 20) : nearest[2]].split(",")[-1].strip())
+
+
+def _quantity_facts(ctx: _Context, block: Block, offset: int, sentence: str, negative: bool) -> Iterator[Fact]:
+    for quantity in find_quantities(sentence):
+        before = sentence[max(0, quantity.start - 40) : quantity.start]
+        after = sentence[quantity.end : quantity.end + 60]
+        begin, finish = offset + quantity.start, offset + quantity.end
+        dimension = quantity.dimension
+        flags = _flags(quantity)
+        if dimension == "parameters" or (dimension == "count" and quantity.magnitude and _ACTIVE_AFTER.match(after)):
+            unit = quantity.unit_text.lower()
+            if "trainable" in unit or "non-embedding" in unit or re.search(r"trainable|non-embedding", before, re.I):
+                continue
+            if quantity.value < 1e5:
+                continue
+            active = "activ" in unit or bool(_ACTIVE_AFTER.match(after))
+            kind = "active_parameters" if active else "parameters"
+            subject = None if active else _other_subject(ctx, sentence, quantity.start, quantity.value)
+            yield _fact(ctx, block, kind, quantity.value, begin, finish, subject=subject, **flags)
+        elif dimension == "count" and quantity.magnitude and _MODEL_AFTER.match(after):
+            if quantity.value < 1e7 or quantity.value > 1e13 or negative and ctx.subject_size is None:
+                continue
+            if _POSSESSIVE_BEFORE.search(before) or _BASE_CONTEXT.search(sentence):
+                continue
+            if ctx.subject_size is None or not sizes_agree(quantity.value, ctx.subject_size):
+                continue
+            yield _fact(ctx, block, "parameters", quantity.value, begin, finish, **flags)
+        elif dimension == "tokens":
+            if quantity.value < 1e6 or _NOT_TRAINING_TOKENS.search(before[-25:] + " " + after[:30]):
+                continue
+            if _DATASET_WORDS.search(sentence) and not _TRAIN_VERB.search(sentence):
+                continue
+            kind = "fine_tune_tokens" if _stage(sentence, quantity.start, block.headings) == "ft" else "training_tokens"
+            subject = _other_subject(ctx, sentence, quantity.start, None)
+            yield _fact(ctx, block, kind, quantity.value, begin, finish, subject=subject, **flags)
+        elif dimension == "device_hours":
+            if _PER_FOLLOWS.match(after) or quantity.value <= 0:
+                continue
+            stage = _stage(sentence, quantity.start, block.headings)
+            kind = "fine_tune_device_hours" if stage == "ft" else "device_hours"
+            subject = _other_subject(ctx, sentence, quantity.start, None)
+            yield _fact(ctx, block, kind, quantity.value, begin, finish, subject=subject, **flags)
+            for mention in find_hardware(quantity.text):
+                yield _fact(ctx, block, "hardware_type", mention.hardware_id, begin, finish, subject=subject)
+        elif dimension == "duration":
+            if negative or not _TRAINING.search(sentence) or _DATA_HOURS.match(after):
+                continue
+            if quantity.unit_text.lower() in ("d", "h") or quantity.value > 3650 or quantity.value <= 0:
+                continue
+            if re.search(r"\b(?:ago|every|per|each|later|after|before|epoch)\s*$", before, re.I):
+                continue
+            if not re.search(r"train|took|\bfor\b|time|duration|lasted|over|spent|run", before + after, re.I):
+                continue
+            yield _fact(ctx, block, "training_duration_days", quantity.value, begin, finish, **flags)
+        elif dimension == "flop":
+            if quantity.value < 1e15 or _PER_FOLLOWS.match(after):
+                continue
+            yield _fact(ctx, block, "training_flop", quantity.value, begin, finish, **flags)
+        elif dimension == "energy":
+            if _PER_FOLLOWS.match(after) or before.rstrip().endswith("/") or quantity.value <= 0:
+                continue
+            yield _fact(ctx, block, "energy_mwh", quantity.value, begin, finish, **flags)
+        elif dimension == "power":
+            if not 10 <= quantity.value <= 2000 or not re.search(r"TDP|power|watt|consum|per (?:gpu|device|chip)", sentence, re.I):
+                continue
+            yield _fact(ctx, block, "power_watts_per_device", quantity.value, begin, finish, **flags)
+        elif dimension == "co2" or (
+            dimension == "mass" and re.search(r"co2|carbon|emission", sentence, re.IGNORECASE)
+        ):
+            if _PER_FOLLOWS.match(after) or quantity.value <= 0:
+                continue
+            subject = _other_subject(ctx, sentence, quantity.start, None)
+            yield _fact(ctx, block, "co2_tonnes", quantity.value, begin, finish, subject=subject, **flags)
+
+
+def _hardware_facts(ctx: _Context, block: Block, offset: int, sentence: str, negative: bool) -> Iterator[Fact]:
+    mentions = list(find_hardware(sentence))
+    if not mentions:
+        return
+    if negative or not _TRAINING.search(sentence) or _INFERENCE.search(sentence):
+        return
+    if re.search(r"\bGPU hours\b|GPU-hours", sentence, re.I) and all(
+        re.search(r"hours?", sentence[m.end : m.end + 12], re.I) for m in mentions
+    ):
+        return  # already reported with the device-hours figure
+    for mention in mentions:
+        begin, finish = offset + mention.start, offset + mention.end
+        yield _fact(ctx, block, "hardware_type", mention.hardware_id, begin, finish)
+        count = _hardware_count(sentence, mention.start, mention.end)
+        if count is not None:
+            value, count_start = count
+            yield _fact(ctx, block, "hardware_count", float(value), offset + count_start, finish)
+
+
+def _hardware_count(sentence: str, start: int, end: int) -> tuple[int, int] | None:
+    """`256 H100`, `32 x 8 x A100`, `8 nodes with 8 A100` → the device count written before the name."""
+    window_start = max(0, start - 60)
+    match = _COUNT_BEFORE_HARDWARE.search(sentence[window_start:start])
+    if match:
+        numbers = [int(group) for group in match.groups() if group]
+        value = 1
+        for number in numbers:
+            value *= number
+        if 0 < value <= 1_000_000:
+            return value, window_start + match.start()
+    tail = sentence[end : end + 40]
+    follow = re.match(r"^\s{0,2}(?:GPUs?|TPUs?)?\s{0,2}[x×]\s{0,2}(\d{1,6})\b", tail)
+    if follow:
+        return int(follow.group(1)), end
+    return None
+
+
+def _word_duration_facts(ctx: _Context, block: Block, offset: int, sentence: str) -> Iterator[Fact]:
+    if not re.search(r"train", sentence, re.IGNORECASE):
+        return
+    for match in _WORD_DURATION.finditer(sentence):
+        before = sentence[max(0, match.start() - 30) : match.start()]
+        if not re.search(r"took|for|over|in|lasted|about|roughly|approximately|around|~", before, re.I):
+            continue
+        number = _WORD_NUMBERS[match.group(1).lower()]
+        period = match.group(2).lower().rstrip("s")
+        days = number * _PERIOD_DAYS[period]
+        approximate = bool(re.search(r"roughly|about|approximately|around|~", before, re.I))
+        yield _fact(
+            ctx, block, "training_duration_days", days, offset + match.start(), offset + match.end(),
+            approximate=approximate,
+        )  # fmt: skip
+
+
+def _key_value_facts(ctx: _Context, block: Block, offset: int, match: re.Match[str]) -> Iterator[Fact]:
+    key = match.group("key").strip().strip("*_ ").lower()
+    value_text = match.group("value")
+    value_start = offset + match.start("value")
+    if _NO_INFO.search(value_text):
+        return
+    kind = None
+    for name, pattern in _KEYS:
+        if pattern.search(key):
+            kind = name
+            break
+    if kind is None or kind == "skip":
+        return
+    quantities = list(find_quantities(value_text))
+    first = quantities[0] if quantities else None
+
+    def at(quantity: Quantity) -> tuple[int, int]:
+        return value_start + quantity.start, value_start + quantity.end
+
+    if kind in ("parameters", "active_parameters"):
+        if first is None or first.dimension not in ("count", "parameters") or first.value < 1e5:
+            return
+        value = first.value
+        if not first.magnitude and first.dimension == "count" and first.value < 1e5:
+            return
+        subject = None if kind == "active_parameters" else _other_subject(ctx, value_text, first.start, value)
+        yield _fact(ctx, block, kind, value, *at(first), subject=subject, **_flags(first))
+    elif kind == "tokens":
+        if first is None or first.dimension not in ("count", "tokens") or first.value < 1e6:
+            return
+        if re.search(r"context|sequence|per|batch|max", key):
+            return
+        stage = "ft" if _STAGE.search(key) and _STAGE.search(key).group("ft") else "pt"  # type: ignore[union-attr]
+        kind_name = "fine_tune_tokens" if stage == "ft" else "training_tokens"
+        yield _fact(ctx, block, kind_name, first.value, *at(first), **_flags(first))
+    elif kind == "device_hours":
+        if first is None or first.dimension not in ("count", "device_hours", "duration"):
+            return
+        hours = first.value * 24 if first.dimension == "duration" else first.value
+        days_note = _HOURS_IN_DAYS.search(value_text)
+        if days_note and abs(float(days_note.group(1)) * 24 - hours) < 1.0:
+            # "72 (3 days)": the hours are wall-clock time, not device-hours
+            yield _fact(ctx, block, "training_duration_days", hours / 24, *at(first))
+            return
+        yield _fact(ctx, block, "device_hours", hours, *at(first), **_flags(first))
+    elif kind == "duration":
+        if first is None or first.dimension != "duration":
+            return
+        yield _fact(ctx, block, "training_duration_days", first.value, *at(first), **_flags(first))
+    elif kind == "training_flop":
+        if first is None or first.dimension not in ("count", "flop") or first.value < 1e15:
+            return
+        yield _fact(ctx, block, "training_flop", first.value, *at(first), **_flags(first))
+    elif kind == "co2":
+        if first is None:
+            return
+        if first.dimension in ("co2", "mass"):
+            tonnes = first.value
+        elif first.dimension == "count":
+            unit = _KEY_UNIT.search(key)
+            if unit is None:
+                return
+            tonnes = first.value * _GRAMS_UNITS.get(unit.group("unit").lower(), 1.0)
+        else:
+            return
+        yield _fact(ctx, block, "co2_tonnes", tonnes, *at(first), **_flags(first))
+    elif kind == "energy":
+        if first is None or first.dimension != "energy":
+            return
+        yield _fact(ctx, block, "energy_mwh", first.value, *at(first), **_flags(first))
+    elif kind == "hardware":
+        for mention in find_hardware(value_text):
+            begin, finish = value_start + mention.start, value_start + mention.end
+            yield _fact(ctx, block, "hardware_type", mention.hardware_id, begin, finish)
+            count = _hardware_count(value_text, mention.start, mention.end)
+            if count is not None:
+                yield _fact(ctx, block, "hardware_count", float(count[0]), value_start + count[1], finish)
+            break
+    elif kind == "base_model":
+        found = base_model_from_value(block, value_start, offset + match.end("value"))
+        if found is not None:
+            name, begin, finish = found
+            yield _fact(ctx, block, "base_model", name, begin, finish)
+
+
+def key_value_block_facts(card: Card, block: Block, *, path: str, subject: str | None) -> list[Fact]:
+    """Facts of a prepared `key: value` block (a row of a two-column table)."""
+    context = _Context(card, path, subject, size_of(subject.split("/")[-1]) if subject else None)
+    match = _KEY_VALUE.match(block.text)
+    if match is None:
+        return []
+    return list(_key_value_facts(context, block, 0, match))

@@ -1,0 +1,491 @@
+"""Figures in Markdown tables and HTML `<table>`s, with family rows told apart.
+
+A table's header says what its numbers are (`Time (GPU hours)`, `Params / M`, `Carbon Emitted (tCO2eq)`); its
+first cell (or its size column) says which model a row is about. The row that names the card's subject gives
+the card's own facts; every other row (other sizes, the Total row) is kept with its own `subject`. Two-column
+tables whose first column holds keys (`| Num Parameters | 4.3B |`) read like `Key: value` lines.
+
+HTML is read with the standard library's HTMLParser (rowspan and colspan expanded), never with regexes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from cardlint.card import Card
+from cardlint.extract.hardware_names import find_hardware
+from cardlint.extract.kinds import make_fact
+from cardlint.extract.layout import Block, Layout, clean_text
+from cardlint.extract.quantities import Quantity, find_quantities
+from cardlint.extract.subject import other_subject_name, row_score, size_of
+from cardlint.types import Fact
+
+
+@dataclass
+class Cell:
+    text: str
+    line: int
+    column: int
+    header: bool = False
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class Table:
+    rows: list[list[Cell]]
+    origin: str  # table | html-table
+    header_rows: int = 1
+    headings: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- reading Markdown and HTML into Tables
+
+
+def markdown_tables(card: Card, layout: Layout) -> Iterator[Table]:
+    tokens = card.tokens
+    rows: list[list[Cell]] = []
+    header_rows = 0
+    in_table = False
+    row: list[Cell] = []
+    row_line = 0
+    header = False
+    search_from = 0
+    count = 0
+    for token in tokens:
+        if token.type == "table_open":
+            in_table, rows, header_rows = True, [], 0
+        elif not in_table:
+            continue
+        elif token.type == "thead_open":
+            header = True
+        elif token.type == "thead_close":
+            header = False
+        elif token.type == "tr_open":
+            row = []
+            row_line = (token.map[0] + 1) if token.map else row_line + 1
+            search_from = 0
+        elif token.type == "tr_close":
+            rows.append(row)
+            if header:
+                header_rows += 1
+        elif token.type == "inline":
+            raw = card.lines[row_line - 1] if 0 < row_line <= len(card.lines) else ""
+            content = token.content
+            position = raw.find(content, search_from) if content else -1
+            column = position + 1 if position >= 0 else 1
+            if position >= 0:
+                search_from = position + len(content)
+            row.append(Cell(content, row_line, column, header))
+        elif token.type == "table_close":
+            in_table = False
+            count += 1
+            if count > card.limits.max_tables:
+                return
+            first = rows[0][0].line if rows and rows[0] else 0
+            yield Table(rows, "table", max(header_rows, 1), layout.headings(first) if first else ())
+
+
+class _HtmlTables(HTMLParser):
+    """Collects <table>s as grids of cells with file positions; nested tables are read separately."""
+
+    def __init__(self, first_line: int, lines: list[str], max_cells: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.first_line = first_line
+        self.lines = lines
+        self.max_cells = max_cells
+        self.stack: list[list[list[Cell]]] = []
+        self.tables: list[list[list[Cell]]] = []
+        self.cell: Cell | None = None
+        self.cell_parts: list[str] = []
+        self.cells = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.stack.append([])
+        elif not self.stack:
+            return
+        elif tag == "tr":
+            self._close_cell()
+            self.stack[-1].append([])
+        elif tag in ("td", "th"):
+            self._close_cell()
+            if not self.stack[-1]:
+                self.stack[-1].append([])
+            values = dict(attrs)
+            line, offset = self.getpos()
+            self.cell = Cell(
+                "", self.first_line + line - 1, offset + 1, tag == "th", _span(values.get("rowspan")), _span(values.get("colspan"))
+            )
+            self.cell_parts = []
+        elif tag == "br" and self.cell is not None:
+            self.cell_parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack:
+            return
+        if tag in ("td", "th"):
+            self._close_cell()
+        elif tag == "table":
+            self._close_cell()
+            self.tables.append(self.stack.pop())
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is None:
+            return
+        if not "".join(self.cell_parts).strip() and data.strip():
+            line, offset = self.getpos()
+            leading = data[: len(data) - len(data.lstrip())]
+            newlines = leading.count("\n")
+            if newlines:
+                line += newlines
+                offset = len(leading) - leading.rfind("\n") - 1
+            else:
+                offset += len(leading)
+            self.cell.line = self.first_line + line - 1
+            self.cell.column = offset + 1
+        self.cell_parts.append(data)
+
+    def _close_cell(self) -> None:
+        if self.cell is None or not self.stack:
+            self.cell = None
+            return
+        self.cells += 1
+        if self.cells <= self.max_cells:
+            self.cell.text = re.sub(r"\s+", " ", "".join(self.cell_parts)).strip()
+            self.stack[-1][-1].append(self.cell)
+        self.cell = None
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 1000))
+    except ValueError:
+        return 1
+
+
+def html_tables(card: Card, layout: Layout) -> Iterator[Table]:
+    count = 0
+    for first, last in layout.html_table_ranges:
+        text = "\n".join(line.rstrip("\r") for line in card.lines[first - 1 : last])
+        parser = _HtmlTables(first, card.lines, card.limits.max_table_cells)
+        try:
+            parser.feed(text)
+            parser.close()
+        except (AssertionError, ValueError):  # malformed markup: keep what was read
+            pass
+        for grid in parser.tables:
+            count += 1
+            if count > card.limits.max_tables:
+                return
+            rows = _expand_spans(grid)
+            if rows:
+                header_rows = 1
+                yield Table(rows, "html-table", header_rows, layout.headings(first))
+
+
+def _expand_spans(grid: list[list[Cell]]) -> list[list[Cell]]:
+    """Place each cell in every row and column it spans (the Llama tables use rowspan for shared values)."""
+    result: list[list[Cell]] = []
+    pending: dict[tuple[int, int], Cell] = {}
+    for row_index, row in enumerate(grid):
+        placed: list[Cell] = []
+        column = 0
+        cells = iter(row)
+        while True:
+            if (row_index, column) in pending:
+                placed.append(pending.pop((row_index, column)))
+                column += 1
+                continue
+            cell = next(cells, None)
+            if cell is None:
+                break
+            for span_column in range(cell.colspan):
+                placed.append(cell)
+                for extra in range(1, min(cell.rowspan, 1000)):
+                    pending[(row_index + extra, column + span_column)] = cell
+            column += cell.colspan
+        while (row_index, column) in pending:
+            placed.append(pending.pop((row_index, column)))
+            column += 1
+        result.append(placed)
+    return result
+
+
+# ---------------------------------------------------------------- what the columns mean
+
+_SKIP_HEADER = re.compile(
+    r"logit|inference|market[- ]based|non-?embedding|embedding|vocab|context|layers?\b|hidden|heads|dimension|"
+    r"sequence|batch|learning|\blr\b|latency|speed|memory|vram|throughput|per\s|/\s*s\b|flops?/s|tflops|"
+    r"dataset|data\b|cutoff|license|score|accuracy|\bwer\b|resolution",
+    re.IGNORECASE,
+)
+_COLUMN_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    ("active_parameters", re.compile(r"activ\w*\s*(?:param|size)", re.I)),
+    ("parameters", re.compile(r"param|#\s*params|model size|^size$|total size|weights", re.I)),
+    ("training_tokens", re.compile(r"tokens?", re.I)),
+    ("device_hours", re.compile(r"gpu[- ]?hours|gpu hrs|device[- ]hours|tpu[- ]hours|chip[- ]hours|time \(gpu|compute \(hours", re.I)),
+    ("power_watts_per_device", re.compile(r"power|tdp|watt", re.I)),
+    ("co2_tonnes", re.compile(r"co2|carbon|emission|ghg|greenhouse", re.I)),
+    ("energy_mwh", re.compile(r"energy|mwh|kwh", re.I)),
+    ("training_flop", re.compile(r"flops?\b|compute \(flop", re.I)),
+    ("hardware_type", re.compile(r"hardware|gpu type|accelerator", re.I)),
+    ("hardware_count", re.compile(r"#\s*gpus|num(?:ber of)? gpus|^gpus$|gpu count", re.I)),
+]
+_HEADER_SCALE = re.compile(
+    r"(?:/|\(|\bin\s)\s{0,2}(?P<unit>M|B|K|T|millions?|billions?|trillions?|kg|g|grams?|tons?|tonnes?|t|tco2e?q?|kwh|mwh|gwh)\b",
+    re.IGNORECASE,
+)
+_SCALES = {
+    "m": 1e6, "million": 1e6, "millions": 1e6, "b": 1e9, "billion": 1e9, "billions": 1e9, "k": 1e3,
+    "t": 1e12, "trillion": 1e12, "trillions": 1e12,
+}  # fmt: skip
+_CO2_SCALES = {"kg": 1e-3, "g": 1e-6, "gram": 1e-6, "grams": 1e-6, "ton": 1, "tons": 1, "tonne": 1, "tonnes": 1, "t": 1}
+_ENERGY_SCALES = {"kwh": 1e-3, "mwh": 1.0, "gwh": 1e3}
+_EMPTY = re.compile(r"^\s*(?:[-–—?]|n/?a|none|unknown|\\-|)\s*$", re.IGNORECASE)
+
+
+@dataclass
+class _Column:
+    kind: str
+    scale: float = 1.0
+    header: str = ""
+
+
+@dataclass
+class _Reading:
+    facts: list[Fact] = field(default_factory=list)
+
+
+def _column_kind(header: str) -> _Column | None:
+    text = header.strip()
+    if not text or _SKIP_HEADER.search(text) and not re.search(r"gpu hours|co2|carbon|emission|tdp|power", text, re.I):
+        return None
+    for kind, pattern in _COLUMN_KINDS:
+        if pattern.search(text):
+            if kind == "training_tokens" and re.search(r"per|/|context|max", text, re.IGNORECASE):
+                return None
+            scale = 1.0
+            unit = _HEADER_SCALE.search(text)
+            if unit is not None:
+                name = unit.group("unit")
+                lower = name.lower()
+                if kind == "co2_tonnes":
+                    scale = _CO2_SCALES.get(lower.replace("co2", "").replace("eq", "").rstrip("e") or "t", 1.0)
+                    if lower.startswith("tco2"):
+                        scale = 1.0
+                elif kind == "energy_mwh":
+                    scale = _ENERGY_SCALES.get(lower, 1.0)
+                elif kind in ("parameters", "active_parameters", "training_tokens"):
+                    scale = _SCALES.get(lower if len(name) > 1 else name.lower(), 1.0)
+            elif kind == "co2_tonnes" and re.search(r"\bkg\b", text, re.I):
+                scale = 1e-3
+            return _Column(kind, scale, text)
+    return None
+
+
+# ---------------------------------------------------------------- facts from one table
+
+
+def table_facts(card: Card, layout: Layout, *, path: str, subject: str | None) -> list[Fact]:
+    facts: list[Fact] = []
+    for table in list(markdown_tables(card, layout)) + list(html_tables(card, layout)):
+        facts.extend(_facts_of(card, table, path, subject))
+    return facts
+
+
+def _facts_of(card: Card, table: Table, path: str, subject: str | None) -> Iterator[Fact]:
+    if not table.rows:
+        return
+    header = table.rows[0] if table.header_rows else []
+    body = table.rows[table.header_rows :]
+    if _is_key_value(table):
+        yield from _key_value_rows(card, table, path, subject)
+        return
+    columns = {index: _column_kind(cell.text) for index, cell in enumerate(header)}
+    columns = {index: column for index, column in columns.items() if column is not None}
+    if not columns or not body:
+        return
+    param_columns = [index for index, column in columns.items() if column.kind == "parameters"]
+    labels = [_row_label(row, columns) for row in body]
+    sizes = [_row_size(row, param_columns, columns) for row in body]
+    scores = [row_score(label, size, subject) for label, size in zip(labels, sizes)]
+    best = max(scores) if scores else 0.0
+    data_rows = [index for index, label in enumerate(labels) if label.strip().lower() not in ("total", "sum")]
+    own_row: int | None = None
+    if best > 0 and scores.count(best) == 1:
+        own_row = scores.index(best)
+    elif best == 0 and len(data_rows) == 1 and not _names_other_model(labels[data_rows[0]], subject):
+        own_row = data_rows[0]
+    for row_index, row in enumerate(body):
+        row_subject = None if row_index == own_row else other_subject_name(_readable(labels[row_index], sizes[row_index]))
+        for index, column in columns.items():
+            if index >= len(row) or index == _label_index(row, columns):
+                continue
+            yield from _cell_facts(card, table, row[index], column, path, row_subject)
+
+
+def _names_other_model(label: str, subject: str | None) -> bool:
+    if not label or not subject:
+        return False
+    return size_of(label) is not None and size_of(subject.split("/")[-1]) is not None
+
+
+def _readable(label: str, size: float | None) -> str:
+    if size is not None and size_of(label) is None:
+        return f"{label} {size / 1e9:g}B".strip()
+    return label or "other row"
+
+
+def _label_index(row: list[Cell], columns: dict[int, _Column]) -> int:
+    for index, cell in enumerate(row):
+        if index in columns:
+            continue
+        if cell.text.strip():
+            return index
+    return -1
+
+
+def _row_label(row: list[Cell], columns: dict[int, _Column]) -> str:
+    index = _label_index(row, columns)
+    if index < 0:
+        return ""
+    text = clean_text(row[index].text, row[index].line).text
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _row_size(row: list[Cell], param_columns: list[int], columns: dict[int, _Column]) -> float | None:
+    for index in param_columns:
+        if index < len(row):
+            for quantity in find_quantities(clean_text(row[index].text, row[index].line).text):
+                value = quantity.value if quantity.magnitude else quantity.value * columns[index].scale
+                if value >= 1e6:
+                    return value
+    return None
+
+
+def _cell_facts(
+    card: Card, table: Table, cell: Cell, column: _Column, path: str, subject: str | None
+) -> Iterator[Fact]:
+    block = clean_text(cell.text, cell.line, cell.column, table.headings)
+    text = block.text
+    if _EMPTY.match(text):
+        return
+    kind = column.kind
+    if kind == "hardware_type":
+        for mention in find_hardware(text):
+            yield _make(card, table, block, kind, mention.hardware_id, mention.start, mention.end, path, subject)
+            return
+        return
+    for quantity in find_quantities(text):
+        value = _value_for(kind, quantity, column)
+        if value is None:
+            continue
+        yield _make(card, table, block, kind, value, quantity.start, quantity.end, path, subject, quantity)
+        if kind not in ("parameters",):
+            return
+
+
+def _value_for(kind: str, quantity: Quantity, column: _Column) -> float | None:
+    dimension = quantity.dimension
+    if kind in ("parameters", "active_parameters"):
+        if dimension not in ("count", "parameters"):
+            return None
+        value = quantity.value if quantity.magnitude else quantity.value * column.scale
+        return value if value >= 1e5 else None
+    if kind == "training_tokens":
+        if dimension not in ("count", "tokens"):
+            return None
+        value = quantity.value if quantity.magnitude else quantity.value * column.scale
+        return value if value >= 1e6 else None
+    if kind == "device_hours":
+        if dimension not in ("count", "device_hours"):
+            return None
+        return quantity.value
+    if kind == "power_watts_per_device":
+        if dimension not in ("count", "power"):
+            return None
+        return quantity.value if 1 <= quantity.value <= 5000 else None
+    if kind == "co2_tonnes":
+        if dimension in ("co2", "mass"):
+            return quantity.value
+        return quantity.value * column.scale if dimension == "count" else None
+    if kind == "energy_mwh":
+        if dimension == "energy":
+            return quantity.value
+        return quantity.value * column.scale if dimension == "count" else None
+    if kind == "training_flop":
+        if dimension not in ("count", "flop"):
+            return None
+        return quantity.value if quantity.value >= 1e15 else None
+    if kind == "hardware_count":
+        return quantity.value if dimension == "count" and quantity.value >= 1 else None
+    return None
+
+
+def _make(
+    card: Card,
+    table: Table,
+    block: Block,
+    kind: str,
+    value: float | str,
+    start: int,
+    end: int,
+    path: str,
+    subject: str | None,
+    quantity: Quantity | None = None,
+) -> Fact:
+    line, column = block.where(start)
+    raw = card.lines[line - 1].rstrip("\r") if 0 < line <= len(card.lines) else ""
+    return make_fact(
+        kind,
+        value,
+        path=path,
+        line=line,
+        column=column,
+        origin=table.origin,
+        quote=raw.strip()[:80],
+        subject=subject,
+        approximate=bool(quantity and quantity.approximate),
+        lower_bound=bool(quantity and quantity.lower_bound),
+        ambiguous=bool(quantity and quantity.ambiguous),
+    )
+
+
+# ---------------------------------------------------------------- key/value tables
+
+_KEY_WORDS = re.compile(
+    r"param|tokens|hardware|gpus?\b|hours|training time|flop|carbon|co2|emission|energy|base model|finetuned from|"
+    r"fine-tuned from|model size",
+    re.IGNORECASE,
+)
+
+
+def _is_key_value(table: Table) -> bool:
+    """Two-column tables whose first column names what the second one holds."""
+    rows = [row for row in table.rows if row]
+    if not rows or any(len(row) > 3 for row in rows):
+        return False
+    keyed = sum(1 for row in rows if len(row) >= 2 and _KEY_WORDS.search(row[0].text))
+    header_kinds = [_column_kind(cell.text) for cell in table.rows[0]]
+    return keyed >= 1 and not any(header_kinds[1:])
+
+
+def _key_value_rows(card: Card, table: Table, path: str, subject: str | None) -> Iterator[Fact]:
+    from cardlint.extract.layout import Block as _Block
+    from cardlint.extract.prose import key_value_block_facts
+
+    for row in table.rows:
+        if len(row) < 2:
+            continue
+        key_block = clean_text(row[0].text, row[0].line, row[0].column, table.headings)
+        value_block = clean_text(row[1].text, row[1].line, row[1].column, table.headings)
+        text = f"{key_block.text.strip()}: {value_block.text}"
+        key_len = len(key_block.text.strip())
+        positions = key_block.positions[:key_len] + [value_block.where(0)] * 2 + value_block.positions
+        links = [type(link)(link.text, link.url, link.start + key_len + 2, link.end + key_len + 2) for link in value_block.links]
+        block = _Block(text, positions, table.headings, links, origin=table.origin)
+        yield from key_value_block_facts(card, block, path=path, subject=subject)
