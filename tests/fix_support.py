@@ -47,3 +47,8 @@ def six_n_d(facts: list[Fact]) -> Estimate | None:
 
 def no_analysis(text: str, path: str) -> tuple[list[Fact], Estimate | None]:
     return [], None
+
+
+def sources(block: dict) -> dict[str, str]:  # type: ignore[type-arg]
+    """`derived_from` (a list of "key: where" strings) as a mapping from key to where."""
+    return dict(item.split(": ", 1) for item in block.get("derived_from", []))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from fix_support import CARDS, analysis, no_analysis
+from fix_support import CARDS, analysis, no_analysis, sources
 
 from cardlint.card import parse_card
 from cardlint.fix import apply as apply_module
@@ -53,7 +53,7 @@ def test_crlf_card_gets_a_block_and_keeps_every_other_byte() -> None:
     assert block["training_flop"] == 8.6e22  # 6 * 7.2e9 * 2.0e12 = 8.64e22
     assert block["scope"] == "unknown"
     body_line = next(n for n, line in enumerate(new.split("\n"), 1) if line.startswith("Demo LM 7B has"))
-    assert block["derived_from"]["parameters"].startswith(f"line {body_line} ")
+    assert sources(block)["parameters"].startswith(f"line {body_line} ")
 
 
 def test_misspelt_keys_and_yaml_booleans_change_only_their_tokens() -> None:
@@ -70,7 +70,7 @@ def test_misspelt_keys_and_yaml_booleans_change_only_their_tokens() -> None:
     data = parse_card(result.text).metadata
     assert data["language"] == ["en", "no", "sv"] and data["tags"] == ["finance", "on"]
     assert data["license"] == "mit" and data["base_model"] == "org/base-7b"
-    assert sorted(fix.rule for fix in result.fixes) == ["misspelt-key"] * 3 + ["yaml11-surprise"] * 2
+    assert sorted(fix.rule for fix in result.fixes) == ["misspelt-key"] * 3 + ["yaml11-boolean"] * 2
 
 
 def test_a_misspelling_next_to_the_right_key_is_left_alone() -> None:
@@ -102,6 +102,13 @@ def test_no_front_matter_needs_unsafe_fixes() -> None:
     assert unsafe.text.endswith(old)
     assert parse_card(unsafe.text).metadata["training_compute"]["hardware_count"] == 64
     assert [fix.rule for fix in unsafe.fixes] == ["no-front-matter", "compute-disclosure"]
+
+
+def test_a_new_front_matter_with_nothing_to_hold_is_not_added() -> None:
+    old = card_text("no_front_matter.md")
+    result = fix_text(old, "n.md", unsafe=True, analyse=no_analysis)
+    assert result.text == old and result.fixes == []
+    assert [fix.rule for fix in result.held_back] == ["no-front-matter"]
 
 
 def test_init_template_block_is_replaced_not_appended() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import yaml
+from fix_support import sources
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -46,9 +47,9 @@ def test_full_block_reads_back_with_two_significant_figures_and_unknown_scope() 
     assert data["training_flop_high"] == 1.3e24  # 1.28e24 rounded up
     assert data["method"] == "architecture"
     assert data["scope"] == "unknown"
-    assert data["derived_from"]["parameters"].startswith("line 10 ")
-    assert "lower bound" in data["derived_from"]["training_tokens"]
-    assert data["derived_from"]["training_flop"].startswith("lines 10, 12 ")
+    assert sources(data)["parameters"].startswith("line 10 ")
+    assert "lower bound" in sources(data)["training_tokens"]
+    assert sources(data)["training_flop"].startswith("lines 10, 12 ")
     assert data == {**expected_values(plan), "derived_from": data["derived_from"]}
 
 
@@ -105,8 +106,8 @@ def test_line_shift_moves_only_lines_after_the_insertion() -> None:
     body = fact("training_tokens", 2e10, 30)
     plan = plan_disclosure([params, body], None)
     data = block_data(render_block(plan, shift=LineShift(10, 7)))
-    assert data["derived_from"]["parameters"].startswith("line 3 ")
-    assert data["derived_from"]["training_tokens"].startswith("line 37 ")
+    assert sources(data)["parameters"].startswith("line 3 ")
+    assert sources(data)["training_tokens"].startswith("line 37 ")
 
 
 def test_no_figures_no_block() -> None:

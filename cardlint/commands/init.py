@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from cardlint.fix.disclosure import DISCLOSURE_KEY, yaml_scalar
+from cardlint.fix.disclosure import DISCLOSURE_KEY, allowed_values, yaml_scalar
 
 EXIT_WRITTEN, EXIT_ERROR = 0, 2
 
@@ -27,8 +27,8 @@ DISCLOSURE_GUIDE = (
     ("device_hours", "accelerator-hours of the training run"),
     ("training_duration_days", "wall-clock days"),
     ("training_flop", "training compute in FLOP, two significant figures, e.g. 7.2e+23"),
-    ("method", "reported | architecture | hardware | energy"),
-    ("scope", "final-run | cumulative | including-experiments"),
+    ("method", "reported | architecture | hardware | energy | measured"),
+    ("scope", "final-run | cumulative | including-rnd"),
     ("energy_mwh", "training energy in MWh"),
     ("co2_tonnes", "emissions in tonnes CO2eq"),
 )
@@ -136,7 +136,7 @@ def _ask(default_name: str) -> Answers:
             click.echo(f"  '{raw}' is not a number; {key} left empty", err=True)
     scope = click.prompt(
         "Scope of the compute figures",
-        type=click.Choice(["final-run", "cumulative", "including-experiments", "unknown"]),
+        type=click.Choice(sorted(allowed_values("scope"))),
         default="unknown",
     )
     if answers.disclosure and scope != "unknown":

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cardlint.card import CardReadError, decode
+from cardlint.card import CardReadError, decode, parse_card
 from cardlint.fix.disclosure_edit import DisclosureOutcome, write_disclosure
 from cardlint.fix.edits import EditRefused
 from cardlint.fix.mechanical import Change, fix_missing_front_matter, fix_misspelt_keys, fix_yaml11_booleans
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from cardlint.settings import Settings
 
 _UTF8_BOM = b"\xef\xbb\xbf"
+DISCLOSURE_RULE = "compute-disclosure"
 
 Analysis = Callable[[str, str], tuple[list[Fact], "Estimate | None"]]
 
@@ -87,7 +88,12 @@ def fix_text(text: str, path: str, *, unsafe: bool, analyse: Analysis | None = N
     result.notes.extend(outcome.notes)
     if outcome.text != result.text:
         result.text = outcome.text
-        result.fixes.append(AppliedFix("compute-disclosure", "safe", outcome.message, outcome.line))
+        result.fixes.append(AppliedFix(DISCLOSURE_RULE, "safe", outcome.message, outcome.line))
+    if any(fix.rule == "no-front-matter" for fix in result.fixes) and not parse_card(result.text).metadata:
+        # A front matter with nothing in it would only trade one finding (none) for another (empty).
+        result.notes.append("no figures or keys to put in a new front matter; the card was left as it was")
+        result.held_back.extend(fix for fix in result.fixes if fix.rule == "no-front-matter")
+        return TextFix(text, held_back=result.held_back, notes=result.notes)
     return result
 
 

@@ -8,6 +8,7 @@ line it came from (`derived_from`) so the author can verify it before committing
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -133,12 +134,35 @@ def plan_disclosure(
         entries.append(Entry("training_flop_low", round_significant(interval.low, 2, "down")))
         entries.append(Entry("training_flop_high", round_significant(interval.high, 2, "up")))
         if "method" not in existing:
-            entries.append(Entry("method", estimate.driver or "combined"))
+            method = estimate.driver or "combined"
+            if method in allowed_values("method"):
+                entries.append(Entry("method", method))
+            else:
+                notes.append(f"method `{method}` is not a value the metadata schema allows; left out")
         if "scope" not in existing:
             entries.append(Entry("scope", UNKNOWN_SCOPE))
     order = {key: index for index, key in enumerate(FIELD_ORDER)}
     entries.sort(key=lambda entry: order[entry.key])
     return Disclosure(tuple(entries), tuple(notes))
+
+
+@functools.cache
+def allowed_values(key: str) -> frozenset[str]:
+    """The values schemas/card-metadata allows for `training_compute.<key>` (method, scope), so the block we
+    write is always valid against the schema that lints it."""
+    from cardlint.resources import schema
+
+    try:
+        properties = schema("card-metadata")["$defs"][DISCLOSURE_KEY]["properties"]
+        return frozenset(properties[key]["enum"])
+    except (FileNotFoundError, KeyError):
+        return _FALLBACK_ENUMS[key]
+
+
+_FALLBACK_ENUMS = {
+    "method": frozenset({"reported", "architecture", "hardware", "energy", "measured"}),
+    "scope": frozenset({"final-run", "cumulative", "including-rnd", "unknown"}),
+}
 
 
 def _states_flop(existing: Mapping[str, Any]) -> bool:
@@ -296,7 +320,7 @@ def render_children(
     if with_sources and sources:
         lines.append(f"{pad}{SOURCE_KEY}:")
         for entry in sources:
-            lines.append(f"{pad}{pad}{entry.key}: {quote(entry.source(shift))}")
+            lines.append(f"{pad}{pad}- {quote(f'{entry.key}: {entry.source(shift)}')}")
     return lines
 
 

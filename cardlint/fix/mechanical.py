@@ -1,8 +1,8 @@
 """Small mechanical fixes whose result is never in doubt: one token or one header, nothing else touched.
 
-Each fix is a pure function `text -> Change | None`. A fix that would need a guess (two candidate keys, a
-quoted or indented key, a broken front matter) does nothing: a linter that damages a card once is never
-trusted again.
+Each fix is a pure function `text -> list[Change]`, each change carrying the text after it. A fix that would
+need a guess (two candidate keys, a quoted key, a broken front matter) does nothing: a linter that damages a
+card once is never trusted again.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from cardlint.card import Card, parse_card
 from cardlint.fix.edits import EditRefused, add_front_matter, editable_card, replace_token
 
-# Misspellings of known Hub keys seen on real cards, and the key the Hub actually reads.
+# Misspellings of known Hub keys seen on real cards, and the key the Hub actually reads. Keys that differ
+# from a known key only in case, `-` for `_` or `licence` for `license` are renamed too; a key that merely
+# resembles a known one is left to the author (the lint names the likely key; a guess could lose data).
 KEY_MISSPELLINGS: dict[str, str] = {
     "licence": "license",
-    "License": "license",
+    "licences": "license",
     "base-model": "base_model",
     "basemodel": "base_model",
     "base_models": "base_model",
@@ -25,16 +27,22 @@ KEY_MISSPELLINGS: dict[str, str] = {
     "libraryname": "library_name",
     "license-name": "license_name",
     "license-link": "license_link",
-    "licence_name": "license_name",
-    "licence_link": "license_link",
-    "dataset": "datasets",
     "co2-eq-emissions": "co2_eq_emissions",
     "model_index": "model-index",
     "modelindex": "model-index",
 }
 
-# Lists of codes where a YAML 1.1 boolean can only be a mistake for the word the author typed.
-STRING_LIST_KEYS = ("language", "tags")
+# Keys whose values are text: a YAML 1.1 boolean there (`no`, `on`, ...) can only be the word the author typed.
+STRING_KEYS = (
+    "language",
+    "tags",
+    "license",
+    "library_name",
+    "pipeline_tag",
+    "datasets",
+    "metrics",
+    "base_model",
+)
 
 NEW_FRONT_MATTER_COMMENT = (
     "# Hub metadata added by `cardlint fix`: add license, language, tags, base_model (fine-tunes)."
@@ -57,7 +65,27 @@ def _editable(text: str) -> Card | None:
         card = editable_card(text)
     except EditRefused:
         return None
-    return card if isinstance(card.front_matter and card.front_matter.data, dict) else None
+    return card if card.front_matter is not None and isinstance(card.front_matter.data, dict) else None
+
+
+def intended_key(key: str, known: frozenset[str]) -> str | None:
+    """The known key that `key` certainly stands for, or None."""
+    if key in known:
+        return None
+    if key in KEY_MISSPELLINGS:
+        return KEY_MISSPELLINGS[key]
+    normalised = key.strip().lower().replace("-", "_").replace("licence", "license")
+    by_normal = {name.lower().replace("-", "_"): name for name in known}
+    return by_normal.get(normalised)
+
+
+def _known_top_level_keys() -> frozenset[str]:
+    """The Hub's documented keys, from the metadata schema the lint uses (our own table as a fallback)."""
+    try:
+        from cardlint.metadata_validation import known_keys
+    except ImportError:  # pragma: no cover - the schema module ships with cardlint
+        return frozenset(KEY_MISSPELLINGS.values())
+    return known_keys()
 
 
 def fix_misspelt_keys(text: str) -> list[Change]:
@@ -67,16 +95,14 @@ def fix_misspelt_keys(text: str) -> list[Change]:
     if card is None or card.front_matter is None:
         return changes
     data = card.front_matter.data
+    known = _known_top_level_keys()
+    targets = {key: intended_key(key, known) for key in data if isinstance(key, str)}
     for path, mark in sorted(card.front_matter.marks.items(), key=lambda item: item[1].key_line):
         if len(path) != 1 or not isinstance(path[0], str):
             continue
         wrong = path[0]
-        right = KEY_MISSPELLINGS.get(wrong)
-        if (
-            right is None
-            or right in data
-            or any(KEY_MISSPELLINGS.get(k) == right and k != wrong for k in data)
-        ):
+        right = targets.get(wrong)
+        if right is None or right in data or list(targets.values()).count(right) > 1:
             continue
         try:
             text = replace_token(text, mark.key_line, mark.key_column, f"{wrong}:", f"{right}:")
@@ -87,15 +113,14 @@ def fix_misspelt_keys(text: str) -> list[Change]:
 
 
 def fix_yaml11_booleans(text: str) -> list[Change]:
-    """Quote `no`/`yes`/`on`/`off` inside `language` and `tags`, which YAML 1.1 turns into booleans."""
+    """Quote `no`/`yes`/`on`/`off` inside text-valued keys such as `language`, which YAML 1.1 turns into
+    booleans."""
     changes: list[Change] = []
     card = _editable(text)
     if card is None or card.front_matter is None:
         return changes
     surprises = [
-        s
-        for s in card.front_matter.surprises
-        if s.kind == "bool" and s.path and s.path[0] in STRING_LIST_KEYS
+        s for s in card.front_matter.surprises if s.kind == "bool" and s.path and s.path[0] in STRING_KEYS
     ]
     # Right to left on each line, so earlier columns stay valid.
     for surprise in sorted(surprises, key=lambda s: (s.line, -s.column)):
@@ -104,15 +129,8 @@ def fix_yaml11_booleans(text: str) -> list[Change]:
             text = replace_token(text, surprise.line, surprise.column, surprise.raw, f'"{word}"')
         except EditRefused:
             continue
-        changes.append(
-            Change(
-                "yaml11-surprise",
-                "safe",
-                f"quoted `{surprise.raw}` in `{surprise.path[0]}`",
-                surprise.line,
-                text,
-            )
-        )
+        message = f"quoted `{surprise.raw}` in `{surprise.path[0]}`"
+        changes.append(Change("yaml11-boolean", "safe", message, surprise.line, text))
     return changes
 
 
