@@ -32,7 +32,7 @@ KEY_MISSPELLINGS: dict[str, str] = {
     "modelindex": "model-index",
 }
 
-# Keys whose values are text: a YAML 1.1 boolean there (`no`, `on`, ...) can only be the word the author typed.
+# Keys whose values are text: a YAML 1.1 boolean there (`no`, `on`, ...) can only be the word typed.
 STRING_KEYS = (
     "language",
     "tags",
