@@ -16,8 +16,15 @@ def human(value: float) -> str:
 
 
 def fact(
-    kind: str, value: float | str, line: int = 1, *, quote: str | None = None, unit: str = "", **flags: object
+    kind: str,
+    value: float | str,
+    line: int = 1,
+    *,
+    quote: str | None = None,
+    unit: str = "",
+    origin: str = "prose",
+    **flags: object,
 ) -> Fact:
     if quote is None:
         quote = value if isinstance(value, str) else human(float(value))
-    return Fact(kind, value, unit, Location("README.md", line, 1), "prose", str(quote), **flags)  # type: ignore[arg-type]
+    return Fact(kind, value, unit, Location("README.md", line, 1), origin, str(quote), **flags)  # type: ignore[arg-type]
