@@ -1,0 +1,301 @@
+"""CL2xx disclosure: what each selected instrument asks a card to state, and what this card leaves out.
+
+Severity follows what the instrument really requires of this model: a field is *required* (CL201, warning)
+only when a binding instrument in force clearly applies (its threshold is exceeded); when it may apply (a
+straddle, an unknown compute for a general-purpose model, an indicative criterion) or the profile is
+voluntary, the same gap is advice (CL202, info). A small classifier under the EU AI Act gets neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from cardlint.checks import CheckContext, check, finding
+from cardlint.fields import FieldState, locate, significant_figures
+from cardlint.policies import DisclosureGroup, Finder, Policy, RequiredField, format_flop
+from cardlint.signals import ModelSignals, looks_fine_tuned, looks_moe, model_signals
+from cardlint.types import Finding, ThresholdStatus
+
+REQUIRED_MISSING = "CL201"
+RECOMMENDED_MISSING = "CL202"
+REQUIRED_PLACEHOLDER = "CL203"
+PRECISION = "CL204"
+SCOPE_UNDECLARED = "CL205"
+MOE_ACTIVE_MISSING = "CL206"
+BASE_MODEL_UNDECLARED = "CL207"
+ENERGY_METHOD_UNDECLARED = "CL208"
+
+NOT_APPLICABLE, MAY_APPLY, APPLIES = 0, 1, 2
+_RANK = {"below": 0, "unknown": 1, "straddles": 2, "above": 3}
+
+
+def trigger_level(
+    policy: Policy, trigger: str, statuses: list[ThresholdStatus], signals: ModelSignals
+) -> int:
+    """How surely one trigger of a disclosure group applies to this model."""
+    if trigger == "always":
+        return APPLIES
+    threshold = policy.threshold(trigger)
+    mine = [s for s in statuses if s.policy == policy.key and s.threshold_id == trigger]
+    if threshold is None or not mine:
+        return NOT_APPLICABLE
+    status = max((s.status for s in mine), key=lambda name: _RANK.get(name, 0))
+    if status == "above":
+        return APPLIES
+    if status == "straddles":
+        return MAY_APPLY
+    if status == "unknown":
+        return MAY_APPLY if signals.general_purpose else NOT_APPLICABLE
+    if threshold.indicative and threshold.basis != "modification" and signals.general_purpose:
+        return MAY_APPLY  # the GPAI indication works both ways: a general model below it can still be one
+    return NOT_APPLICABLE
+
+
+def group_level(
+    policy: Policy, group: DisclosureGroup, statuses: list[ThresholdStatus], signals: ModelSignals
+) -> int:
+    return max(
+        (trigger_level(policy, trigger, statuses, signals) for trigger in group.when), default=NOT_APPLICABLE
+    )
+
+
+def policy_level(policy: Policy, statuses: list[ThresholdStatus], signals: ModelSignals) -> int:
+    """How surely the instrument as a whole applies: its disclosure groups and its model thresholds."""
+    levels = [group_level(policy, group, statuses, signals) for group in policy.disclosure]
+    levels += [
+        trigger_level(policy, t.id, statuses, signals) for t in policy.thresholds if t.is_model_compute
+    ]
+    return max(levels, default=NOT_APPLICABLE)
+
+
+@dataclass
+class _Gap:
+    """One finder's gap for one policy, with every field (and article) that asks for it."""
+
+    policy: Policy
+    finder: Finder
+    state: FieldState
+    fields: list[RequiredField] = field(default_factory=list)
+    level: int = NOT_APPLICABLE
+
+    @property
+    def refs(self) -> str:
+        return ", ".join(dict.fromkeys(f.ref for f in self.fields))
+
+    @property
+    def label(self) -> str:
+        return "; ".join(dict.fromkeys(f.label for f in self.fields))
+
+    @property
+    def optional(self) -> bool:
+        return all(f.where_applicable for f in self.fields)
+
+
+def _where(finder: Finder, state: FieldState) -> str:
+    places = []
+    if finder.place_section:
+        places.append(
+            f"under '{finder.place_section}'"
+            if state.place_line
+            else f"in a '{finder.place_section}' section"
+        )
+    if finder.place_metadata:
+        places.append(f"as metadata `{finder.place_metadata}`")
+    return " or ".join(places) if places else "in the card"
+
+
+def _signals(context: CheckContext) -> ModelSignals:
+    return model_signals(context.card.metadata, context.facts)
+
+
+@check(REQUIRED_MISSING, RECOMMENDED_MISSING, REQUIRED_PLACEHOLDER, PRECISION)
+def required_fields(context: CheckContext) -> Iterator[Finding]:
+    """Each field a selected instrument asks for that the card does not disclose (or states too coarsely)."""
+    signals = _signals(context)
+    cache: dict[str, FieldState] = {}
+    for policy in context.policies:
+        gaps: dict[str, _Gap] = {}
+        for group in policy.disclosure:
+            level = group_level(policy, group, context.thresholds, signals)
+            if level == NOT_APPLICABLE:
+                continue
+            for item in group.fields:
+                finder = item.finder
+                if finder.name not in cache:
+                    cache[finder.name] = locate(finder, context.card, context.facts)
+                state = cache[finder.name]
+                if state.disclosed:
+                    if item.significant_figures:
+                        yield from _precision(context, policy, item, level)
+                    continue
+                gap = gaps.setdefault(finder.name, _Gap(policy, finder, state))
+                gap.fields.append(item)
+                gap.level = max(gap.level, level)
+        for gap in gaps.values():
+            yield _gap_finding(context, gap)
+
+
+def _gap_finding(context: CheckContext, gap: _Gap) -> Finding:
+    policy = gap.policy
+    required = gap.level == APPLIES and policy.binding and policy.in_force and not gap.optional
+    where = _where(gap.finder, gap.state)
+    data: dict[str, Any] = {"fields": [f.id for f in gap.fields], "refs": gap.refs, "finder": gap.finder.name}
+    if gap.state.placeholder_line is not None:
+        message = f"{policy.short_name} {gap.refs}: {gap.label} is still a template placeholder"
+        return finding(
+            REQUIRED_PLACEHOLDER if required else RECOMMENDED_MISSING,
+            message,
+            context.at(gap.state.placeholder_line),
+            policy=policy.key,
+            fix=f"replace the placeholder with the actual {gap.label}",
+            **data,
+        )
+    qualifier = "" if required else _why_advice(policy, gap)
+    return finding(
+        REQUIRED_MISSING if required else RECOMMENDED_MISSING,
+        f"{policy.short_name} {gap.refs}: {gap.label} not disclosed{qualifier}",
+        context.at(gap.state.place_line or 1),
+        policy=policy.key,
+        fix=f"state it {where}",
+        **data,
+    )
+
+
+def _why_advice(policy: Policy, gap: _Gap) -> str:
+    if not policy.binding:
+        return " (voluntary profile)"
+    if not policy.in_force:
+        return " (instrument not in force on the chosen date)"
+    if gap.optional:
+        return " (where applicable)"
+    return " (the instrument may apply to this model)"
+
+
+def _precision(context: CheckContext, policy: Policy, item: RequiredField, level: int) -> Iterator[Finding]:
+    wanted = item.significant_figures or 0
+    for fact in context.facts:
+        if fact.kind not in item.finder.facts or fact.subject is not None or fact.derived:
+            continue
+        if not isinstance(fact.value, (int, float)):
+            continue
+        stated = significant_figures(fact)
+        if 0 < stated < wanted:
+            shown = format_flop(float(fact.value)) if fact.kind == "training_flop" else f"{fact.value:g}"
+            yield finding(
+                PRECISION,
+                f"{policy.short_name} {item.ref}: {fact.kind} is stated to {stated} significant figure"
+                f"{'s' if stated > 1 else ''} ({shown}); {wanted} are asked for",
+                fact.location,
+                policy=policy.key,
+                fix=f"state the figure to at least {wanted} significant figures, e.g. 3.8e25",
+                stated=stated,
+                required=wanted,
+            )
+
+
+def _asking_policy(context: CheckContext, code: str, signals: ModelSignals) -> Policy | None:
+    """The selected instrument that asks for an advisory rule and may apply to this model (binding first)."""
+    candidates = [
+        p
+        for p in context.policies
+        if code in p.asks and policy_level(p, context.thresholds, signals) >= MAY_APPLY
+    ]
+    candidates.sort(key=lambda p: (not p.binding, not p.in_force))
+    return candidates[0] if candidates else None
+
+
+def _finder(name: str) -> Finder:
+    from cardlint.policies import builtin_finders
+
+    return builtin_finders()[name]
+
+
+def _front_matter_line(context: CheckContext) -> int:
+    fm = context.card.front_matter
+    return fm.start_line if fm is not None else 1
+
+
+@check(SCOPE_UNDECLARED)
+def compute_scope(context: CheckContext) -> Iterator[Finding]:
+    """A training FLOP figure that does not say whether it is the final run, cumulative or includes R&D."""
+    stated = [f for f in context.own_facts("training_flop") if not f.derived]
+    if not stated:
+        return
+    policy = _asking_policy(context, SCOPE_UNDECLARED, _signals(context))
+    if policy is None or locate(_finder("compute_scope"), context.card, context.facts).disclosed:
+        return
+    yield finding(
+        SCOPE_UNDECLARED,
+        f"{policy.short_name}: the training compute {format_flop(float(stated[0].value))} FLOP does not say "
+        "what it "
+        "covers (pre-training only, cumulative with fine-tuning and RL, or including experiments)",
+        stated[0].location,
+        policy=policy.key,
+        fix="add `training_compute.scope: final-run | cumulative | including-rnd` to the metadata",
+    )
+
+
+@check(MOE_ACTIVE_MISSING)
+def moe_active_parameters(context: CheckContext) -> Iterator[Finding]:
+    """A mixture-of-experts card that gives total but not active parameters (6ND then overstates compute)."""
+    totals = context.own_facts("parameters")
+    if not totals or context.own_facts("active_parameters"):
+        return
+    config = context.sidecars.config if context.sidecars is not None else None
+    if not looks_moe(context.card, config if isinstance(config, dict) else None):
+        return
+    policy = _asking_policy(context, MOE_ACTIVE_MISSING, _signals(context))
+    if policy is None:
+        return
+    yield finding(
+        MOE_ACTIVE_MISSING,
+        f"{policy.short_name}: mixture-of-experts model states {float(totals[0].value):,.0f} total "
+        "parameters "
+        "but not "
+        "the parameters active per token",
+        totals[0].location,
+        policy=policy.key,
+        fix="state the active parameters, e.g. `training_compute.active_parameters`",
+    )
+
+
+@check(BASE_MODEL_UNDECLARED)
+def base_model_declared(context: CheckContext) -> Iterator[Finding]:
+    """A fine-tune whose metadata does not name its base model (the modifier and cumulative tests need it)."""
+    if context.card.metadata.get("base_model") or not looks_fine_tuned(context.card, context.facts):
+        return
+    policy = _asking_policy(context, BASE_MODEL_UNDECLARED, _signals(context))
+    if policy is None:
+        return
+    named = [f for f in context.facts if f.kind == "base_model" and isinstance(f.value, str)]
+    hint = f"`base_model: {named[0].value}`" if named else "`base_model: <owner/name>`"
+    location = named[0].location if named else context.at(_front_matter_line(context))
+    yield finding(
+        BASE_MODEL_UNDECLARED,
+        f"{policy.short_name}: the card describes a fine-tune but the metadata has no `base_model`",
+        location,
+        policy=policy.key,
+        fix=f"add {hint} to the front matter",
+    )
+
+
+@check(ENERGY_METHOD_UNDECLARED)
+def energy_method(context: CheckContext) -> Iterator[Finding]:
+    """An energy or emissions figure without how it was measured or estimated."""
+    figures = [f for f in context.facts if f.kind in ("energy_mwh", "co2_tonnes") and f.subject is None]
+    if not figures:
+        return
+    policy = _asking_policy(context, ENERGY_METHOD_UNDECLARED, _signals(context))
+    if policy is None or locate(_finder("energy_method"), context.card, context.facts).disclosed:
+        return
+    yield finding(
+        ENERGY_METHOD_UNDECLARED,
+        f"{policy.short_name}: {figures[0].kind.replace('_', ' ')} is stated without saying whether it was "
+        "measured or estimated, and how",
+        figures[0].location,
+        policy=policy.key,
+        fix="say how the figure was obtained (metered, TDP x hours x PUE, a calculator) or set "
+        "`training_compute.energy_method`",
+    )

@@ -1,0 +1,246 @@
+"""CL4xx thresholds: where the model's compute stands against each selected instrument, and what follows.
+
+The pipeline has already placed the estimate against every threshold (`cardlint.policies.threshold_statuses`);
+these checks turn the statuses that matter into findings that name the instrument, the article, the duties and
+their deadlines, and, for a straddle, the one figure that would settle it. Binding instruments in force get
+warnings; indicative criteria, voluntary profiles and instruments not in force on the chosen date get info.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from cardlint.checks import CheckContext, check, finding
+from cardlint.policies import Policy, Threshold, format_flop
+from cardlint.signals import model_signals, signal_words
+from cardlint.types import Finding, Interval, Location, ThresholdStatus
+
+STRADDLED = "CL401"
+EXCEEDED = "CL402"
+INDICATIVE = "CL403"
+MODIFIER = "CL404"
+CUMULATIVE = "CL405"
+BIOLOGICAL_NEAR = "CL406"
+UNDETERMINABLE = "CL407"
+FINE_TUNE_UNDETERMINABLE = "CL408"
+
+
+def _policy(context: CheckContext, key: str) -> Policy | None:
+    return next((p for p in context.policies if p.key == key), None)
+
+
+def _interval_for(context: CheckContext, status: ThresholdStatus) -> Interval | None:
+    estimate = context.estimate
+    if estimate is None:
+        return None
+    lineage = estimate.lineage
+    if lineage is not None and lineage.base_model:
+        if status.basis == "cumulative":
+            return lineage.cumulative
+        if status.basis == "inherited" and lineage.base_flop is not None:
+            return Interval(lineage.base_flop, lineage.base_flop, lineage.base_flop)
+        return lineage.own
+    return estimate.training_flop
+
+
+def _span(interval: Interval | None) -> str:
+    if interval is None:
+        return "unknown"
+    if interval.low == interval.high:
+        return f"{format_flop(interval.central)} FLOP"
+    low, central, high = (format_flop(v) for v in (interval.low, interval.central, interval.high))
+    return f"{low}-{high} FLOP (central {central})"
+
+
+def _where(context: CheckContext, status: ThresholdStatus) -> Location:
+    """The line of the figure that drove the estimate, else the base_model key, else the top of the card."""
+    estimate = context.estimate
+    if estimate is not None:
+        if status.basis in ("modification", "cumulative", "inherited"):
+            line = _metadata_line(context, "base_model")
+            if line is not None:
+                return context.at(line)
+        driver = next((m for m in estimate.methods if m.method == estimate.driver), None)
+        methods = [driver] if driver is not None else list(estimate.methods)
+        for method in methods:
+            for fact in method.inputs:
+                if fact.location.line is not None:
+                    return fact.location
+    for kind in ("training_flop", "parameters", "training_tokens", "device_hours"):
+        facts = context.own_facts(kind)
+        if facts:
+            return facts[0].location
+    return context.at(_metadata_line(context, "base_model") or 1)
+
+
+def _metadata_line(context: CheckContext, key: str) -> int | None:
+    fm = context.card.front_matter
+    if fm is None or (key,) not in fm.marks:
+        return None
+    return fm.line_of((key,))
+
+
+def _duties(policy: Policy, threshold: Threshold) -> str:
+    parts = []
+    for duty in policy.duties_of(threshold):
+        deadline = f" ({duty.deadline})" if duty.deadline else ""
+        parts.append(f"{duty.ref}: {duty.duty}{deadline}")
+    return "; ".join(parts)
+
+
+def _conditions(status: ThresholdStatus) -> str:
+    if not status.unchecked_conditions:
+        return ""
+    return "; only if also " + " and ".join(status.unchecked_conditions) + " (not checkable from the card)"
+
+
+def _comparison(status: ThresholdStatus) -> str:
+    return f"{status.comparator} {format_flop(status.value_flop)} FLOP"
+
+
+def _binding(policy: Policy, threshold: Threshold) -> bool:
+    return policy.binding and policy.in_force and not threshold.indicative
+
+
+def _tail(policy: Policy) -> str:
+    if policy.in_force:
+        return ""
+    on = policy.as_of.isoformat() if policy.as_of else "today"
+    return f" [{policy.short_name} is {policy.status_on(policy.as_of or policy.reviewed)} on {on}]"
+
+
+@check(STRADDLED, EXCEEDED, INDICATIVE, MODIFIER, CUMULATIVE, BIOLOGICAL_NEAR)
+def threshold_positions(context: CheckContext) -> Iterator[Finding]:
+    """One finding per threshold that the model exceeds, straddles, or (for a bio model) comes near."""
+    near = float(signal_words().get("near_orders_of_magnitude", 0.5))
+    own_status = {
+        (s.policy, s.threshold_id): s.status
+        for s in context.thresholds
+        if s.basis in ("training", "modification")
+    }
+    for status in context.thresholds:
+        policy = _policy(context, status.policy)
+        threshold = policy.threshold(status.threshold_id) if policy is not None else None
+        if policy is None or threshold is None:
+            continue
+        interval = _interval_for(context, status)
+        head = f"{policy.short_name} {threshold.ref}"
+        common: dict[str, Any] = {
+            "policy": policy.key,
+            "threshold": threshold.id,
+            "status": status.status,
+            "basis": status.basis,
+        }
+        location = _where(context, status)
+        if status.basis == "modification":
+            if status.status in ("above", "straddles"):
+                verb = "exceeds" if status.status == "above" else "may exceed"
+                decide = f"; {status.decisive} would decide it" if status.decisive else ""
+                yield finding(
+                    MODIFIER,
+                    f"{head}: the fine-tune's own compute {_span(interval)} {verb} {threshold.label} "
+                    f"({_comparison(status)}, a share of the base model's compute){decide}. "
+                    f"{_duties(policy, threshold)}{_conditions(status)}{_tail(policy)}",
+                    location,
+                    fix="state the fine-tuning compute (tokens or device-hours) so the share can be checked",
+                    **common,
+                )
+            continue
+        if status.basis == "cumulative":
+            if (
+                status.status in ("above", "straddles")
+                and own_status.get((status.policy, status.threshold_id)) != "above"
+            ):
+                verb = "crosses" if status.status == "above" else "may cross"
+                yield finding(
+                    CUMULATIVE,
+                    f"{head}: counting the base model, cumulative compute {_span(interval)} {verb} "
+                    f"{_comparison(status)} ({threshold.label}); whether a fine-tuner counts the "
+                    "base model's "
+                    f"compute is not settled by the text{_conditions(status)}{_tail(policy)}",
+                    location,
+                    fix="declare `training_compute.scope` and your own fine-tuning compute separately",
+                    **common,
+                )
+            continue
+        is_bio = any(c.kind == "biological-sequence-data" for c in threshold.conditions)
+        if is_bio and (
+            status.status == "straddles"
+            or (
+                status.status == "below"
+                and status.orders_of_magnitude is not None
+                and status.orders_of_magnitude >= -near
+            )
+        ):
+            decide = f"; {status.decisive} would decide it" if status.decisive else ""
+            yield finding(
+                BIOLOGICAL_NEAR,
+                f"{head}: biological-sequence model with compute {_span(interval)} near the "
+                f"{_comparison(status)} "
+                f"threshold for models trained primarily on biological sequence data{decide}{_tail(policy)}",
+                location,
+                fix="state the training compute and the share of biological sequence data in training",
+                **common,
+            )
+            continue
+        if status.status == "straddles":
+            code = STRADDLED if _binding(policy, threshold) else INDICATIVE
+            yield finding(
+                code,
+                f"{head}: compute {_span(interval)} straddles {_comparison(status)} ({threshold.label}); "
+                f"{status.decisive or 'a reported figure'} would decide it"
+                f"{_conditions(status)}{_tail(policy)}",
+                location,
+                fix=f"state {status.decisive}" if status.decisive else None,
+                **common,
+            )
+        elif status.status == "above":
+            code = EXCEEDED if _binding(policy, threshold) else INDICATIVE
+            duties = _duties(policy, threshold)
+            yield finding(
+                code,
+                f"{head}: compute {_span(interval)} is above {_comparison(status)}, "
+                f"{status.orders_of_magnitude or 0:+.1f} orders of magnitude ({threshold.label})"
+                f"{'. ' + duties if duties else ''}{_conditions(status)}{_tail(policy)}",
+                location,
+                **common,
+            )
+
+
+@check(UNDETERMINABLE, FINE_TUNE_UNDETERMINABLE)
+def compute_undeterminable(context: CheckContext) -> Iterator[Finding]:
+    """No way to estimate compute for a model that looks like a general-purpose generative model."""
+    relevant = [s for s in context.thresholds if s.basis in ("training", "modification")]
+    if not relevant or any(s.status != "unknown" for s in relevant):
+        return
+    signals = model_signals(context.card.metadata, context.facts)
+    if not signals.general_purpose:
+        return
+    keys = list(dict.fromkeys(s.policy for s in relevant))
+    names = ", ".join(p.short_name for p in context.policies if p.key in keys)
+    decisive = next((s.decisive for s in relevant if s.decisive), None)
+    fine_tune = any(s.basis == "modification" for s in relevant)
+    location = context.at(
+        _metadata_line(context, "base_model") or _metadata_line(context, "pipeline_tag") or 1
+    )
+    if fine_tune:
+        yield finding(
+            FINE_TUNE_UNDETERMINABLE,
+            f"the fine-tune's own training compute cannot be estimated from the card, so the modifier and "
+            f"cumulative tests of {names} cannot be decided; "
+            f"{decisive or 'the fine-tuning compute'} would decide them",
+            location,
+            policy=keys[0],
+            fix="state the fine-tuning tokens, or device-hours and accelerator type",
+        )
+        return
+    yield finding(
+        UNDETERMINABLE,
+        "the card looks like a general-purpose generative model but gives no figure to estimate its "
+        "training "
+        f"compute, so no threshold of {names} can be decided; state {decisive or 'the training FLOP'}",
+        location,
+        policy=keys[0],
+        fix="state the training FLOP, or parameters and training tokens, or device-hours and accelerator",
+    )

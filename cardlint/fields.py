@@ -1,0 +1,153 @@
+"""Is a disclosure field in the card, left as a template placeholder, or missing, and where should it go?
+
+One answer per finder (rules/disclosure-fields.yaml), shared by every policy that asks for the field, so two
+instruments never disagree about whether a card states its licence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from cardlint.signals import placeholder_regex
+from cardlint.types import Fact
+
+if TYPE_CHECKING:
+    from cardlint.card import Card
+    from cardlint.policies import Finder
+
+_LABEL_LINE = re.compile(r"^\s*(?:[-*+]\s*)?\*\*(?P<label>[^*]{1,80}?)\s*:?\s*\*\*\s*:?\s*(?P<value>.*)$")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_BOLD_LABEL = re.compile(r"\*\*[^*]{1,80}\*\*\s*:?")
+_EMPTY_WORDS = {"", "unknown", "none", "n/a", "na", "tbd", "todo", "null"}
+
+
+@dataclass(frozen=True)
+class FieldState:
+    disclosed: bool
+    placeholder_line: int | None = None  # a template placeholder where the field should be
+    place_line: int | None = None  # where the author should add it (a heading, or the front matter)
+
+
+def _body_lines(card: Card) -> Iterator[tuple[int, str]]:
+    """(file line, text) of the body outside fenced code; HTML comments blanked."""
+    fenced = False
+    text = _HTML_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), "\n".join(card.lines))
+    lines = text.split("\n")
+    for index in range(card.body_start_line - 1, len(lines)):
+        line = lines[index].rstrip("\r")
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if not fenced:
+            yield index + 1, line
+
+
+def metadata_value(metadata: Any, dotted: str) -> Any:
+    current = metadata
+    for part in dotted.split("."):
+        if not isinstance(current, dict) or part not in current:
+            return None
+        current = current[part]
+    return current
+
+
+def _filled(value: Any) -> bool:
+    if value is None or value is False:
+        return False
+    if isinstance(value, str):
+        return value.strip().lower() not in _EMPTY_WORDS and not placeholder_regex().fullmatch(value.strip())
+    if isinstance(value, (list, dict)):
+        return bool(value)
+    return True
+
+
+def _is_placeholder(text: str) -> bool:
+    return placeholder_regex().search(text) is not None
+
+
+def _residue(text: str) -> str:
+    """What is left of a line once placeholders, bold labels and Markdown punctuation are removed."""
+    text = placeholder_regex().sub("", text)
+    text = _BOLD_LABEL.sub("", text)
+    return re.sub(r"[\s#>*_|:\-`]+", "", text)
+
+
+def locate(finder: Finder, card: Card, facts: list[Fact]) -> FieldState:
+    """Whether the card discloses what `finder` looks for, a placeholder in its place, and where it goes."""
+    place_line = _place_line(finder, card)
+    if any(f.kind in finder.facts and f.subject is None for f in facts):
+        return FieldState(True, None, place_line)
+    metadata = card.metadata
+    if any(_filled(metadata_value(metadata, path)) for path in finder.metadata):
+        return FieldState(True, None, place_line)
+    body = list(_body_lines(card))
+    placeholder: int | None = None
+    if finder.labels:
+        label_patterns = [re.compile(p, re.IGNORECASE) for p in finder.labels]
+        for number, line in body:
+            match = _LABEL_LINE.match(line)
+            if match is None or not any(p.search(match.group("label")) for p in label_patterns):
+                continue
+            value = match.group("value").strip()
+            if _is_placeholder(value):
+                placeholder = placeholder or number
+            elif _residue(value):
+                return FieldState(True, None, place_line)
+    if finder.sections:
+        by_line = dict(body)
+        for section in card.sections:
+            if not any(re.search(p, section.title, re.IGNORECASE) for p in finder.sections):
+                continue
+            content = [(n, by_line.get(n, "")) for n in range(section.line + 1, section.end_line + 1)]
+            content = [(n, text) for n, text in content if not text.lstrip().startswith("#")]
+            if any(_residue(text) for _, text in content):
+                return FieldState(True, None, place_line)
+            first = next((n for n, text in content if _is_placeholder(text)), None)
+            if first is not None:
+                placeholder = placeholder or first
+    if finder.text:
+        text = "\n".join(line for _, line in body if not _is_placeholder(line) or _residue(line))
+        if any(re.search(p, text, re.IGNORECASE | re.MULTILINE) for p in finder.text):
+            return FieldState(True, None, place_line)
+    return FieldState(False, placeholder, place_line)
+
+
+def _place_line(finder: Finder, card: Card) -> int | None:
+    if finder.place_pattern:
+        for section in card.sections:
+            if re.search(finder.place_pattern, section.title, re.IGNORECASE):
+                return section.line
+    if finder.place_metadata and card.front_matter is not None:
+        return card.front_matter.start_line
+    return None
+
+
+# ---------------------------------------------------------------- precision
+
+_NUMBER = re.compile(r"\d[\d,_' \u00a0\u202f]*(?:\.\d+)?")
+
+
+def _mantissa_digits(value: float) -> str:
+    mantissa = f"{abs(value):.12e}".split("e")[0].replace(".", "")
+    return mantissa.rstrip("0") or "0"
+
+
+def significant_figures(fact: Fact) -> int:
+    """Significant figures the card wrote for a number (3.8e25 -> 2, 4e25 -> 1, 3.80e25 -> 3)."""
+    if not isinstance(fact.value, (int, float)) or fact.value == 0:
+        return 0
+    wanted = _mantissa_digits(float(fact.value))
+    for token in _NUMBER.findall(fact.quote or ""):
+        cleaned = re.sub(r"[,_' \u00a0\u202f]", "", token).strip()
+        if "." in cleaned:
+            digits = cleaned.replace(".", "").lstrip("0")
+            count = len(digits)
+        else:
+            digits = cleaned.lstrip("0")
+            count = len(digits.rstrip("0")) or 1
+        if digits and (digits.rstrip("0") or "0") == wanted:
+            return max(count, 1)
+    return len(wanted)
