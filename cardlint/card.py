@@ -1,8 +1,10 @@
-"""Turn a card's raw bytes into front matter (YAML data with positions) and a Markdown body (tokens, sections).
+"""Turn a card's raw bytes into front matter (YAML data with positions) and a Markdown body (tokens,
+sections).
 
-The splitting follows the Hub: metadata exists only when the first line is `---` and a later line is exactly
-`---`; YAML uses 1.1 semantics through PyYAML's safe loader, so `language: no` becomes False here exactly as it
-does on the Hub. Positions are 1-based file lines and columns so findings point where an editor does.
+The splitting follows the Hub: metadata exists only when the first non-blank line is `---` and a later line is
+`---` (trailing spaces allowed); YAML uses 1.1 semantics through PyYAML's safe loader, so `language: no`
+becomes False here exactly as it does on the Hub. Positions are 1-based file lines and columns so findings
+point where an editor does.
 """
 
 from __future__ import annotations
@@ -44,15 +46,20 @@ class _BoundedLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > self.max_aliases:
-                raise _LimitExceeded(f"YAML uses more than {self.max_aliases} aliases", self.peek_event().start_mark)
+                raise _LimitExceeded(
+                    f"YAML uses more than {self.max_aliases} aliases", self.peek_event().start_mark
+                )
             return super().compose_node(parent, index)
         self._depth += 1
         if self._depth > self.max_depth:
-            raise _LimitExceeded(f"YAML nested deeper than {self.max_depth} levels", self.peek_event().start_mark)
+            raise _LimitExceeded(
+                f"YAML nested deeper than {self.max_depth} levels", self.peek_event().start_mark
+            )
         try:
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
 
 Path_ = tuple[str | int, ...]
 
@@ -94,7 +101,7 @@ class Yaml11Surprise:
     path: Path_
     raw: str
     value: Any
-    kind: str  # bool | int | float | timestamp | null
+    kind: str  # bool | int | float | timestamp | str (a number YAML 1.1 reads as a string)
     line: int
     column: int
 
@@ -109,6 +116,7 @@ class FrontMatter:
     marks: dict[Path_, NodeMark] = field(default_factory=dict)
     duplicates: list[DuplicateKey] = field(default_factory=list)
     surprises: list[Yaml11Surprise] = field(default_factory=list)
+    opening_exact: bool = True  # False when the opening `---` has trailing spaces: the Hub then sees no block
 
     @property
     def closed(self) -> bool:
@@ -238,21 +246,37 @@ def parse_card(text: str, path: str = "<card>", *, limits: Limits = DEFAULT_LIMI
     """Split and parse a card's text. Never raises for any text input."""
     text = text.removeprefix("\ufeff")
     lines = text.split("\n")
-    opening = lines[0].rstrip("\r").rstrip() == "---" if lines else False
-    if not opening:
+    first = _opening_index(lines)
+    if first is None:
         return Card(path, text, lines, None, False, 1, limits=limits)
     end_index = None
-    for index in range(1, len(lines)):
-        if lines[index].rstrip("\r") == "---":
+    for index in range(first + 1, len(lines)):
+        if _is_closing(lines[index]):
             end_index = index
             break
     if end_index is None:
-        fm = FrontMatter("\n".join(lines[1:]), start_line=2, end_line=None)
+        fm = FrontMatter("\n".join(lines[first + 1 :]), start_line=first + 2, end_line=None)
+        fm.opening_exact = lines[first].rstrip("\r").lstrip() == "---"
         return Card(path, text, lines, fm, True, 1, limits=limits)
-    yaml_text = "\n".join(line.rstrip("\r") for line in lines[1:end_index])
-    fm = FrontMatter(yaml_text, start_line=2, end_line=end_index + 1)
+    yaml_text = "\n".join(line.rstrip("\r") for line in lines[first + 1 : end_index])
+    fm = FrontMatter(yaml_text, start_line=first + 2, end_line=end_index + 1)
+    fm.opening_exact = lines[first].rstrip("\r").lstrip() == "---"
     _load_front_matter(fm, limits)
     return Card(path, text, lines, fm, True, end_index + 2, limits=limits)
+
+
+def _opening_index(lines: list[str]) -> int | None:
+    """The index of the opening `---`: the first line that is not blank, as in the Hub's regex. Trailing
+    spaces are tolerated here (the author meant a block) but recorded, because the Hub then sees none."""
+    for index, line in enumerate(lines):
+        if line.strip():
+            return index if line.strip() == "---" else None
+    return None
+
+
+def _is_closing(line: str) -> bool:
+    """The Hub closes the block at a line that is `---` at column 1, optionally followed by spaces or tabs."""
+    return line.rstrip("\r").rstrip(" \t") == "---"
 
 
 def _load_front_matter(fm: FrontMatter, limits: Limits) -> None:
@@ -285,6 +309,11 @@ def _load_front_matter(fm: FrontMatter, limits: Limits) -> None:
         fm.data = None
         return
     expanded = _expanded_size(node)
+    if expanded is None:
+        fm.error = YamlProblem(
+            "YAML alias refers to its own enclosing node (a recursive structure)", fm.start_line, 1
+        )
+        return
     if expanded > limits.max_yaml_nodes:
         fm.error = YamlProblem(
             f"YAML expands to more than {limits.max_yaml_nodes:,} nodes through aliases (an alias bomb?)",
@@ -312,20 +341,31 @@ def _problem_from(exc: yaml.MarkedYAMLError, offset: int) -> YamlProblem:
     return YamlProblem(message, mark.line + 1 + offset, mark.column + 1)
 
 
-def _expanded_size(root: yaml.Node) -> int:
-    """Node count with every alias expanded, computed on the shared graph in linear time."""
+def _expanded_size(root: yaml.Node) -> int | None:
+    """Node count with every alias expanded, computed on the shared graph in linear time.
+
+    None when an alias points back at one of its own ancestors (`&a [*a]`): such a graph expands forever,
+    and PyYAML would build a self-containing object that later stages could walk without end.
+    """
     sizes: dict[int, int] = {}
+    on_path: set[int] = set()
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
+        if children_done:
+            on_path.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in _children(node))
+            continue
         if id(node) in sizes:
             continue
         children = _children(node)
-        if children_done or not children:
-            sizes[id(node)] = 1 + sum(sizes.get(id(child), 1) for child in children)
-            continue
+        on_path.add(id(node))
         stack.append((node, True))
-        stack.extend((child, False) for child in children if id(child) not in sizes)
+        for child in children:
+            if id(child) in on_path:
+                return None
+            if id(child) not in sizes:
+                stack.append((child, False))
     return sizes[id(root)]
 
 
@@ -343,6 +383,14 @@ _SURPRISE_TAGS = {
     "tag:yaml.org,2002:float": "float",
     "tag:yaml.org,2002:timestamp": "timestamp",
 }
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_SAME_NUMBER_IN_YAML12 = re.compile(
+    r"[-+]?(0|[1-9][0-9]*)(\.[0-9]*)?([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
+)
+# A plain scalar YAML 1.2's core schema reads as a number (YAML 1.1 needs a dot and a signed exponent).
+_YAML12_NUMBER = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 
 
 def _collect_marks(node: yaml.Node, path: Path_, fm: FrontMatter, offset: int) -> None:
@@ -382,11 +430,24 @@ def _collect_marks(node: yaml.Node, path: Path_, fm: FrontMatter, offset: int) -
                 fm.marks[child_path] = NodeMark(line, column, line, column, item.end_mark.line + 1 + offset)
                 stack.append((item, child_path))
         elif isinstance(current, yaml.ScalarNode) and current.style is None:
+            if current.tag == _STR_TAG and _YAML12_NUMBER.fullmatch(current.value):
+                # `1e25` or `3.8e25`: a number to YAML 1.2 and to a reader, a string to YAML 1.1
+                fm.surprises.append(
+                    Yaml11Surprise(
+                        current_path,
+                        current.value,
+                        current.value,
+                        "str",
+                        current.start_mark.line + 1 + offset,
+                        current.start_mark.column + 1,
+                    )
+                )
+                continue
             kind = _SURPRISE_TAGS.get(current.tag)
             if kind is None or (kind == "bool" and current.value.lower() in _BOOL_WORDS):
                 continue
-            if kind in ("int", "float") and re.fullmatch(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]*)?([eE][-+]?[0-9]+)?", current.value):
-                continue  # an ordinary number that reads the same in YAML 1.2
+            if kind in ("int", "float") and _SAME_NUMBER_IN_YAML12.fullmatch(current.value):
+                continue  # an ordinary number (or .inf/.nan) that reads the same in YAML 1.2
             fm.surprises.append(
                 Yaml11Surprise(
                     current_path,
@@ -397,6 +458,8 @@ def _collect_marks(node: yaml.Node, path: Path_, fm: FrontMatter, offset: int) -
                     current.start_mark.column + 1,
                 )
             )
+    fm.duplicates.sort(key=lambda item: (item.line, item.column))
+    fm.surprises.sort(key=lambda item: (item.line, item.column))
 
 
 def _construct_scalar(node: yaml.ScalarNode) -> Any:

@@ -1,0 +1,282 @@
+"""CL1xx structure rules: is there a card, is its front matter where the Hub looks for it, does the YAML read
+the way its author meant, and did the template's placeholders get filled in.
+
+The front-matter rules mirror the Hub: metadata exists only in a block that opens with `---` and is closed by
+a line `---`; anything else is silently ignored there, which is exactly why it deserves a finding here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cardlint.card import Card, Section, Yaml11Surprise
+from cardlint.checks import CheckContext, check, finding
+from cardlint.metadata_validation import dotted, known_keys
+from cardlint.types import Finding
+
+EMPTY_CARD = "CL103"
+NO_FRONT_MATTER = "CL104"
+UNCLOSED_FRONT_MATTER = "CL105"
+YAML_SYNTAX_ERROR = "CL106"
+FRONT_MATTER_NOT_MAPPING = "CL107"
+DUPLICATE_KEY = "CL108"
+YAML11_BOOLEAN = "CL109"
+YAML11_NUMBER = "CL110"
+YAML11_TIMESTAMP = "CL111"
+TEMPLATE_PLACEHOLDER = "CL120"
+
+
+@check(EMPTY_CARD)
+def empty_card(ctx: CheckContext) -> Iterator[Finding]:
+    """A card with no text, or with metadata and nothing after it."""
+    card = ctx.card
+    if not card.text.strip():
+        yield finding(EMPTY_CARD, "the card is empty: no metadata and no description", ctx.at(1, 1))
+        return
+    fm = card.front_matter
+    if fm is None or not fm.closed:
+        return
+    body = card.lines[card.body_start_line - 1 :]
+    if not any(line.strip() for line in body):
+        yield finding(
+            EMPTY_CARD,
+            "the card has metadata but no text: nothing describes the model, its training or its limits",
+            ctx.at(fm.end_line, 1),
+        )
+
+
+@check(NO_FRONT_MATTER)
+def no_front_matter(ctx: CheckContext) -> Iterator[Finding]:
+    """No metadata block the Hub can see: none, an empty one, or one whose opening line the Hub skips."""
+    card = ctx.card
+    if not card.text.strip():
+        return  # the empty-card rule says it better
+    fm = card.front_matter
+    if fm is None:
+        message = (
+            "no YAML front matter: the Hub shows no license, task, languages or base model for this card"
+        )
+        yield finding(NO_FRONT_MATTER, message, ctx.at(1, 1))
+        return
+    opening_line = fm.start_line - 1
+    if not fm.opening_exact:
+        text = card.lines[opening_line - 1].rstrip("\r")
+        message = "the opening `---` has spaces after it on its line, so the Hub does not read the metadata"
+        yield finding(NO_FRONT_MATTER, message, ctx.at(opening_line, len(text.rstrip()) + 1), fix="---")
+    elif fm.closed and fm.error is None and fm.data is None:
+        yield finding(
+            NO_FRONT_MATTER, "the front matter is empty: the card has no metadata", ctx.at(opening_line, 1)
+        )
+
+
+@check(UNCLOSED_FRONT_MATTER)
+def unclosed_front_matter(ctx: CheckContext) -> Iterator[Finding]:
+    fm = ctx.card.front_matter
+    if fm is None or fm.closed:
+        return
+    message = "the front matter is never closed by a line `---`, so the Hub ignores all of its metadata"
+    glued = _glued_closing_line(ctx.card, fm.start_line)
+    if glued is not None:
+        message += f"; line {glued} ends with `---`, which must stand on a line of its own"
+    yield finding(UNCLOSED_FRONT_MATTER, message, ctx.at(fm.start_line - 1, 1))
+
+
+def _glued_closing_line(card: Card, start_line: int) -> int | None:
+    for index in range(start_line - 1, len(card.lines)):
+        text = card.lines[index].rstrip("\r").rstrip()
+        if text.endswith("---") and text.strip() != "---" and not text.strip().startswith("-"):
+            return index + 1
+    return None
+
+
+@check(YAML_SYNTAX_ERROR)
+def yaml_syntax_error(ctx: CheckContext) -> Iterator[Finding]:
+    fm = ctx.card.front_matter
+    if fm is None or not fm.closed or fm.error is None:
+        return
+    problem = fm.error
+    message = f"the front matter is not valid YAML ({problem.message}); the Hub rejects or ignores it"
+    if _is_tab_error(ctx.card, problem.line, problem.message):
+        message += "; YAML does not allow TAB characters for indentation, use spaces"
+    yield finding(YAML_SYNTAX_ERROR, message, ctx.at(problem.line, problem.column))
+
+
+def _is_tab_error(card: Card, line: int, message: str) -> bool:
+    if "\\t" in message or "tab" in message.lower():
+        return True
+    return 0 < line <= len(card.lines) and card.lines[line - 1].lstrip(" ").startswith("\t")
+
+
+@check(FRONT_MATTER_NOT_MAPPING)
+def front_matter_not_mapping(ctx: CheckContext) -> Iterator[Finding]:
+    fm = ctx.card.front_matter
+    if fm is None or not fm.closed or fm.error is not None or fm.data is None or isinstance(fm.data, dict):
+        return
+    kind = "a list" if isinstance(fm.data, list) else "a single value"
+    message = f"the front matter is {kind}, not a mapping of keys such as `license:`; the Hub cannot use it"
+    yield finding(FRONT_MATTER_NOT_MAPPING, message, ctx.at(fm.start_line, 1))
+
+
+@check(DUPLICATE_KEY)
+def duplicate_key(ctx: CheckContext) -> Iterator[Finding]:
+    fm = ctx.card.front_matter
+    if fm is None or not fm.closed or fm.error is not None:
+        return
+    for duplicate in fm.duplicates:
+        name = dotted(duplicate.path)
+        message = (
+            f"`{name}` is defined again (first at line {duplicate.first_line}); PyYAML keeps only the last "
+            "value and stricter parsers reject the file"
+        )
+        yield finding(
+            DUPLICATE_KEY,
+            message,
+            ctx.at(duplicate.line, duplicate.column),
+            related=[ctx.at(duplicate.first_line, 1)],
+        )
+
+
+def _string_keys() -> frozenset[str]:
+    """Top-level keys whose values are text: there a YAML 1.1 boolean is always an accident."""
+    return frozenset(key for key in known_keys() if key != "inference" and not key.startswith("extra_gated"))
+
+
+@check(YAML11_BOOLEAN, YAML11_NUMBER, YAML11_TIMESTAMP)
+def yaml11_surprises(ctx: CheckContext) -> Iterator[Finding]:
+    """Plain scalars that YAML 1.1 (PyYAML, huggingface_hub) reads as something other than they look."""
+    fm = ctx.card.front_matter
+    if fm is None or not fm.closed or fm.error is not None:
+        return
+    string_keys = _string_keys()
+    for surprise in fm.surprises:
+        item = _surprise_finding(surprise, string_keys, ctx)
+        if item is not None:
+            yield item
+
+
+def _surprise_finding(
+    surprise: Yaml11Surprise, string_keys: frozenset[str], ctx: CheckContext
+) -> Finding | None:
+    where = dotted(surprise.path)
+    location = ctx.at(surprise.line, surprise.column)
+    raw = surprise.raw
+    if surprise.kind == "bool":
+        top = surprise.path[0] if surprise.path else None
+        if top not in string_keys:
+            return None
+        value = str(surprise.value).lower()
+        message = f"`{raw}` in `{where}` is read as the boolean {value} by YAML 1.1 (PyYAML, huggingface_hub)"
+        if top == "language" and raw.lower() == "no":
+            message += '; for Norwegian write "no" in quotes (or nb / nn)'
+        else:
+            message += f'; quote it: "{raw}"'
+        return finding(YAML11_BOOLEAN, message, location, fix=f'"{raw}"')
+    if surprise.kind == "str":
+        fixed = _signed_exponent(raw)
+        message = (
+            f"`{raw}` in `{where}` is text, not a number, to YAML 1.1 (PyYAML, huggingface_hub), which needs "
+            f"a dot and a signed exponent; write {fixed}"
+        )
+        return finding(YAML11_NUMBER, message, location, fix=fixed)
+    if surprise.kind in ("int", "float"):
+        message = (
+            f"`{raw}` in `{where}` is read as the number {surprise.value!r} by YAML 1.1 but differently by "
+            f"YAML 1.2 parsers; write {surprise.value!r}, or quote it if you mean text"
+        )
+        return finding(YAML11_NUMBER, message, location, fix=repr(surprise.value))
+    if surprise.kind == "timestamp":
+        message = (
+            f'`{raw}` in `{where}` is read as a date/time object by YAML 1.1, not as text; quote it: "{raw}"'
+        )
+        return finding(YAML11_TIMESTAMP, message, location, fix=f'"{raw}"')
+    return None
+
+
+def _signed_exponent(raw: str) -> str:
+    """`3.8e25` -> `3.8e+25`, `1e25` -> `1.0e+25`: the spelling YAML 1.1 and 1.2 both read as a float."""
+    match = re.fullmatch(r"([-+]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([-+]?)([0-9]+))?", raw)
+    if match is None:
+        return raw
+    sign, whole, fraction, exp_sign, exponent = match.groups()
+    mantissa = f"{whole or '0'}.{fraction or '0'}"
+    if exponent is None:
+        return f"{sign}{mantissa}"
+    return f"{sign}{mantissa}e{exp_sign or '+'}{exponent}"
+
+
+# --- template placeholders -------------------------------------------------------------------------------
+
+# Sections whose content the compute, data and documentation duties rely on; a placeholder left in a citation
+# or glossary section is untidy but hides nothing a reader needs.
+_SECTIONS_THAT_MATTER = re.compile(
+    r"model details|model description|model type|training|hyperparameter|speeds|compute|hardware|"
+    r"infrastructure|environmental|carbon|emission|technical spec|architecture|evaluation|results|testing|"
+    r"uses|out-of-scope|bias|risk|limitation",
+    re.IGNORECASE,
+)
+_PLACEHOLDER = re.compile(r"\[more information needed\]|\{\{\s*[a-z_]+[^}]*\}\}", re.IGNORECASE)
+_FIELD_LABEL = re.compile(r"\*\*([^*]{1,60}?):?\*\*")
+
+
+@check(TEMPLATE_PLACEHOLDER)
+def template_placeholder(ctx: CheckContext) -> Iterator[Finding]:
+    """One finding per section that still holds the Hub template's `[More Information Needed]`."""
+    card = ctx.card
+    fm = card.front_matter
+    first_body_line = card.body_start_line if fm is None or fm.closed else 1
+    candidates = [
+        (index + 1, match)
+        for index in range(first_body_line - 1, len(card.lines))
+        if (match := _PLACEHOLDER.search(card.lines[index])) is not None
+    ]
+    if not candidates:
+        return  # most cards: no need to tokenise the body
+    code_lines = _code_lines(card)
+    by_section: dict[Section, list[tuple[int, int, str]]] = {}
+    for line_number, match in candidates:
+        if line_number in code_lines:
+            continue
+        text = card.lines[line_number - 1]
+        section = _innermost_section(card, line_number)
+        if section is None or not _matters(card, section):
+            continue
+        label = _FIELD_LABEL.search(text[: match.start()])
+        by_section.setdefault(section, []).append(
+            (line_number, match.start() + 1, label.group(1) if label else "")
+        )
+    for section, hits in by_section.items():
+        labels = [label for _, _, label in hits if label]
+        line, column, _ = hits[0]
+        what = f"{len(hits)} placeholder{'s' if len(hits) > 1 else ''}"
+        if labels:
+            shown = ", ".join(f"'{label}'" for label in labels[:3])
+            what += f" ({shown}{' and more' if len(labels) > 3 else ''})"
+        message = f"section '{section.title}' still holds {what} from the model card template"
+        yield finding(TEMPLATE_PLACEHOLDER, message, ctx.at(line, column))
+
+
+def _code_lines(card: Card) -> set[int]:
+    """File lines inside fenced or indented code blocks (placeholders there are examples, not gaps)."""
+    lines: set[int] = set()
+    for token in card.tokens:
+        if token.type in ("fence", "code_block") and token.map is not None:
+            lines.update(range(token.map[0] + 1, token.map[1] + 1))
+    return lines
+
+
+def _innermost_section(card: Card, line: int) -> Section | None:
+    best = None
+    for section in card.sections:
+        if section.line <= line <= section.end_line and (best is None or section.level >= best.level):
+            best = section
+    return best
+
+
+def _matters(card: Card, section: Section) -> bool:
+    """A section matters when its own heading or an enclosing heading names a topic that matters."""
+    for other in card.sections:
+        encloses = other.line <= section.line <= other.end_line and other.level <= section.level
+        if encloses and _SECTIONS_THAT_MATTER.search(other.title):
+            return True
+    return False
