@@ -73,6 +73,23 @@ def test_misspelt_keys_and_yaml_booleans_change_only_their_tokens() -> None:
     assert sorted(fix.rule for fix in result.fixes) == ["misspelt-key"] * 3 + ["yaml11-boolean"] * 2
 
 
+def test_a_rename_that_would_expose_an_invalid_value_is_unsafe() -> None:
+    old = card_text("placeholder_licence.md")
+    safe = fix_text(old, "p.md", unsafe=False, analyse=no_analysis)
+    assert safe.text == old and [fix.rule for fix in safe.held_back] == ["misspelt-key"]
+    unsafe = fix_text(old, "p.md", unsafe=True, analyse=no_analysis)
+    assert unsafe.text == old.replace("licence:", "license:")
+    assert [fix.safety for fix in unsafe.fixes] == ["unsafe"]
+
+
+def test_the_written_block_passes_the_metadata_schema() -> None:
+    from cardlint.metadata_validation import validate_metadata
+
+    new = fix_text(card_text("crlf.md"), "crlf.md", unsafe=False, analyse=DEMO).text
+    assert "training_compute" in parse_card(new).metadata
+    assert validate_metadata(parse_card(new)) == []
+
+
 def test_a_misspelling_next_to_the_right_key_is_left_alone() -> None:
     old = card_text("both_keys.md")
     result = fix_text(old, "both_keys.md", unsafe=False, analyse=no_analysis)
@@ -122,9 +139,7 @@ def test_init_template_block_is_replaced_not_appended() -> None:
     assert parse_card(new).body == parse_card(old).body
 
 
-@pytest.mark.parametrize(
-    "name", ["crlf.md", "misspelt.md", "both_keys.md", "author_block.md", "no_front_matter.md"]
-)
+@pytest.mark.parametrize("name", sorted(path.name for path in CARDS.glob("*.md")))
 @pytest.mark.parametrize("unsafe", [False, True])
 def test_a_second_run_changes_nothing(name: str, unsafe: bool) -> None:
     once = fix_text(card_text(name), name, unsafe=unsafe, analyse=DEMO)

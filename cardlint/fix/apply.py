@@ -76,14 +76,12 @@ def fix_text(text: str, path: str, *, unsafe: bool, analyse: Analysis | None = N
     estimate (the real extractor and estimator by default)."""
     result = TextFix(text)
     for step in (fix_missing_front_matter, fix_misspelt_keys, fix_yaml11_booleans):
-        changes = step(result.text)
+        changes = step(result.text, unsafe)
         if not changes:
             continue
-        if changes[0].safety == "unsafe" and not unsafe:
-            result.held_back.extend(_applied(change) for change in changes)
-            continue
-        result.text = changes[-1].text
-        result.fixes.extend(_applied(change) for change in changes)
+        result.text = changes[-1].text  # held-back changes carry the text unchanged
+        result.fixes.extend(_applied(change) for change in changes if change.applied)
+        result.held_back.extend(_applied(change) for change in changes if not change.applied)
     outcome: DisclosureOutcome = write_disclosure(result.text, path, analyse or default_analysis)
     result.notes.extend(outcome.notes)
     if outcome.text != result.text:

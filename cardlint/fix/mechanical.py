@@ -1,8 +1,9 @@
 """Small mechanical fixes whose result is never in doubt: one token or one header, nothing else touched.
 
-Each fix is a pure function `text -> list[Change]`, each change carrying the text after it. A fix that would
-need a guess (two candidate keys, a quoted key, a broken front matter) does nothing: a linter that damages a
-card once is never trusted again.
+Each fix is a pure function `(text, unsafe) -> list[Change]`; each change carries the text after it, and an
+unsafe change that was not allowed is listed with `applied=False` and leaves the text as it was. A fix that
+would need a guess (two candidate keys, a quoted key, a broken front matter) does nothing: a linter that
+damages a card once is never trusted again.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class Change:
     message: str
     line: int | None
     text: str
+    applied: bool = True
 
 
 def _editable(text: str) -> Card | None:
@@ -88,8 +90,11 @@ def _known_top_level_keys() -> frozenset[str]:
     return known_keys()
 
 
-def fix_misspelt_keys(text: str) -> list[Change]:
-    """Rename a misspelt top-level key to the key the Hub reads, when the right key is not there already."""
+def fix_misspelt_keys(text: str, unsafe: bool = False) -> list[Change]:
+    """Rename a misspelt top-level key to the key the Hub reads, when the right key is not there already.
+
+    Unsafe when the value is invalid under the right key (TRL's template writes `licence: license`): the
+    rename is still what the author meant, but the Hub would then read a value it rejects."""
     changes: list[Change] = []
     card = _editable(text)
     if card is None or card.front_matter is None:
@@ -105,14 +110,35 @@ def fix_misspelt_keys(text: str) -> list[Change]:
         if right is None or right in data or list(targets.values()).count(right) > 1:
             continue
         try:
-            text = replace_token(text, mark.key_line, mark.key_column, f"{wrong}:", f"{right}:")
+            renamed = replace_token(text, mark.key_line, mark.key_column, f"{wrong}:", f"{right}:")
         except EditRefused:
             continue  # quoted or unusual key: leave it for the author
-        changes.append(Change("misspelt-key", "safe", f"renamed `{wrong}` to `{right}`", mark.key_line, text))
+        message = f"renamed `{wrong}` to `{right}`"
+        if _valid_under(renamed, right):
+            text = renamed
+            changes.append(Change("misspelt-key", "safe", message, mark.key_line, text))
+        elif unsafe:
+            text = renamed
+            changes.append(
+                Change(
+                    "misspelt-key", "unsafe", f"{message} (its value is not valid there)", mark.key_line, text
+                )
+            )
+        else:
+            changes.append(Change("misspelt-key", "unsafe", message, mark.key_line, text, applied=False))
     return changes
 
 
-def fix_yaml11_booleans(text: str) -> list[Change]:
+def _valid_under(text: str, key: str) -> bool:
+    """Whether the metadata schema accepts the value now stored under `key`."""
+    try:
+        from cardlint.metadata_validation import validate_metadata
+    except ImportError:  # pragma: no cover - the schema module ships with cardlint
+        return True
+    return not any(problem.path[:1] == (key,) for problem in validate_metadata(parse_card(text)))
+
+
+def fix_yaml11_booleans(text: str, unsafe: bool = False) -> list[Change]:
     """Quote `no`/`yes`/`on`/`off` inside text-valued keys such as `language`, which YAML 1.1 turns into
     booleans."""
     changes: list[Change] = []
@@ -134,7 +160,7 @@ def fix_yaml11_booleans(text: str) -> list[Change]:
     return changes
 
 
-def fix_missing_front_matter(text: str) -> list[Change]:
+def fix_missing_front_matter(text: str, unsafe: bool = False) -> list[Change]:
     """Open a minimal front matter on a card that has none. Unsafe: a README without metadata is not always a
     model card, and the Hub will start reading whatever is added."""
     card = parse_card(text)
@@ -144,4 +170,6 @@ def fix_missing_front_matter(text: str) -> list[Change]:
         new_text = add_front_matter(text, [NEW_FRONT_MATTER_COMMENT])
     except EditRefused:
         return []
+    if not unsafe:
+        return [Change("no-front-matter", "unsafe", "added a front matter", 1, text, applied=False)]
     return [Change("no-front-matter", "unsafe", "added a front matter", 1, new_text)]
