@@ -15,10 +15,11 @@ from cardlint.extract.subject import normalise
 
 _PHRASE = re.compile(
     r"(?:\b(?:fine[- ]?tuned|finetuned|instruction[- ]tuned|trained|distilled|resumed|continued|initiali[sz]ed"
-    r"|adapted|converted|quantized|merged)\s+(?:version\s+of|variant\s+of|checkpoint\s+of|from|with\s+the\s+weights\s+of)"
+    r"|adapted)\s+(?:version\s+of|variant\s+of|checkpoint\s+of|from|with\s+the\s+weights\s+of)"
     r"|\b(?:based|built)\s+(?:on|upon)(?:\s+top\s+of)?"
     r"|\bderived\s+from"
     r"|\b(?:fine[- ]?tuning|finetuning)\s+of"
+    r"|\bfine-?tuning\s{0,2}(?:\([^()]{0,60}\)\s{0,2})?from"
     r"|\bdistilled\s+(?:version|variant)\s+of"
     r"|\bwe\s+fine-?tune"
     r"|\ba\s+fine-?tuned(?=\s+[A-Z]))"
@@ -31,8 +32,22 @@ _HF_MODEL_URL = re.compile(
 )
 _NAME = re.compile(
     r"(?:[A-Z][\w-]{0,30}'s\s+)?(?P<name>(?:[A-Z][\w.-]{0,60}|[\w.-]{1,40}/[\w.-]{1,80}|[a-z][\w.]{0,30}[-\d][\w.-]{0,40})"
-    r"(?:\s+(?:\d[\w.-]{0,20}|[A-Z][\w.-]{0,30}|v\d[\w.]{0,10})){0,2})"
+    r"(?:\s+(?:\d[\w.-]{0,20}|[A-Z][\w.-]{0,30}|v\d[\w.-]{0,10})){0,2})"
 )
+# Words after a name that show it is not a model (an architecture, a data set, a document).
+_NOT_A_MODEL_AFTER = re.compile(
+    r"[\s\])]{0,3}(?:\w+\s){0,1}(?:architecture|transformer|encoder|decoder|dataset|datasets|data\b|paper|card|approach|method|framework|library"
+    r"|codebase|code\b|repo|and\s+(?:few|other|additional))",
+    re.IGNORECASE,
+)
+_LINK_NOT_A_MODEL = re.compile(r"card|paper|blog|dataset|here|this link|report", re.IGNORECASE)
+_GENERIC_WORDS = {
+    "pre-trained", "pretrained", "open-source", "fine-tuned", "state-of-the-art", "large-scale", "high-quality",
+    "well-known", "multi-task", "multi-stage", "in-house", "off-the-shelf", "scratch",
+}  # fmt: skip
+_PLURAL_BEFORE = re.compile(r"\b(?:models|checkpoints|variants|versions|applications)\b", re.IGNORECASE)
+_MODEL_LIKE = re.compile(r"[A-Z][\w.]*-[\w.-]+|[A-Za-z]+\d[\w.-]*")
+_USER_INSTRUCTIONS = re.compile(r"inference|you can|\byour?\b|users?\b|please|refer to", re.IGNORECASE)
 _STOP_NAMES = {"the", "this", "these", "our", "we", "it", "that", "a", "an", "its", "their", "google", "meta"}
 _CKPT = re.compile(r"\.(?:ckpt|safetensors|bin|pt|pth)$", re.IGNORECASE)
 
@@ -56,31 +71,63 @@ def _link_at(block: Block, start: int, stop: int) -> Link | None:
 def base_models_in(block: Block, offset: int, sentence: str, subject: str | None) -> Iterator[tuple[str, int, int]]:
     """(name, start, end) of each base model the sentence names; positions are in the block's text."""
     own = normalise(subject.split("/")[-1]) if subject else None
+    if _USER_INSTRUCTIONS.search(sentence):
+        return
     for match in _PHRASE.finditer(sentence):
         after = match.end()
+        before = sentence[: match.start()]
+        if _PLURAL_BEFORE.search(before) or _names_other_model(before, own):
+            continue
         link = _link_at(block, offset + after, offset + after + 90)
         name: str | None = None
         begin = finish = 0
         if link is not None:
-            name = hub_id(link.url)
+            between = block.text[offset + after : link.start]
+            if re.search(r"models\b|\bdatasets?\b", between, re.IGNORECASE) or _LINK_NOT_A_MODEL.search(link.text):
+                continue
+            name = _link_name(link)
             begin, finish = link.start, link.end
         else:
             found = _NAME.match(sentence, after)
             if found is not None:
                 name = found.group("name").strip(" .,;:")
                 begin, finish = offset + found.start("name"), offset + found.end("name")
-                name = _CKPT.sub("", name)
+                name = _CKPT.sub("", re.split(r"\.\s", name)[0])
+                name = _CKPT.sub("", name.rstrip("."))
                 if re.search(r"\s(?:model|models|architecture|weights|checkpoint)$", name, re.IGNORECASE):
                     name = name.rsplit(" ", 1)[0]
-        if not name or name.lower() in _STOP_NAMES or len(name) < 2:
+                if _NOT_A_MODEL_AFTER.match(sentence, found.end("name")):
+                    continue
+        if not name or name.lower() in _STOP_NAMES or name.lower() in _GENERIC_WORDS or len(name) < 2:
             continue
         if own and normalise(name.split("/")[-1]) == own:
             continue
         yield name, begin, finish
 
 
+def _link_name(link: Link) -> str | None:
+    """A link text that is itself a repo id wins over the URL (links get mistyped); else the URL's id."""
+    text = link.text.strip().strip("`")
+    if re.fullmatch(r"[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}", text):
+        return text
+    return hub_id(link.url)
+
+
+def _names_other_model(before: str, own: str | None) -> bool:
+    """The sentence is about another model when, before the phrase, it names models and never the subject."""
+    if own is None:
+        return False
+    names = [normalise(token) for token in _MODEL_LIKE.findall(before)]
+    names = [name for name in names if name and name not in {normalise(word) for word in _GENERIC_WORDS}]
+    if not names:
+        return False
+    return not any(name in own or own in name for name in names)
+
+
 def base_model_from_value(block: Block, start: int, end: int) -> tuple[str, int, int] | None:
-    """The base model a `Finetuned from: ...` value names."""
+    """The base model a `Finetuned from: ...` value names (None when it names several parents)."""
+    if sum(1 for link in block.links if start <= link.start < end and hub_id(link.url)) > 1:
+        return None
     link = _link_at(block, start, end)
     if link is not None:
         name = hub_id(link.url)

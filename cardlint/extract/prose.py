@@ -128,7 +128,9 @@ def prose_facts(card: Card, layout: Layout, *, path: str, subject: str | None) -
     return facts
 
 
-_INTEREST = re.compile(r"tpu|rdu|trillium|gaudi|trainium|fine-?tun|based on|built on|derived from|distill|from\b", re.I)
+_INTEREST = re.compile(
+    r"tpu|rdu|trillium|gaudi|trainium|fine-?tun|based on|built on|derived from|distill|from\b|days|weeks|months", re.I
+)
 
 
 def _has_words_of_interest(text: str) -> bool:
@@ -200,6 +202,7 @@ def _stage(sentence: str, position: int, headings: tuple[str, ...]) -> str:
 
 def _flags(quantity: Quantity) -> dict[str, object]:
     return {
+        "derived": quantity.parts > 1,
         "approximate": quantity.approximate,
         "lower_bound": quantity.lower_bound,
         "ambiguous": quantity.ambiguous,

@@ -177,6 +177,7 @@ _LOWER_BEFORE = re.compile(r"(?:>|≥|>=|over|more than|at least|above|in excess
 _UPPER_BEFORE = re.compile(r"(?:<|≤|<=|up to|under|less than|at most|below|fewer than)\s{0,2}$", re.I)
 _RANGE_JOIN = re.compile(r"\s{0,2}(?:-|–|—|to|~)\s{0,2}(?=[\d.])")
 _PLUS_AFTER = re.compile(r"\+")
+_SUM_AFTER = re.compile(r"\s\+\s(?=\d)")
 # "Llama 3-8B", "Qwen-2-7B": a number glued to a name is a version, not the start of a range.
 _NAME_BEFORE = re.compile(r"(?:-|[A-Z][\w.]*\s)$")
 
@@ -199,6 +200,7 @@ class Quantity:
     device: str | None = None  # the accelerator named inside the unit ("H800 GPU hours")
     magnitude: bool = False  # a magnitude (word, suffix or power of ten) was written
     unit_text: str = ""
+    parts: int = 1  # >1 when the text adds figures up ("750M+450M params")
 
 
 @dataclass(frozen=True)
@@ -380,7 +382,19 @@ def _quantity_at(text: str, number: _Number) -> Quantity:
             if low_value <= second.value:
                 low, value, end = low_value, second.value, second.end
     lower = False
+    parts = 1
     plus = _PLUS_AFTER.match(text, end)
+    summand = _SUM_AFTER.match(text, end) if plus is None else None
+    if plus and _NUMBER_START.match(text, plus.end()) and number.magnitude:
+        # "750M+450M params": a sum of parts written with the same magnitudes
+        second = _read_number(text, plus.end())
+        if second is not None and second.magnitude:
+            value, end, parts = value + second.value, second.end, 2
+            plus = None
+    elif summand is not None and number.magnitude:
+        second = _read_number(text, summand.end())
+        if second is not None and second.magnitude:
+            value, end, parts = value + second.value, second.end, 2
     if plus:
         lower = True
         end = plus.end()
@@ -418,6 +432,7 @@ def _quantity_at(text: str, number: _Number) -> Quantity:
         device=device,
         magnitude=number.magnitude,
         unit_text=unit_text,
+        parts=parts,
     )
 
 

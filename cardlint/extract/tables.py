@@ -320,12 +320,29 @@ def _facts_of(card: Card, table: Table, path: str, subject: str | None) -> Itera
         own_row = scores.index(best)
     elif best == 0 and len(data_rows) == 1 and not _names_other_model(labels[data_rows[0]], subject):
         own_row = data_rows[0]
+    if own_row is not None:
+        yield from _row_base_model(card, table, body[own_row], columns, path, subject)
     for row_index, row in enumerate(body):
         row_subject = None if row_index == own_row else other_subject_name(_readable(labels[row_index], sizes[row_index]))
         for index, column in columns.items():
             if index >= len(row) or index == _label_index(row, columns):
                 continue
             yield from _cell_facts(card, table, row[index], column, path, row_subject)
+
+
+def _row_base_model(
+    card: Card, table: Table, row: list[Cell], columns: dict[int, _Column], path: str, subject: str | None
+) -> Iterator[Fact]:
+    """A description cell of the subject's own row may say what it was fine-tuned from."""
+    from cardlint.extract.base_model import base_models_in
+
+    for index, cell in enumerate(row):
+        if index in columns:
+            continue
+        block = clean_text(cell.text, cell.line, cell.column, table.headings)
+        for name, start, end in base_models_in(block, 0, block.text, subject):
+            yield _make(card, table, block, "base_model", name, start, end, path, None)
+            return
 
 
 def _names_other_model(label: str, subject: str | None) -> bool:
