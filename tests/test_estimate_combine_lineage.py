@@ -182,3 +182,9 @@ def test_estimate_carries_the_percentile() -> None:
     estimate = estimate_compute([fact("training_flop", 3.8e25, quote="3.8e25")])
     assert estimate.percentile is not None
     assert estimate.percentile.share > 0.95
+
+
+def test_versions_are_different_models() -> None:
+    assert find_reference("openai/whisper-large-v2") is None
+    match = find_reference("openai/whisper-large-v3")
+    assert match is not None and match.exact

@@ -19,9 +19,7 @@ from cardlint.types import Percentile
 
 # Suffixes that name a post-trained variant of the same base ("-Instruct", "-chat-hf"): matched only as a
 # fallback, and the match says so.
-_VARIANT_SUFFIX = re.compile(
-    r"([-_ .](instruct|chat|it|hf|base|pt|sft|dpo|rlhf|v\d+(\.\d+)?))+$", re.IGNORECASE
-)
+_VARIANT_SUFFIX = re.compile(r"([-_ .](instruct|chat|it|hf|base|pt|sft|dpo|rlhf))+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
