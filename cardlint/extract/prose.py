@@ -51,10 +51,12 @@ _DATA_HOURS = re.compile(
     r"voice|data|multilingual|english|pseudo-labell?ed)",
     re.IGNORECASE,
 )
-_NOT_TRAINING_TOKENS = re.compile(
-    r"context|sequence|window|length|per\s+(?:image|second|step|batch|sample|gpu|chip|device|token|example)|"
-    r"/\s*s(?:ec)?\b|max(?:imum)?|prompt|vocab|batch|limit|input|output|each|up to \d|image",
+_NOT_TRAINING_TOKENS_BEFORE = re.compile(
+    r"context|sequence|window|length|max(?:imum)?|prompt|vocab|batch|limit|input|output|every|image|per\b",
     re.IGNORECASE,
+)
+_NOT_TRAINING_TOKENS_AFTER = re.compile(
+    r"^\W{0,3}(?:per\s|/\s*s(?:ec)?\b|/|each\b|of\s+context|context|window|limit|long\b|in\s+length)", re.IGNORECASE
 )
 _DATASET_WORDS = re.compile(r"dataset|corpus|contain|consist|comprise|collection", re.IGNORECASE)
 _TRAIN_VERB = re.compile(r"\btrain(?:ed|ing)?\b|pre-?train|\bsaw\b|\bseen\b|processed", re.IGNORECASE)
@@ -254,7 +256,9 @@ def _quantity_facts(ctx: _Context, block: Block, offset: int, sentence: str, neg
                 continue
             yield _fact(ctx, block, "parameters", quantity.value, begin, finish, **flags)
         elif dimension == "tokens":
-            if quantity.value < 1e6 or _NOT_TRAINING_TOKENS.search(before[-25:] + " " + after[:30]):
+            if quantity.value < 1e6 or _NOT_TRAINING_TOKENS_BEFORE.search(before[-40:]):
+                continue
+            if _NOT_TRAINING_TOKENS_AFTER.match(after):
                 continue
             if _DATASET_WORDS.search(sentence) and not _TRAIN_VERB.search(sentence):
                 continue

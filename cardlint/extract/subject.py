@@ -87,6 +87,8 @@ def row_score(label: str, row_size: float | None, subject: str | None) -> float:
     if not subject:
         return 0.0
     label = _PAREN.sub(" ", label).strip()
+    if re.fullmatch(r"[\w.-]{1,96}/[\w.-]{1,96}", label):
+        label = label.split("/")[-1]
     if not label and row_size is None:
         return 0.0
     if normalise(label) in ("total", "sum", "overall", "all"):

@@ -306,8 +306,10 @@ def _facts_of(card: Card, table: Table, path: str, subject: str | None) -> Itera
         yield from _key_value_rows(card, table, path, subject)
         return
     columns = {index: _column_kind(cell.text) for index, cell in enumerate(header)}
-    columns = {index: column for index, column in columns.items() if column is not None}
-    if not columns or not body:
+    columns = {
+        index: column for index, column in columns.items() if column is not None and _mostly_values(body, index, column)
+    }
+    if not body:
         return
     param_columns = [index for index, column in columns.items() if column.kind == "parameters"]
     labels = [_row_label(row, columns) for row in body]
@@ -322,6 +324,8 @@ def _facts_of(card: Card, table: Table, path: str, subject: str | None) -> Itera
         own_row = data_rows[0]
     if own_row is not None:
         yield from _row_base_model(card, table, body[own_row], columns, path, subject)
+    if not columns:
+        return
     for row_index, row in enumerate(body):
         row_subject = None if row_index == own_row else other_subject_name(_readable(labels[row_index], sizes[row_index]))
         for index, column in columns.items():
@@ -343,6 +347,17 @@ def _row_base_model(
         for name, start, end in base_models_in(block, 0, block.text, subject):
             yield _make(card, table, block, "base_model", name, start, end, path, None)
             return
+
+
+def _mostly_values(body: list[list[Cell]], index: int, column: _Column) -> bool:
+    """A column whose cells are mostly words (a `Size` column of tiny/base/large) names rows, not figures."""
+    if column.kind == "hardware_type":
+        return True
+    cells = [row[index].text for row in body if index < len(row) and not _EMPTY.match(row[index].text)]
+    if not cells:
+        return False
+    numeric = sum(1 for text in cells if re.search(r"\d", text))
+    return numeric * 2 >= len(cells)
 
 
 def _names_other_model(label: str, subject: str | None) -> bool:
