@@ -6,6 +6,7 @@ returns their Facts in file order. Figures that disagree are all kept so later r
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from cardlint.card import Card
@@ -20,12 +21,15 @@ if TYPE_CHECKING:
     from cardlint.sources import Sidecars
 
 
-def extract_facts(card: Card, *, path: str, subject: str | None, sidecars: Sidecars | None = None) -> list[Fact]:
+def extract_facts(
+    card: Card, *, path: str, subject: str | None, sidecars: Sidecars | None = None
+) -> list[Fact]:
     """All facts of one card (and its sidecar files), in file order, duplicates removed."""
     layout = Layout(card)
     facts = metadata_facts(card, path=path)
     facts += table_facts(card, layout, path=path, subject=subject)
     facts += prose_facts(card, layout, path=path, subject=subject)
+    facts = _fine_tune_stage(facts)
     facts += derived_facts(card, layout, facts, path=path)
     if sidecars is not None:
         try:
@@ -35,6 +39,23 @@ def extract_facts(card: Card, *, path: str, subject: str | None, sidecars: Sidec
         else:
             facts += sidecar_facts(sidecars, path)
     return _unique(facts)
+
+
+_FINE_TUNE_KIND = {"device_hours": "fine_tune_device_hours", "training_tokens": "fine_tune_tokens"}
+
+
+def _fine_tune_stage(facts: list[Fact]) -> list[Fact]:
+    """In the card of a fine-tune (it names its base model), compute figures whose sentence names no stage are
+    the fine-tune's own; pre-training restated from the base is always called pre-training in the text."""
+    from cardlint.extract.prose import STAGE_UNSTATED
+
+    if not any(fact.kind == "base_model" and fact.subject is None for fact in facts):
+        return facts
+    return [
+        replace(fact, kind=_FINE_TUNE_KIND[fact.kind]) if fact.kind in _FINE_TUNE_KIND and (fact.note or '').startswith(STAGE_UNSTATED)
+        else fact
+        for fact in facts
+    ]  # fmt: skip
 
 
 def _unique(facts: list[Fact]) -> list[Fact]:
@@ -47,7 +68,9 @@ def _unique(facts: list[Fact]) -> list[Fact]:
         seen.add(key)
         result.append(fact)
     order = {"yaml": 0}
-    result.sort(key=lambda fact: (fact.location.line or 0, order.get(fact.origin, 1), fact.location.column or 0))
+    result.sort(
+        key=lambda fact: (fact.location.line or 0, order.get(fact.origin, 1), fact.location.column or 0)
+    )
     return result
 
 

@@ -36,7 +36,7 @@ _NAME = re.compile(
 )
 # Words after a name that show it is not a model (an architecture, a data set, a document).
 _NOT_A_MODEL_AFTER = re.compile(
-    r"[\s\])]{0,3}(?:\w+\s){0,1}(?:architecture|transformer|encoder|decoder|dataset|datasets|data\b|paper|card|approach|method|framework|library"
+    r"[\s\])]{0,3}(?:\w+\s){0,1}(?:architecture|transformer|encoder|decoder|models\b|dataset|datasets|data\b|paper|card|approach|method|framework|library"
     r"|codebase|code\b|repo|and\s+(?:few|other|additional))",
     re.IGNORECASE,
 )
@@ -68,7 +68,9 @@ def _link_at(block: Block, start: int, stop: int) -> Link | None:
     return None
 
 
-def base_models_in(block: Block, offset: int, sentence: str, subject: str | None) -> Iterator[tuple[str, int, int]]:
+def base_models_in(
+    block: Block, offset: int, sentence: str, subject: str | None
+) -> Iterator[tuple[str, int, int]]:
     """(name, start, end) of each base model the sentence names; positions are in the block's text."""
     own = normalise(subject.split("/")[-1]) if subject else None
     if _USER_INSTRUCTIONS.search(sentence):
@@ -83,7 +85,9 @@ def base_models_in(block: Block, offset: int, sentence: str, subject: str | None
         begin = finish = 0
         if link is not None:
             between = block.text[offset + after : link.start]
-            if re.search(r"models\b|\bdatasets?\b", between, re.IGNORECASE) or _LINK_NOT_A_MODEL.search(link.text):
+            if re.search(r"models\b|\bdatasets?\b", between, re.IGNORECASE) or _LINK_NOT_A_MODEL.search(
+                link.text
+            ):
                 continue
             name = _link_name(link)
             begin, finish = link.start, link.end

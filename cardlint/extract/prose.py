@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cardlint.card import Card
 from cardlint.extract.base_model import base_model_from_value, base_models_in
@@ -37,7 +37,8 @@ _TRAINING = re.compile(
 _INFERENCE = re.compile(
     r"inference|\binfer\b|deploy|serving|\bserve\b|to run\b|runs? (?:on|in|with|it)|running (?:on|the|it|locally)"
     r"|can run|colab|latency|speed|throughput|generat(?:e|ion) (?:time|speed)|quantiz|\bint[48]\b|minimum"
-    r"|recommend|requirements?|you can|your own|locally|load the model|consumer[- ]grade|sampling|benchmark",
+    r"|recommend|requirements?|requires?|required|must be used|or (?:above|higher|newer)|you can|your own|locally"
+    r"|load the model|consumer[- ]grade|sampling|benchmark|\bsupports?\b|memory usage",
     re.IGNORECASE,
 )
 _NEGATIVE_HEADINGS = re.compile(
@@ -56,7 +57,8 @@ _NOT_TRAINING_TOKENS_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _NOT_TRAINING_TOKENS_AFTER = re.compile(
-    r"^\W{0,3}(?:per\s|/\s*s(?:ec)?\b|/|each\b|of\s+context|context|window|limit|long\b|in\s+length)", re.IGNORECASE
+    r"^\W{0,3}(?:per\s|/\s*s(?:ec)?\b|/|each\b|of\s+context|context|window|limit|long\b|in\s+length)",
+    re.IGNORECASE,
 )
 _DATASET_WORDS = re.compile(r"dataset|corpus|contain|consist|comprise|collection", re.IGNORECASE)
 _TRAIN_VERB = re.compile(r"\btrain(?:ed|ing)?\b|pre-?train|\bsaw\b|\bseen\b|processed", re.IGNORECASE)
@@ -73,7 +75,8 @@ _BASE_CONTEXT = re.compile(
 )
 _POSSESSIVE_BEFORE = re.compile(r"\w's\s{1,2}$")
 _WORD_DURATION = re.compile(
-    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(days?|weeks?|months?)\b", re.IGNORECASE
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(days?|weeks?|months?)\b",
+    re.IGNORECASE,
 )
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -86,28 +89,60 @@ _COUNT_BEFORE_HARDWARE = re.compile(
     r"(?:(?:nvidia|tesla|google|cloud|amd|intel|aws)\s+){0,2}$",
     re.IGNORECASE,
 )
-_COUNT_GPUS = re.compile(r"(?<![\w.,])(\d{1,6})\s{0,2}(?:[x×*]\s{0,2}(\d{1,6})\s{0,2})?(?:GPUs|TPUs|accelerators|chips)\b")
+_COUNT_GPUS = re.compile(
+    r"(?<![\w.,])(\d{1,6})\s{0,2}(?:[x×*]\s{0,2}(\d{1,6})\s{0,2})?(?:GPUs|TPUs|accelerators|chips)\b"
+)
 
 # `Key: value` lines (model-card templates, spec lists): what each key reports.
-_KEY_VALUE = re.compile(r"^\s{0,8}(?:[-*+]\s{1,4}|\d{1,2}[.)]\s{1,4})?(?P<key>[^:\n]{2,90}?)\s{0,3}:\s{0,4}(?P<value>\S.*)$")
+_KEY_VALUE = re.compile(
+    r"^\s{0,8}(?:[-*+]\s{1,4}|\d{1,2}[.)]\s{1,4})?(?P<key>[^:\n]{2,90}?)\s{0,3}:\s{0,4}(?P<value>\S.*)$"
+)
 _KEYS: list[tuple[str, re.Pattern[str]]] = [
-    ("skip", re.compile(r"non-?embedding|trainable|batch|vocab|hidden|embedding|context|sequence|layers?\b|heads", re.I)),
+    (
+        "skip",
+        re.compile(
+            r"non-?embedding|trainable|batch|vocab|hidden|embedding|context|sequence|layers?\b|heads", re.I
+        ),
+    ),
     ("active_parameters", re.compile(r"activ\w*\s+param", re.I)),
     ("parameters", re.compile(r"param|model size|number of weights|^size$", re.I)),
     ("tokens", re.compile(r"tokens", re.I)),
-    ("device_hours", re.compile(r"hours used|gpu[- ]hours|compute hours|device[- ]hours|accelerator hours|tpu hours", re.I)),
+    (
+        "device_hours",
+        re.compile(
+            r"hours used|gpu[- ]hours|compute hours|device[- ]hours|accelerator hours|tpu hours", re.I
+        ),
+    ),
     ("duration", re.compile(r"training (?:time|duration)|time to train|wall[- ]?clock|duration", re.I)),
     ("training_flop", re.compile(r"flops?\b|training compute|compute \(flop", re.I)),
     ("co2", re.compile(r"carbon|co2|emission", re.I)),
     ("energy", re.compile(r"energy", re.I)),
-    ("hardware", re.compile(r"hardware|^gpus?$|^tpus?$|accelerators?|^compute$|infrastructure|^devices?$|^gpu type", re.I)),
-    ("base_model", re.compile(r"fine-?tuned from|finetuned from|base model|parent model|initiali[sz]ed from|base checkpoint", re.I)),
+    (
+        "hardware",
+        re.compile(
+            r"hardware|^gpus?$|^tpus?$|accelerators?|^compute$|infrastructure|^devices?$|^gpu type", re.I
+        ),
+    ),
+    (
+        "base_model",
+        re.compile(
+            r"fine-?tuned from|finetuned from|base model|parent model|initiali[sz]ed from|base checkpoint",
+            re.I,
+        ),
+    ),
 ]
 _NO_INFO = re.compile(r"more information needed|^\s*(?:n/?a|none|unknown|-|tbd|\?)\s*$|\[more", re.IGNORECASE)
-_KEY_UNIT = re.compile(r"\(\s{0,2}(?:in\s+)?(?P<unit>grams?|g|kg|kilograms?|tons?|tonnes?|t|tco2e?q?|lbs?)\s{0,2}\)", re.I)
+_KEY_UNIT = re.compile(
+    r"\(\s{0,2}(?:in\s+)?(?P<unit>grams?|g|kg|kilograms?|tons?|tonnes?|t|tco2e?q?|lbs?)\s{0,2}\)", re.I
+)
 _GRAMS_UNITS = {"g": 1e-6, "gram": 1e-6, "grams": 1e-6, "kg": 1e-3, "kilogram": 1e-3, "kilograms": 1e-3, "lb": 0.000453592,
                 "lbs": 0.000453592}  # fmt: skip
-_HOURS_IN_DAYS = re.compile(r"\(\s{0,2}(\d+(?:\.\d+)?)\s{0,2}days?\s{0,2}\)", re.IGNORECASE)
+_HOURS_IN_DAYS = re.compile(
+    r"\(\s{0,2}(?:\d+(?:\.\d+)?\s{0,2}[-–]\s{0,2})?(\d+(?:\.\d+)?)\s{0,2}days?\s{0,2}\)", re.IGNORECASE
+)
+
+
+STAGE_UNSTATED = "stage unstated"  # the sentence says neither pre-training nor fine-tuning
 
 
 @dataclass
@@ -125,13 +160,34 @@ def prose_facts(card: Card, layout: Layout, *, path: str, subject: str | None) -
     for block in layout.prose_blocks():
         if not any(ch.isdigit() for ch in block.text) and not _has_words_of_interest(block.text):
             continue
+        block_facts: list[Fact] = []
         for start, end in _sentences(block.text):
-            facts.extend(_sentence_facts(context, block, start, end))
+            block_facts.extend(_sentence_facts(context, block, start, end))
+        facts.extend(block_facts)
+        facts.extend(_stage_sums(block, block_facts))
     return facts
 
 
+_ADDITIVE = re.compile(r"\badditional\b|\banother\b|\bfurther\b|\bplus\b|\bthen\b", re.IGNORECASE)
+
+
+def _stage_sums(block: Block, facts: list[Fact]) -> Iterator[Fact]:
+    """A paragraph that adds stages up ("10 GPU hours ..., while 60 ... An additional 100 ...") implies a total."""
+    if not _ADDITIVE.search(block.text):
+        return
+    for kind in ("device_hours", "fine_tune_device_hours", "training_tokens", "fine_tune_tokens"):
+        parts = [fact for fact in facts if fact.kind == kind and fact.subject is None and not fact.derived]
+        values = [float(fact.value) for fact in parts]
+        if len(parts) < 2 or len(set(values)) < len(values):
+            continue
+        first = parts[0]
+        total = "sum of " + " + ".join(f"{value:g}" for value in values)
+        yield replace(first, value=sum(values), derived=True, note=f"{first.note}; {total}" if first.note else total)
+
+
 _INTEREST = re.compile(
-    r"tpu|rdu|trillium|gaudi|trainium|fine-?tun|based on|built on|derived from|distill|from\b|days|weeks|months", re.I
+    r"tpu|rdu|trillium|gaudi|trainium|fine-?tun|based on|built on|derived from|distill|from\b|days|weeks|months",
+    re.I,
 )
 
 
@@ -167,7 +223,9 @@ def _sentence_facts(ctx: _Context, block: Block, start: int, end: int) -> Iterat
             break
 
 
-def _fact(ctx: _Context, block: Block, kind: str, value: float | str, begin: int, finish: int, **flags: object) -> Fact:
+def _fact(
+    ctx: _Context, block: Block, kind: str, value: float | str, begin: int, finish: int, **flags: object
+) -> Fact:
     line, column = block.where(begin)
     return make_fact(
         kind,
@@ -199,7 +257,7 @@ def _stage(sentence: str, position: int, headings: tuple[str, ...]) -> str:
         match = _STAGE.search(title)
         if match:
             return "ft" if match.group("ft") else "pt"
-    return "pt"
+    return "unstated"
 
 
 def _flags(quantity: Quantity) -> dict[str, object]:
@@ -230,16 +288,24 @@ def _other_subject(ctx: _Context, sentence: str, position: int, value: float | N
     return other_subject_name(sentence[max(0, nearest[1] - 20) : nearest[2]].split(",")[-1].strip())
 
 
-def _quantity_facts(ctx: _Context, block: Block, offset: int, sentence: str, negative: bool) -> Iterator[Fact]:
+def _quantity_facts(
+    ctx: _Context, block: Block, offset: int, sentence: str, negative: bool
+) -> Iterator[Fact]:
     for quantity in find_quantities(sentence):
         before = sentence[max(0, quantity.start - 40) : quantity.start]
         after = sentence[quantity.end : quantity.end + 60]
         begin, finish = offset + quantity.start, offset + quantity.end
         dimension = quantity.dimension
         flags = _flags(quantity)
-        if dimension == "parameters" or (dimension == "count" and quantity.magnitude and _ACTIVE_AFTER.match(after)):
+        if dimension == "parameters" or (
+            dimension == "count" and quantity.magnitude and _ACTIVE_AFTER.match(after)
+        ):
             unit = quantity.unit_text.lower()
-            if "trainable" in unit or "non-embedding" in unit or re.search(r"trainable|non-embedding", before, re.I):
+            if (
+                "trainable" in unit
+                or "non-embedding" in unit
+                or re.search(r"trainable|non-embedding", before, re.I)
+            ):
                 continue
             if quantity.value < 1e5:
                 continue
@@ -262,7 +328,11 @@ def _quantity_facts(ctx: _Context, block: Block, offset: int, sentence: str, neg
                 continue
             if _DATASET_WORDS.search(sentence) and not _TRAIN_VERB.search(sentence):
                 continue
-            kind = "fine_tune_tokens" if _stage(sentence, quantity.start, block.headings) == "ft" else "training_tokens"
+            kind = (
+                "fine_tune_tokens"
+                if _stage(sentence, quantity.start, block.headings) == "ft"
+                else "training_tokens"
+            )
             subject = _other_subject(ctx, sentence, quantity.start, None)
             yield _fact(ctx, block, kind, quantity.value, begin, finish, subject=subject, **flags)
         elif dimension == "device_hours":
@@ -271,7 +341,8 @@ def _quantity_facts(ctx: _Context, block: Block, offset: int, sentence: str, neg
             stage = _stage(sentence, quantity.start, block.headings)
             kind = "fine_tune_device_hours" if stage == "ft" else "device_hours"
             subject = _other_subject(ctx, sentence, quantity.start, None)
-            yield _fact(ctx, block, kind, quantity.value, begin, finish, subject=subject, **flags)
+            note = STAGE_UNSTATED if stage == "unstated" else None
+            yield _fact(ctx, block, kind, quantity.value, begin, finish, subject=subject, note=note, **flags)
             for mention in find_hardware(quantity.text):
                 yield _fact(ctx, block, "hardware_type", mention.hardware_id, begin, finish, subject=subject)
         elif dimension == "duration":
@@ -293,7 +364,9 @@ def _quantity_facts(ctx: _Context, block: Block, offset: int, sentence: str, neg
                 continue
             yield _fact(ctx, block, "energy_mwh", quantity.value, begin, finish, **flags)
         elif dimension == "power":
-            if not 10 <= quantity.value <= 2000 or not re.search(r"TDP|power|watt|consum|per (?:gpu|device|chip)", sentence, re.I):
+            if not 10 <= quantity.value <= 2000 or not re.search(
+                r"TDP|power|watt|consum|per (?:gpu|device|chip)", sentence, re.I
+            ):
                 continue
             yield _fact(ctx, block, "power_watts_per_device", quantity.value, begin, finish, **flags)
         elif dimension == "co2" or (
@@ -305,7 +378,9 @@ def _quantity_facts(ctx: _Context, block: Block, offset: int, sentence: str, neg
             yield _fact(ctx, block, "co2_tonnes", quantity.value, begin, finish, subject=subject, **flags)
 
 
-def _hardware_facts(ctx: _Context, block: Block, offset: int, sentence: str, negative: bool) -> Iterator[Fact]:
+def _hardware_facts(
+    ctx: _Context, block: Block, offset: int, sentence: str, negative: bool
+) -> Iterator[Fact]:
     mentions = list(find_hardware(sentence))
     if not mentions:
         return
