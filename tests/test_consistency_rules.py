@@ -241,3 +241,9 @@ def test_cl311_moe_flop_with_total_parameters() -> None:
 
 def test_cl311_passes_with_active_parameters() -> None:
     assert _run(rules.moe_total_parameters, _moe(7.74e23)) == []
+
+
+def test_cl301_leaves_an_ambiguous_figure_to_cl310() -> None:
+    stated = fact("training_flop", 8.4e23, 8, quote="8.4 x 10e22", ambiguous=True)
+    facts = [*_flop_card(8.4e23)[:2], stated]
+    assert _run(rules.reported_flop_disagrees, facts) == []

@@ -217,3 +217,8 @@ def test_options_from_settings_like_object() -> None:
     options = EstimateOptions.from_settings(FakeSettings())
     assert options.utilisation == Band(0.3, 0.4, 0.5)
     assert options.extra_accelerators[0].peak("bf16") == 100e12
+
+
+def test_reported_ambiguous_central_is_the_meant_reading() -> None:
+    estimate = _ran(reported([fact("training_flop", 2.1e22, quote="2.1 x 10e21", ambiguous=True)]))
+    assert estimate.interval.central == pytest.approx(2.1e21)

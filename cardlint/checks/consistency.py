@@ -108,7 +108,10 @@ def reported_flop_disagrees(ctx: CheckContext) -> Iterator[Finding]:
         other = _method(estimate, other_name)
         if other is None:
             continue
-        ratio = _ratio(stated.interval.central, other.interval.central)
+        readings = [stated.interval.central]
+        if fact.ambiguous:  # both readings of "2.1 x 10e21"; CL310 reports the notation itself
+            readings = [float(fact.value), float(fact.value) / 10]
+        ratio = min(_ratio(reading, other.interval.central) for reading in readings)
         if ratio <= float(settings["warn_ratio"]):
             continue
         code = "CL302" if ratio > float(settings["error_ratio"]) else "CL301"
@@ -237,7 +240,11 @@ def conflicting_figures(ctx: CheckContext) -> Iterator[Finding]:
         stated = [
             fact
             for fact in numeric(own(ctx.facts, kind))
-            if not fact.derived and fact.origin not in _SIDECAR_ORIGINS and not is_rate(fact)
+            if not fact.derived
+            and fact.origin not in _SIDECAR_ORIGINS
+            and not is_rate(fact)
+            # a zero is a market-based emissions figure or a placeholder, not a second statement
+            and float(fact.value) != 0
         ]
         stated.sort(key=lambda fact: (fact.location.line or 0, fact.location.column or 0))
         reported: set[float] = set()
@@ -311,24 +318,37 @@ class _HtmlTables(HTMLParser):
         self._cell: list[str] | None = None
         self._header_row = False
 
+    # HTML lets <td> and <tr> go unclosed (the next one closes them), and real cards rely on it.
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "table":
             self._stack.append([])
         elif tag == "tr" and self._stack:
+            self._close_row()
             self._row, self._row_line, self._header_row = [], self.first_line + self.getpos()[0] - 1, False
         elif tag in ("td", "th") and self._row is not None:
+            self._close_cell()
             self._cell = []
             self._header_row = self._header_row or tag == "th"
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._row is not None and self._cell is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tr" and self._row is not None and self._stack:
-            self._stack[-1].append(TableRow(self._row_line, tuple(self._row), self._header_row))
-            self._row = None
+        if tag in ("td", "th"):
+            self._close_cell()
+        elif tag == "tr":
+            self._close_row()
         elif tag == "table" and self._stack:
+            self._close_row()
             self.tables.append(self._stack.pop())
+
+    def _close_cell(self) -> None:
+        if self._row is not None and self._cell is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+        self._cell = None
+
+    def _close_row(self) -> None:
+        self._close_cell()
+        if self._row is not None and self._stack:
+            self._stack[-1].append(TableRow(self._row_line, tuple(self._row), self._header_row))
+        self._row = None
 
     def handle_data(self, data: str) -> None:
         if self._cell is not None:
@@ -409,6 +429,7 @@ def total_row_mismatch(ctx: CheckContext) -> Iterator[Finding]:
                 if header is not None and column < len(header.cells)
                 else f"column {column + 1}"
             )
+            name = re.sub(r"<[^>]{0,100}>", "", name)
             yield finding(
                 "CL307",
                 f"Total row says {total:,.10g} for '{name.strip()}' but the {len(rows)} rows above sum to "

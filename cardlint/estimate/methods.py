@@ -143,10 +143,15 @@ def reported(facts: Sequence[Fact]) -> MethodResult:
     low = value * min(1.0 - margin, down)
     high = value * max(1.0 + margin, up)
     assumptions = [f"the card's own figure, ±{margin:.0%} (EU guidelines' accepted error margin)", *notes]
+    central = value
+    if fact.ambiguous:
+        # "2.1 x 10e21" is literally 2.1e22; writers mean 2.1e21, so that is the central reading
+        central = value / float(constants()["inputs"]["ambiguous_exponent_factor"])
+        assumptions.append(f"central value reads the notation as meant: {central:.3g}")
     if len(candidates) > 1:
         assumptions.append(f"{len(candidates)} training-FLOP figures stated; used line {fact.location.line}")
     return MethodEstimate(
-        "reported", Interval(low, value, high), (fact,), "stated training FLOP", tuple(assumptions)
+        "reported", Interval(low, central, high), (fact,), "stated training FLOP", tuple(assumptions)
     )
 
 
