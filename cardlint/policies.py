@@ -317,13 +317,24 @@ def _validator() -> Any:
 
 def _validate(data: dict[str, Any], lines: Mapping[tuple[Any, ...], int], name: str) -> None:
     errors = sorted(
-        _validator().iter_errors(data), key=lambda e: (_line_for(e.absolute_path, lines), e.message)
+        _validator().iter_errors(data), key=lambda e: (_line_for(_error_path(e), lines), e.message)
     )
     if not errors:
         return
-    messages = [f"{name}:{_line_for(e.absolute_path, lines)}: {_explain(e)}" for e in errors[:5]]
+    messages = [f"{name}:{_line_for(_error_path(e), lines)}: {_explain(e)}" for e in errors[:5]]
     more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
     raise PolicyError("; ".join(messages) + more)
+
+
+def _error_path(error: Any) -> tuple[Any, ...]:
+    """The path of the offending value; for an unexpected key, the key itself rather than its mapping."""
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = set((error.schema or {}).get("properties", {}))
+        extra = [key for key in error.instance if key not in known]
+        if extra:
+            return (*path, extra[0])
+    return path
 
 
 def _explain(error: Any) -> str:
