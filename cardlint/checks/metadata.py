@@ -97,5 +97,8 @@ def likely_key(key: str, known: frozenset[str]) -> str | None:
         return synonym
     if len(normalised) < 5:
         return None
+    anagrams = [name for normal, name in by_normal.items() if sorted(normal) == sorted(normalised)]
+    if len(anagrams) == 1:
+        return anagrams[0]  # swapped letters (lisence), which similarity ratios score poorly
     close = difflib.get_close_matches(normalised, list(by_normal), n=1, cutoff=0.85)
     return by_normal[close[0]] if close else None
