@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,10 @@ from typing import Any
 
 import pytest
 from hubserver import HubStandIn
+
+# huggingface_hub reads this once, at import: with telemetry on it also fetches an agent registry from
+# its endpoint, which a test that imports the client without HF_ENDPOINT set would send to the internet.
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 

@@ -332,3 +332,16 @@ def test_network_guard_sees_attempts_even_when_the_hub_client_swallows_them(
         _load("acme/tiny")
     assert no_internet and "huggingface.co" in no_internet[0]
     no_internet.clear()
+
+
+def test_without_config_a_cold_repo_costs_three_requests(hub: HubStandIn) -> None:
+    _tiny(hub)
+    ref = parse_hub_target("acme/tiny")
+    assert ref is not None
+    loaded = load_hub_target(ref, with_config=False)
+    assert loaded.sidecars.config is None and loaded.sidecars.safetensors_parameters == 7_000_001_000
+    assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in hub.requests] == [
+        ("GET", "tiny"),
+        ("HEAD", "README.md"),
+        ("GET", "README.md"),
+    ]

@@ -94,6 +94,7 @@ class RepoScanner:
     analyser: Analyser
     offline: bool = False
     lineage: bool = True
+    with_config: bool = True
     limits: Any = None
     _bases: dict[str, Record] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -113,7 +114,11 @@ class RepoScanner:
             ref = parse_hub_target(target)
             if ref is None:
                 raise SourceError(f"{target}: not a Hub model id (org/name or org/name@revision)")
-            loaded = load_hub_target(ref, offline=self.offline, limits=self.limits)
+            # a repo already read as some fine-tune's base costs nothing more
+            known = self.base_cards.peek(ref.repo_id) if ref.revision is None else None
+            loaded = known or load_hub_target(
+                ref, offline=self.offline, limits=self.limits, with_config=self.with_config
+            )
         except SourceError as exc:
             return {"target": target, "status": "error", "error": str(exc)}
         record: Record = {
@@ -405,6 +410,13 @@ class ScanSummary:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="JSON Lines file (appended; resumes).")
 @click.option("--lineage/--no-lineage", default=True, show_default=True, help="Also read base models' cards.")
 @click.option(
+    "--config-json/--no-config-json",
+    "with_config",
+    default=True,
+    show_default=True,
+    help="Read config.json (MoE expert counts, attention term); skipping it saves two requests per repo.",
+)
+@click.option(
     "--offline", is_flag=True, help="Use only huggingface_hub's cache (needs --repos-file or REPOS)."
 )
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file.")
@@ -421,6 +433,7 @@ def scan(
     jobs: int,
     output: str | None,
     lineage: bool,
+    with_config: bool,
     offline: bool,
     config_path: str | None,
     isolated: bool,
@@ -446,7 +459,9 @@ def scan(
         settings = settings_for(command_line, None, {})
     except UsageFailure as exc:
         raise click.UsageError(str(exc)) from None
-    scanner = RepoScanner(analyser=pipeline_analyser(settings), offline=offline, lineage=lineage)
+    scanner = RepoScanner(
+        analyser=pipeline_analyser(settings), offline=offline, lineage=lineage, with_config=with_config
+    )
     scanner.limits = settings.limits
 
     targets, total = _targets(repos, repos_file, author, search, filters, limit)

@@ -322,19 +322,23 @@ class RepoFacts:
         return info
 
 
-def load_hub_target(ref: HubRef, *, offline: bool = False, limits: Limits = DEFAULT_LIMITS) -> LoadedTarget:
+def load_hub_target(
+    ref: HubRef, *, offline: bool = False, limits: Limits = DEFAULT_LIMITS, with_config: bool = True
+) -> LoadedTarget:
     """The card of one Hub repo with its sidecars, or SourceError with the one line to show (exit 2).
 
     Online: one model_info request (expand: sha, gated, safetensors, ...), then README.md and config.json
     pinned to the resolved commit (HEAD + GET each, none when already cached), and the safetensors header
     through range requests only when model_info has no count. Offline: the same from the cache, no request.
     A failing sidecar (config.json gated, a broken header) is a line in `sidecars.problems`, not an error.
+    `with_config=False` skips config.json (two requests fewer; no MoE expert counts or attention term).
     """
     settings = HubSettings.from_environment(offline=offline)
     facts = _offline_facts(ref, settings) if settings.offline else _online_facts(ref, settings)
     raw = _read_card(ref, facts, settings, limits)
     sidecars = Sidecars(hub_info=facts.hub_info())
-    _attach_config(ref, facts, settings, limits, sidecars)
+    if with_config:
+        _attach_config(ref, facts, settings, limits, sidecars)
     if not settings.offline and facts.safetensors_parameters is None:
         _attach_header_count(ref, facts, settings, sidecars)
     if facts.safetensors_parameters is not None:
@@ -630,6 +634,12 @@ class BaseCardCache:
         if isinstance(result, SourceError):
             raise result
         return result
+
+    def peek(self, repo_id: str) -> LoadedTarget | None:
+        """The card if this run already loaded it, without fetching."""
+        with self._lock:
+            entry = self._entries.get(repo_id)
+        return entry if isinstance(entry, LoadedTarget) else None
 
     def clear(self) -> None:
         with self._lock:
