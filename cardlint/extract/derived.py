@@ -14,14 +14,22 @@ from cardlint.extract.quantities import parse_quantity
 from cardlint.types import Fact
 
 _NUM = r"(\d[\d,.]{0,12}(?:\s?(?:k|K|M|million|thousand))?)"
-_STEPS = re.compile(_NUM + r"\s+(?:total\s+|training\s+|optimi[sz]ation\s+)?(?:steps|iterations)\b", re.IGNORECASE)
+_STEPS = re.compile(
+    _NUM + r"\s+(?:total\s+|training\s+|optimi[sz]ation\s+)?(?:steps|iterations)\b", re.IGNORECASE
+)
 _STEPS_AFTER = re.compile(r"total\s+of\s+" + _NUM + r"\s+(?:steps|iterations)", re.IGNORECASE)
 _BATCH = re.compile(
-    r"batch(?:es)?\s+(?:size\s+)?(?:of\s+)?" + _NUM + r"(?!\s*tokens)|" + _NUM + r"\s+sequences\b", re.IGNORECASE
+    r"batch(?:es)?\s+(?:size\s+)?(?:of\s+)?" + _NUM + r"(?!\s*tokens)|" + _NUM + r"\s+sequences\b",
+    re.IGNORECASE,
 )
 _SEQUENCE = re.compile(
-    r"sequence\s+length\s+(?:of\s+)?" + _NUM + r"|sequences\s+of\s+(?:length\s+)?" + _NUM
-    + r"|of\s+" + _NUM + r"\s+tokens\s+each",
+    r"sequence\s+length\s+(?:of\s+)?"
+    + _NUM
+    + r"|sequences\s+of\s+(?:length\s+)?"
+    + _NUM
+    + r"|of\s+"
+    + _NUM
+    + r"\s+tokens\s+each",
     re.IGNORECASE,
 )
 

@@ -44,7 +44,9 @@ def _aliases() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(rows)
 
 
-_PREFILTER = re.compile(r"\d|tpu|rdu|trillium|ironwood|gaudi|trainium|cerebras|sambanova|titan", re.IGNORECASE)
+_PREFILTER = re.compile(
+    r"\d|tpu|rdu|trillium|ironwood|gaudi|trainium|cerebras|sambanova|titan", re.IGNORECASE
+)
 
 
 def find_hardware(text: str) -> Iterator[HardwareMention]:
@@ -74,7 +76,9 @@ def _with_slice(text: str, mention: HardwareMention) -> HardwareMention:
     generation = match.group(1) + (match.group(2) or "").lower()
     size = int(match.group(3))
     chips = size if generation in _CHIPS_NAMED_SLICES else max(1, size // 2)
-    return HardwareMention(mention.hardware_id, mention.start, max(mention.end, match.end()), mention.text, chips)
+    return HardwareMention(
+        mention.hardware_id, mention.start, max(mention.end, match.end()), mention.text, chips
+    )
 
 
 def normalise_hardware(name: str) -> str | None:

@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 
 from cardlint.card import Card
 
-CODE, TABLE, HTML, HEADING, PROSE, BLANK, FRONT = "code", "table", "html", "heading", "prose", "blank", "front"
+CODE, TABLE, HTML, HEADING, PROSE, BLANK, FRONT = (
+    "code",
+    "table",
+    "html",
+    "heading",
+    "prose",
+    "blank",
+    "front",
+)
 HTML_TABLE = "html-table"
 
 _LIST_ITEM = re.compile(r"^\s{0,8}(?:[-*+]|\d{1,3}[.)])\s")
@@ -73,7 +81,11 @@ class Layout:
         self.html_blocks: list[tuple[int, str]] = []  # (first file line, content)
         self.tables: list[tuple[int, int]] = []  # markdown tables: (first line, last line), 1-based
         for token in card.tokens:
-            if token.map is None or token.level != 0 and token.type not in ("fence", "code_block", "html_block"):
+            if (
+                token.map is None
+                or token.level != 0
+                and token.type not in ("fence", "code_block", "html_block")
+            ):
                 continue
             first, last = token.map[0] + 1, token.map[1]
             if token.type in ("fence", "code_block"):
@@ -241,7 +253,11 @@ def _special_spans(raw: str) -> list[tuple[int, int, str, object]]:
         found.append((match.start(), match.end(), "url", None))
     for match in _TAG.finditer(raw):
         name = (match.group(2) or "").lower()
-        replacement: object = "^" if name == "sup" and not match.group(1) else ("" if name in ("sup", "sub", "b", "strong", "em", "i", "code") else " ")
+        replacement: object = (
+            "^"
+            if name == "sup" and not match.group(1)
+            else ("" if name in ("sup", "sub", "b", "strong", "em", "i", "code") else " ")
+        )
         found.append((match.start(), match.end(), "tag", replacement))
     for match in _ENTITY_RE.finditer(raw):
         found.append((match.start(), match.end(), "entity", _ENTITY[match.group(0)]))

@@ -63,7 +63,9 @@ def _facts(metadata: dict[str, Any], fact: Any) -> Iterator[Fact]:
     if isinstance(co2, dict):
         grams = _number(co2.get("emissions"))
         if grams is not None and grams >= 0:
-            yield fact("co2_tonnes", grams / _GRAMS_PER_TONNE, ("co2_eq_emissions", "emissions"), note="YAML grams")
+            yield fact(
+                "co2_tonnes", grams / _GRAMS_PER_TONNE, ("co2_eq_emissions", "emissions"), note="YAML grams"
+            )
         hardware = co2.get("hardware_used")
         if isinstance(hardware, str):
             hardware_id = normalise_hardware(hardware)
@@ -93,7 +95,11 @@ def _training_compute(block: dict[str, Any], fact: Any) -> Iterator[Fact]:
             yield fact(kind, value, (*root, key))
     hardware = block.get("hardware_type")
     if isinstance(hardware, str) and hardware.strip():
-        yield fact("hardware_type", normalise_hardware(hardware) or hardware.strip().lower(), (*root, "hardware_type"))
+        yield fact(
+            "hardware_type",
+            normalise_hardware(hardware) or hardware.strip().lower(),
+            (*root, "hardware_type"),
+        )
     stages = block.get("stages")
     if isinstance(stages, list):
         for index, stage in enumerate(stages):

@@ -182,7 +182,9 @@ def _stage_sums(block: Block, facts: list[Fact]) -> Iterator[Fact]:
             continue
         first = parts[0]
         total = "sum of " + " + ".join(f"{value:g}" for value in values)
-        yield replace(first, value=sum(values), derived=True, note=f"{first.note}; {total}" if first.note else total)
+        yield replace(
+            first, value=sum(values), derived=True, note=f"{first.note}; {total}" if first.note else total
+        )
 
 
 _INTEREST = re.compile(

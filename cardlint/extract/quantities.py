@@ -106,7 +106,8 @@ _UNIT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "pf_days",
         re.compile(
-            r"\s{0,2}(?:petaflop(?:s|/s)?|pflop(?:s|/s)?|pf|pfs)[\s-]{0,2}(?:/s[\s-]{0,2})?days?(?![a-z])", re.I
+            r"\s{0,2}(?:petaflop(?:s|/s)?|pflop(?:s|/s)?|pf|pfs)[\s-]{0,2}(?:/s[\s-]{0,2})?days?(?![a-z])",
+            re.I,
         ),
     ),
     (
@@ -119,16 +120,20 @@ _UNIT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "device_hours",
         re.compile(
-            r"\s{0,2}(?P<device>(?:[A-Za-z][\w-]{0,20}\s){0,2})?" + _DEVICE_WORDS +
-            r"s?[\s-]{0,2}(?P<per>hours?|hrs?|h|days?)(?![A-Za-z])",
+            r"\s{0,2}(?P<device>(?:[A-Za-z][\w-]{0,20}\s){0,2})?"
+            + _DEVICE_WORDS
+            + r"s?[\s-]{0,2}(?P<per>hours?|hrs?|h|days?)(?![A-Za-z])",
             re.I,
         ),
     ),
-    ("co2", re.compile(
-        r"\s{0,2}(?P<mass>g|kg|t|mt|tons?|tonnes?|metric\s+tons?|lbs?|pounds?)\.?\s{0,2}(?:of\s+)?"
-        r"(?:CO2|CO₂|CO<sub>2</sub>|carbon)(?:[\s-]{0,2}(?:eq(?:uivalent)?\.?|e)(?![A-Za-z]))?",
-        re.I,
-    )),  # fmt: skip
+    (
+        "co2",
+        re.compile(
+            r"\s{0,2}(?P<mass>g|kg|t|mt|tons?|tonnes?|metric\s+tons?|lbs?|pounds?)\.?\s{0,2}(?:of\s+)?"
+            r"(?:CO2|CO₂|CO<sub>2</sub>|carbon)(?:[\s-]{0,2}(?:eq(?:uivalent)?\.?|e)(?![A-Za-z]))?",
+            re.I,
+        ),
+    ),  # fmt: skip
     ("co2", re.compile(r"\s{0,2}(?P<mass>g|kg|t)CO2(?:e|eq|-eq)?\.?(?![A-Za-z])", re.I)),
     ("energy", re.compile(r"\s{0,2}(?P<prefix>[kKMGT]?)(?:Wh|WH|wh)(?![A-Za-z])")),
     (
@@ -147,7 +152,10 @@ _UNIT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("tokens", re.compile(r"[\s-]{0,2}(?:tokens?|toks|词元)(?![a-z])", re.I)),
     ("gigatokens", re.compile(r"\s{0,2}GT(?![A-Za-z])")),
-    ("bytes", re.compile(r"\s{0,2}(?P<prefix>[KMGTP]i?)B(?![A-Za-z])|\s{0,2}(?P<prefixword>giga|tera)bytes?", re.I)),
+    (
+        "bytes",
+        re.compile(r"\s{0,2}(?P<prefix>[KMGTP]i?)B(?![A-Za-z])|\s{0,2}(?P<prefixword>giga|tera)bytes?", re.I),
+    ),
     ("mass", re.compile(r"\s{0,2}(?P<mass>kg|tons?|tonnes?|metric\s+tons?|lbs?)\.?(?![A-Za-z])", re.I)),
     (
         "duration",
@@ -173,7 +181,9 @@ _APPROX_BEFORE = re.compile(
     r"(?:~|∼|≈|approx\.?|approximately|about|around|roughly|nearly|almost|circa|ca\.|some|an estimated|约|大约)\s{0,2}$",
     re.I,
 )
-_LOWER_BEFORE = re.compile(r"(?:>|≥|>=|over|more than|at least|above|in excess of|upwards of|超过)\s{0,2}$", re.I)
+_LOWER_BEFORE = re.compile(
+    r"(?:>|≥|>=|over|more than|at least|above|in excess of|upwards of|超过)\s{0,2}$", re.I
+)
 _UPPER_BEFORE = re.compile(r"(?:<|≤|<=|up to|under|less than|at most|below|fewer than)\s{0,2}$", re.I)
 _RANGE_JOIN = re.compile(r"\s{0,2}(?:-|–|—|to|~)\s{0,2}(?=[\d.])")
 _PLUS_AFTER = re.compile(r"\+")
@@ -255,7 +265,9 @@ def _read_number(text: str, pos: int) -> _Number | None:
     elif raw == "10" and not sci:
         bare = _BARE_POWER.match(text, end)
         if bare:
-            exp_text = (bare.group("exp") or bare.group("supexp") or bare.group("sup") or "0").translate(_SUPERSCRIPTS)
+            exp_text = (bare.group("exp") or bare.group("supexp") or bare.group("sup") or "0").translate(
+                _SUPERSCRIPTS
+            )
             value = 10.0 ** int(exp_text.replace("\u2212", "-"))
             end = bare.end()
             magnitude = True
@@ -281,7 +293,8 @@ def _read_number(text: str, pos: int) -> _Number | None:
 
 
 _UNIT_AFTER_SPACED_SUFFIX = re.compile(
-    r"\s{0,8}(?:\+\s{0,2})?(?:[A-Z]\w{0,12}\s)?(?:param|token|GPU|TPU|hours|parameters|tokens|\)|\||$|,|\.\s)", re.I
+    r"\s{0,8}(?:\+\s{0,2})?(?:[A-Z]\w{0,12}\s)?(?:param|token|GPU|TPU|hours|parameters|tokens|\)|\||$|,|\.\s)",
+    re.I,
 )
 
 
@@ -472,5 +485,9 @@ def with_dimension(quantity: Quantity, dimension: str, scale: float = 1.0) -> Qu
     """A copy read in another dimension (a table header says what a bare cell number means)."""
     low = quantity.low * scale if quantity.low is not None else None
     return replace(
-        quantity, value=quantity.value * scale, dimension=dimension, unit=BASE_UNITS.get(dimension, dimension), low=low
+        quantity,
+        value=quantity.value * scale,
+        dimension=dimension,
+        unit=BASE_UNITS.get(dimension, dimension),
+        low=low,
     )

@@ -118,7 +118,12 @@ class _HtmlTables(HTMLParser):
             values = dict(attrs)
             line, offset = self.getpos()
             self.cell = Cell(
-                "", self.first_line + line - 1, offset + 1, tag == "th", _span(values.get("rowspan")), _span(values.get("colspan"))
+                "",
+                self.first_line + line - 1,
+                offset + 1,
+                tag == "th",
+                _span(values.get("rowspan")),
+                _span(values.get("colspan")),
             )
             self.cell_parts = []
         elif tag == "br" and self.cell is not None:
@@ -227,7 +232,13 @@ _COLUMN_KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("active_parameters", re.compile(r"activ\w*\s*(?:param|size)", re.I)),
     ("parameters", re.compile(r"param|#\s*params|model size|^size$|total size|weights", re.I)),
     ("training_tokens", re.compile(r"tokens?", re.I)),
-    ("device_hours", re.compile(r"gpu[- ]?hours|gpu hrs|device[- ]hours|tpu[- ]hours|chip[- ]hours|time \(gpu|compute \(hours", re.I)),
+    (
+        "device_hours",
+        re.compile(
+            r"gpu[- ]?hours|gpu hrs|device[- ]hours|tpu[- ]hours|chip[- ]hours|time \(gpu|compute \(hours",
+            re.I,
+        ),
+    ),
     ("power_watts_per_device", re.compile(r"power|tdp|watt", re.I)),
     ("co2_tonnes", re.compile(r"co2|carbon|emission|ghg|greenhouse", re.I)),
     ("energy_mwh", re.compile(r"energy|mwh|kwh", re.I)),
@@ -243,7 +254,17 @@ _SCALES = {
     "m": 1e6, "million": 1e6, "millions": 1e6, "b": 1e9, "billion": 1e9, "billions": 1e9, "k": 1e3,
     "t": 1e12, "trillion": 1e12, "trillions": 1e12,
 }  # fmt: skip
-_CO2_SCALES = {"kg": 1e-3, "g": 1e-6, "gram": 1e-6, "grams": 1e-6, "ton": 1, "tons": 1, "tonne": 1, "tonnes": 1, "t": 1}
+_CO2_SCALES = {
+    "kg": 1e-3,
+    "g": 1e-6,
+    "gram": 1e-6,
+    "grams": 1e-6,
+    "ton": 1,
+    "tons": 1,
+    "tonne": 1,
+    "tonnes": 1,
+    "t": 1,
+}
 _ENERGY_SCALES = {"kwh": 1e-3, "mwh": 1.0, "gwh": 1e3}
 _EMPTY = re.compile(r"^\s*(?:[-–—?]|n/?a|none|unknown|\\-|)\s*$", re.IGNORECASE)
 
@@ -262,7 +283,11 @@ class _Reading:
 
 def _column_kind(header: str) -> _Column | None:
     text = header.strip()
-    if not text or _SKIP_HEADER.search(text) and not re.search(r"gpu hours|co2|carbon|emission|tdp|power", text, re.I):
+    if (
+        not text
+        or _SKIP_HEADER.search(text)
+        and not re.search(r"gpu hours|co2|carbon|emission|tdp|power", text, re.I)
+    ):
         return None
     for kind, pattern in _COLUMN_KINDS:
         if pattern.search(text):
@@ -274,7 +299,9 @@ def _column_kind(header: str) -> _Column | None:
                 name = unit.group("unit")
                 lower = name.lower()
                 if kind == "co2_tonnes":
-                    scale = _CO2_SCALES.get(lower.replace("co2", "").replace("eq", "").rstrip("e") or "t", 1.0)
+                    scale = _CO2_SCALES.get(
+                        lower.replace("co2", "").replace("eq", "").rstrip("e") or "t", 1.0
+                    )
                     if lower.startswith("tco2"):
                         scale = 1.0
                 elif kind == "energy_mwh":
@@ -307,7 +334,9 @@ def _facts_of(card: Card, table: Table, path: str, subject: str | None) -> Itera
         return
     columns = {index: _column_kind(cell.text) for index, cell in enumerate(header)}
     columns = {
-        index: column for index, column in columns.items() if column is not None and _mostly_values(body, index, column)
+        index: column
+        for index, column in columns.items()
+        if column is not None and _mostly_values(body, index, column)
     }
     if not body:
         return
@@ -327,7 +356,11 @@ def _facts_of(card: Card, table: Table, path: str, subject: str | None) -> Itera
     if not columns:
         return
     for row_index, row in enumerate(body):
-        row_subject = None if row_index == own_row else other_subject_name(_readable(labels[row_index], sizes[row_index]))
+        row_subject = (
+            None
+            if row_index == own_row
+            else other_subject_name(_readable(labels[row_index], sizes[row_index]))
+        )
         for index, column in columns.items():
             if index >= len(row) or index == _label_index(row, columns):
                 continue
@@ -409,7 +442,9 @@ def _cell_facts(
     kind = column.kind
     if kind == "hardware_type":
         for mention in find_hardware(text):
-            yield _make(card, table, block, kind, mention.hardware_id, mention.start, mention.end, path, subject)
+            yield _make(
+                card, table, block, kind, mention.hardware_id, mention.start, mention.end, path, subject
+            )
             return
         return
     for quantity in find_quantities(text):
@@ -518,6 +553,9 @@ def _key_value_rows(card: Card, table: Table, path: str, subject: str | None) ->
         text = f"{key_block.text.strip()}: {value_block.text}"
         key_len = len(key_block.text.strip())
         positions = key_block.positions[:key_len] + [value_block.where(0)] * 2 + value_block.positions
-        links = [type(link)(link.text, link.url, link.start + key_len + 2, link.end + key_len + 2) for link in value_block.links]
+        links = [
+            type(link)(link.text, link.url, link.start + key_len + 2, link.end + key_len + 2)
+            for link in value_block.links
+        ]
         block = _Block(text, positions, table.headings, links, origin=table.origin)
         yield from key_value_block_facts(card, block, path=path, subject=subject)
