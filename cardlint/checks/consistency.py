@@ -10,7 +10,6 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from typing import Any
 
 from cardlint.checks import CheckContext, check, finding
@@ -273,103 +272,41 @@ def conflicting_figures(ctx: CheckContext) -> Iterator[Finding]:
 
 @dataclass(frozen=True)
 class TableRow:
-    line: int  # 1-based file line of the row
+    line: int  # 1-based file line of the row's first cell
     cells: tuple[str, ...]
+    lines: tuple[int, ...] = ()  # file line of each cell (HTML cells often sit on lines of their own)
+    columns: tuple[int, ...] = ()  # file column of each cell
     header: bool = False
 
+    def line_of(self, column: int) -> int:
+        return self.lines[column] if column < len(self.lines) else self.line
 
-def markdown_tables(card: Any) -> list[list[TableRow]]:
-    """Markdown pipe tables of the card as rows of plain cell text, each row with its file line."""
-    tables: list[list[TableRow]] = []
-    current: list[TableRow] | None = None
-    row_line = 0
-    cells: list[str] = []
-    in_head = False
-    for token in card.tokens:
-        if token.type == "table_open":
-            current = []
-        elif token.type == "table_close" and current is not None:
-            tables.append(current)
-            current = None
-        elif token.type == "thead_open":
-            in_head = True
-        elif token.type == "thead_close":
-            in_head = False
-        elif token.type == "tr_open" and token.map is not None:
-            row_line = token.map[0] + 1
-            cells = []
-        elif token.type == "inline" and current is not None:
-            cells.append(token.content)
-        elif token.type == "tr_close" and current is not None:
-            current.append(TableRow(row_line, tuple(cells), in_head))
+    def column_of(self, column: int) -> int:
+        return self.columns[column] if column < len(self.columns) else 1
+
+
+def card_tables(card: Any) -> list[list[TableRow]]:
+    """Markdown and HTML tables of the card (spans expanded, code skipped), read by the facts extractor's
+    table reader so both see the same cells."""
+    from cardlint.extract.layout import Layout
+    from cardlint.extract.tables import html_tables, markdown_tables
+
+    layout = Layout(card)
+    tables = []
+    for table in (*markdown_tables(card, layout), *html_tables(card, layout)):
+        rows = [
+            TableRow(
+                line=row[0].line,
+                cells=tuple(cell.text for cell in row),
+                lines=tuple(cell.line for cell in row),
+                columns=tuple(cell.column for cell in row),
+                header=all(cell.header for cell in row),
+            )
+            for row in table.rows
+            if row
+        ]
+        tables.append(rows)
     return tables
-
-
-class _HtmlTables(HTMLParser):
-    """Collects <table> rows with the file line each <tr> starts on; nested tables are read separately."""
-
-    def __init__(self, first_line: int) -> None:
-        super().__init__(convert_charrefs=True)
-        self.first_line = first_line
-        self.tables: list[list[TableRow]] = []
-        self._stack: list[list[TableRow]] = []
-        self._row: list[str] | None = None
-        self._row_line = 0
-        self._cell: list[str] | None = None
-        self._header_row = False
-
-    # HTML lets <td> and <tr> go unclosed (the next one closes them), and real cards rely on it.
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "table":
-            self._stack.append([])
-        elif tag == "tr" and self._stack:
-            self._close_row()
-            self._row, self._row_line, self._header_row = [], self.first_line + self.getpos()[0] - 1, False
-        elif tag in ("td", "th") and self._row is not None:
-            self._close_cell()
-            self._cell = []
-            self._header_row = self._header_row or tag == "th"
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th"):
-            self._close_cell()
-        elif tag == "tr":
-            self._close_row()
-        elif tag == "table" and self._stack:
-            self._close_row()
-            self.tables.append(self._stack.pop())
-
-    def _close_cell(self) -> None:
-        if self._row is not None and self._cell is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-        self._cell = None
-
-    def _close_row(self) -> None:
-        self._close_cell()
-        if self._row is not None and self._stack:
-            self._stack[-1].append(TableRow(self._row_line, tuple(self._row), self._header_row))
-        self._row = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def html_tables(card: Any) -> list[list[TableRow]]:
-    """HTML tables in the card body (fenced code blanked out first)."""
-    lines = list(card.lines)
-    for token in card.tokens:
-        if token.type in ("fence", "code_block") and token.map is not None:
-            for index in range(token.map[0], min(token.map[1], len(lines))):
-                lines[index] = ""
-    start = card.body_start_line
-    body = "\n".join(lines[start - 1 :])
-    if "<table" not in body.lower():
-        return []
-    parser = _HtmlTables(start)
-    parser.feed(body)
-    parser.close()
-    return parser.tables
 
 
 def _cell_number(text: str) -> tuple[float, float] | None:
@@ -421,7 +358,7 @@ def total_row_mismatches(
 @check("CL307")
 def total_row_mismatch(ctx: CheckContext) -> Iterator[Finding]:
     """A family table's Total row that is not the sum of the rows above it."""
-    for table in (*markdown_tables(ctx.card), *html_tables(ctx.card)):
+    for table in card_tables(ctx.card):
         header = next((row for row in table if row.header), table[0] if table else None)
         for row, column, total, summed, rows in total_row_mismatches(table):
             name = (
@@ -434,8 +371,8 @@ def total_row_mismatch(ctx: CheckContext) -> Iterator[Finding]:
                 "CL307",
                 f"Total row says {total:,.10g} for '{name.strip()}' but the {len(rows)} rows above sum to "
                 f"{summed:,.10g} ({_ratio(total, summed):.3g}× apart): a row missing or a figure wrong",
-                ctx.at(row.line),
-                related=[ctx.at(other.line) for other in rows],
+                ctx.at(row.line_of(column), row.column_of(column)),
+                related=[ctx.at(other.line_of(column), other.column_of(column)) for other in rows],
                 fix="add the missing rows or correct the total",
                 column=column,
             )
