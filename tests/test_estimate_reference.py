@@ -68,3 +68,51 @@ def test_models_without_inputs_get_no_estimate() -> None:
     assert estimate.training_flop is None
     assert estimate.driver is None
     assert any(note.startswith("architecture:") for note in estimate.notes)
+
+
+def _card_number(value: float) -> str:
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if value >= scale:
+            return f"{value / scale:.4g}{suffix}"
+    return f"{value:,.0f}"
+
+
+def _card_of(model: ReferenceModel, hardware_names: dict[str, str]) -> str:
+    """A card of our own wording stating the model's inputs, as prose."""
+    lines = ["---", "license: other", "---", f"# {model.model}", ""]
+    if model.parameters and model.active_parameters:
+        total, active = _card_number(model.parameters), _card_number(model.active_parameters)
+        lines.append(f"It has {total} total parameters, {active} activated.")
+    elif model.parameters:
+        lines.append(f"The model has {_card_number(model.parameters)} parameters.")
+    if model.training_tokens:
+        lines.append(f"It was trained on {_card_number(model.training_tokens)} tokens.")
+    chip = hardware_names.get(model.hardware or "", model.hardware or "")
+    if model.device_hours and chip:
+        lines.append(f"Training used {_card_number(model.device_hours)} GPU hours on {chip} GPUs.")
+    if model.reported_training_flop:
+        lines.append(f"Total training compute: {model.reported_training_flop:.4g} FLOP.")
+    return "\n".join(lines) + "\n"
+
+
+def test_reference_hit_rate_through_cards_and_the_facts_extractor() -> None:
+    """The same bar end to end: card text -> extracted facts -> estimate."""
+    from cardlint.card import parse_card
+    from cardlint.estimate.hardware import bundled_accelerators
+    from cardlint.extract import extract_facts
+
+    names = {accelerator.id: accelerator.aliases[0] for accelerator in bundled_accelerators()}
+    outcomes = []
+    for model in reference_models():
+        if model.training_flop is None:
+            continue
+        card = parse_card(_card_of(model, names), "README.md")
+        facts = extract_facts(card, path="README.md", subject=model.hf_repo_id or model.model)
+        interval = estimate_compute(facts).training_flop
+        if interval is None:
+            continue
+        outcomes.append(
+            interval.contains(model.training_flop) and 0.5 <= interval.central / model.training_flop <= 2
+        )
+    assert len(outcomes) >= 80
+    assert sum(outcomes) / len(outcomes) >= 0.90
