@@ -296,6 +296,7 @@ def _load_front_matter(fm: FrontMatter, limits: Limits) -> None:
         return
     except yaml.MarkedYAMLError as exc:
         fm.error = _problem_from(exc, offset)
+        _salvage_surprises(fm, limits)
         return
     except yaml.YAMLError as exc:
         fm.error = YamlProblem(str(exc).splitlines()[0], fm.start_line, 1)
@@ -331,6 +332,21 @@ def _load_front_matter(fm: FrontMatter, limits: Limits) -> None:
         fm.error = YamlProblem(f"YAML value cannot be read: {exc}", fm.start_line, 1)
     finally:
         constructor.dispose()
+
+
+def _salvage_surprises(fm: FrontMatter, limits: Limits) -> None:
+    """After a syntax error, read the lines before it on their own and keep only the YAML 1.1 surprises found
+    there: a card with a stray TAB at line 24 should still hear that `- no` at line 3 is a boolean.
+    Data and marks stay empty, since the block as a whole is unreadable."""
+    if fm.error is None:
+        return
+    prefix_lines = fm.error.line - fm.start_line
+    if prefix_lines <= 0:
+        return
+    scratch = FrontMatter("\n".join(fm.text.split("\n")[:prefix_lines]), fm.start_line, fm.end_line)
+    _load_front_matter(scratch, limits)
+    if scratch.error is None:
+        fm.surprises = scratch.surprises
 
 
 def _problem_from(exc: yaml.MarkedYAMLError, offset: int) -> YamlProblem:

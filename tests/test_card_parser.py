@@ -191,3 +191,10 @@ def test_opening_with_trailing_spaces_is_parsed_but_marked_as_invisible_to_the_h
     assert REGEX_YAML_BLOCK.search(text) is None
     fm = parse_card(text).front_matter
     assert fm is not None and not fm.opening_exact and fm.closed
+
+
+def test_surprises_before_a_syntax_error_are_salvaged_without_data() -> None:
+    fm = parse_card("---\nlanguage:\n- no\nlicense: mit\nsplit: test\t\n---\nText\n").front_matter
+    assert fm is not None and fm.error is not None and fm.error.line == 5
+    assert [(s.path, s.kind, s.line) for s in fm.surprises] == [(("language", 0), "bool", 3)]
+    assert fm.data is None and fm.marks == {}

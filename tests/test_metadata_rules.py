@@ -462,3 +462,21 @@ def test_fixture_cards(name: str, expected: list[tuple[str, int, int]]) -> None:
     assert sorted(
         (item.code, item.location.line, item.location.column) for item in report.findings
     ) == sorted(expected)
+
+
+def test_cl106_trailing_tab_and_cl109_before_it_both_reported() -> None:
+    text = "---\nlanguage:\n- no\nsplit: validation\t\n---\nText\n"
+    assert codes_at(text) == [("CL109", 3, 3), ("CL106", 4, 18)]
+    [syntax] = [item for item in lint(text) if item.code == "CL106"]
+    assert "end of the line" in syntax.message
+
+
+def test_cl120_groups_subsections_by_chapter_below_the_title() -> None:
+    text = (
+        "---\nlicense: mit\n---\n# Acme 7B\n\n## Training Details\n\n### Training Data\n\n"
+        "[More Information Needed]\n\n### Speeds, Sizes, Times\n\n[More Information Needed]\n\n"
+        "## Glossary\n\n[More Information Needed]\n"
+    )
+    found = [item for item in lint(text) if item.code == "CL120"]
+    assert [(item.location.line, item.location.column) for item in found] == [(10, 1)]
+    assert "Training Data" in found[0].message and "Speeds, Sizes, Times" in found[0].message

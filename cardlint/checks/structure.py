@@ -97,15 +97,19 @@ def yaml_syntax_error(ctx: CheckContext) -> Iterator[Finding]:
         return
     problem = fm.error
     message = f"the front matter is not valid YAML ({problem.message}); the Hub rejects or ignores it"
-    if _is_tab_error(ctx.card, problem.line, problem.message):
-        message += "; YAML does not allow TAB characters for indentation, use spaces"
+    message += _tab_hint(ctx.card, problem.line, problem.column)
     yield finding(YAML_SYNTAX_ERROR, message, ctx.at(problem.line, problem.column))
 
 
-def _is_tab_error(card: Card, line: int, message: str) -> bool:
-    if "\\t" in message or "tab" in message.lower():
-        return True
-    return 0 < line <= len(card.lines) and card.lines[line - 1].lstrip(" ").startswith("\t")
+def _tab_hint(card: Card, line: int, column: int) -> str:
+    """TABs are the commonest cause; say whether the one at fault indents the line or trails after text."""
+    if not 0 < line <= len(card.lines) or "\t" not in card.lines[line - 1]:
+        return ""
+    text = card.lines[line - 1].rstrip("\r")
+    before = text[: max(column - 1, 0)]
+    if before.strip() and not text[column - 1 :].strip():
+        return "; remove the TAB character at the end of the line"
+    return "; YAML does not allow TAB characters for indentation, use spaces"
 
 
 @check(FRONT_MATTER_NOT_MAPPING)
@@ -144,9 +148,10 @@ def _string_keys() -> frozenset[str]:
 
 @check(YAML11_BOOLEAN, YAML11_NUMBER, YAML11_TIMESTAMP)
 def yaml11_surprises(ctx: CheckContext) -> Iterator[Finding]:
-    """Plain scalars that YAML 1.1 (PyYAML, huggingface_hub) reads as something other than they look."""
+    """Plain scalars that YAML 1.1 (PyYAML, huggingface_hub) reads as something other than they look; after a
+    syntax error, those in the lines before it (the parser salvages them)."""
     fm = ctx.card.front_matter
-    if fm is None or not fm.closed or fm.error is not None:
+    if fm is None or not fm.closed:
         return
     string_keys = _string_keys()
     for surprise in fm.surprises:
@@ -221,7 +226,8 @@ _FIELD_LABEL = re.compile(r"\*\*([^*]{1,60}?):?\*\*")
 
 @check(TEMPLATE_PLACEHOLDER)
 def template_placeholder(ctx: CheckContext) -> Iterator[Finding]:
-    """One finding per section that still holds the Hub template's `[More Information Needed]`."""
+    """One finding per chapter (top heading below the title) whose sections that matter still hold the Hub
+    template's `[More Information Needed]`; an untouched template gives a handful of findings, not twenty."""
     card = ctx.card
     fm = card.front_matter
     first_body_line = card.body_start_line if fm is None or fm.closed else 1
@@ -233,27 +239,26 @@ def template_placeholder(ctx: CheckContext) -> Iterator[Finding]:
     if not candidates:
         return  # most cards: no need to tokenise the body
     code_lines = _code_lines(card)
-    by_section: dict[Section, list[tuple[int, int, str]]] = {}
+    title = _title_section(card)
+    by_chapter: dict[Section, list[tuple[int, int, str]]] = {}
     for line_number, match in candidates:
         if line_number in code_lines:
             continue
-        text = card.lines[line_number - 1]
-        section = _innermost_section(card, line_number)
-        if section is None or not _matters(card, section):
+        chain = [section for section in _enclosing(card, line_number) if section != title]
+        if not chain or not any(_SECTIONS_THAT_MATTER.search(section.title) for section in chain):
             continue
-        label = _FIELD_LABEL.search(text[: match.start()])
-        by_section.setdefault(section, []).append(
-            (line_number, match.start() + 1, label.group(1) if label else "")
+        label = _FIELD_LABEL.search(card.lines[line_number - 1][: match.start()])
+        by_chapter.setdefault(chain[0], []).append(
+            (line_number, match.start() + 1, label.group(1) if label else chain[-1].title)
         )
-    for section, hits in by_section.items():
-        labels = [label for _, _, label in hits if label]
-        line, column, _ = hits[0]
-        what = f"{len(hits)} placeholder{'s' if len(hits) > 1 else ''}"
-        if labels:
-            shown = ", ".join(f"'{label}'" for label in labels[:3])
-            what += f" ({shown}{' and more' if len(labels) > 3 else ''})"
-        message = f"section '{section.title}' still holds {what} from the model card template"
-        yield finding(TEMPLATE_PLACEHOLDER, message, ctx.at(line, column))
+    for chapter, hits in by_chapter.items():
+        names = list(dict.fromkeys(name for _, _, name in hits))
+        shown = ", ".join(f"'{name}'" for name in names[:4]) + (
+            f" and {len(names) - 4} more" if len(names) > 4 else ""
+        )
+        count = f"{len(hits)} placeholder{'s' if len(hits) > 1 else ''}"
+        message = f"'{chapter.title}' still holds {count} from the model card template: {shown}"
+        yield finding(TEMPLATE_PLACEHOLDER, message, ctx.at(hits[0][0], hits[0][1]))
 
 
 def _code_lines(card: Card) -> set[int]:
@@ -265,18 +270,13 @@ def _code_lines(card: Card) -> set[int]:
     return lines
 
 
-def _innermost_section(card: Card, line: int) -> Section | None:
-    best = None
-    for section in card.sections:
-        if section.line <= line <= section.end_line and (best is None or section.level >= best.level):
-            best = section
-    return best
+def _enclosing(card: Card, line: int) -> list[Section]:
+    """Sections containing `line`, outermost first."""
+    chain = [section for section in card.sections if section.line <= line <= section.end_line]
+    return sorted(chain, key=lambda section: (section.level, section.line))
 
 
-def _matters(card: Card, section: Section) -> bool:
-    """A section matters when its own heading or an enclosing heading names a topic that matters."""
-    for other in card.sections:
-        encloses = other.line <= section.line <= other.end_line and other.level <= section.level
-        if encloses and _SECTIONS_THAT_MATTER.search(other.title):
-            return True
-    return False
+def _title_section(card: Card) -> Section | None:
+    """The card's title: its only level-1 heading when it has exactly one (then chapters are level 2)."""
+    top = [section for section in card.sections if section.level == 1]
+    return top[0] if len(top) == 1 else None
