@@ -381,12 +381,15 @@ class ScanSummary:
             for kind, count in sorted(self.disclosed.items(), key=lambda item: (-item[1], item[0])):
                 lines.append(f"  {kind:<26}{count:>5}  {count / max(self.repos, 1):>6.0%}")
         if self.standings:
-            lines += ["", f"{'Threshold':<44}{'below':>7}{'straddles':>10}{'above':>7}{'unknown':>9}"]
+            width = max(len(key) for key in self.standings) + 2
+            lines += [
+                "",
+                f"{'Threshold':<{width + 2}}{'below':>7}{'straddles':>10}{'above':>7}{'unknown':>9}",
+            ]
             for key in sorted(self.standings):
                 row = self.standings[key]
-                lines.append(
-                    f"  {key:<42}{row['below']:>7}{row['straddles']:>10}{row['above']:>7}{row['unknown']:>9}"
-                )
+                counts = f"{row['below']:>7}{row['straddles']:>10}{row['above']:>7}{row['unknown']:>9}"
+                lines.append(f"  {key:<{width}}{counts}")
         if self.largest:
             lines += ["", "Largest estimates (FLOP, central [low - high])"]
             for central, repo, low, high in sorted(self.largest, reverse=True):

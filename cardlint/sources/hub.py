@@ -222,6 +222,9 @@ def _describe(exc: BaseException, *, what: str, settings: HubSettings, revision:
     ):
         return f"{settings.endpoint} is not a Hugging Face Hub (no X-Repo-Commit header); check HF_ENDPOINT"
     if status == 429:
+        wait = _retry_after(exc)
+        if wait is not None and wait > settings.max_wait:
+            return f"rate limited by the Hub (HTTP 429, Retry-After {wait:g}s); rerun later or set HF_TOKEN"
         return "rate limited by the Hub (HTTP 429) after retries; rerun later or set HF_TOKEN"
     if status is not None and status >= 500:
         return f"Hub server error (HTTP {status}) after retries"
