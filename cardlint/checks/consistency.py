@@ -382,7 +382,9 @@ def total_row_mismatch(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _mixup_hint(ratio: float) -> str:
-    exponent = round(math.log10(ratio)) if ratio > 0 else 0
+    if not math.isfinite(ratio) or ratio <= 0:
+        return ""
+    exponent = round(math.log10(ratio))
     if abs(exponent) >= 5:
         return " (a grams/tonnes or Wh/MWh mix-up?)"
     if abs(exponent) >= 2:

@@ -62,8 +62,15 @@ def _trust(fact: Fact) -> tuple[int, int, int]:
 
 
 def numeric(facts: Iterable[Fact]) -> list[Fact]:
+    """Facts with a usable number: finite, not negative, and below any figure a card could mean."""
+    limit = float(constants()["inputs"]["max_figure"])
     return [
-        fact for fact in facts if isinstance(fact.value, (int, float)) and not isinstance(fact.value, bool)
+        fact
+        for fact in facts
+        if isinstance(fact.value, (int, float))
+        and not isinstance(fact.value, bool)
+        and math.isfinite(fact.value)
+        and 0 <= fact.value < limit
     ]
 
 
