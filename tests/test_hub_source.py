@@ -345,3 +345,22 @@ def test_without_config_a_cold_repo_costs_three_requests(hub: HubStandIn) -> Non
         ("HEAD", "README.md"),
         ("GET", "README.md"),
     ]
+
+
+def test_rejected_credentials_are_an_authentication_error(
+    hub: HubStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tiny(hub)
+    secret = "hf_" + "B" * 30
+    monkeypatch.setenv("HF_TOKEN", secret)
+    hub.add_fault(
+        Fault(
+            path="^/api/models/",
+            status=401,
+            headers={"X-Error-Message": "Invalid credentials in Authorization header"},
+            times=None,
+        )
+    )
+    with pytest.raises(SourceError, match="authentication failed") as caught:
+        _load("acme/tiny")
+    assert secret not in str(caught.value)

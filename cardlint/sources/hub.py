@@ -228,6 +228,8 @@ def _describe(exc: BaseException, *, what: str, settings: HubSettings, revision:
         return "rate limited by the Hub (HTTP 429) after retries; rerun later or set HF_TOKEN"
     if status is not None and status >= 500:
         return f"Hub server error (HTTP {status}) after retries"
+    if status == 401:
+        return "authentication failed (HTTP 401): check HF_TOKEN or `hf auth login`"
     if status == 403:
         return "access forbidden (HTTP 403): the token lacks permission for this repository"
     if status is not None:
