@@ -135,15 +135,26 @@ def metadata_validator() -> Draft202012Validator:
     return Draft202012Validator(metadata_schema(), format_checker=checker)
 
 
-def known_keys(path: tuple[str | int, ...] = ()) -> frozenset[str]:
-    """Keys the schema documents for the mapping at `path` (top level by default; list indices ignored)."""
+def schema_at(path: tuple[str | int, ...]) -> dict[str, Any]:
+    """The subschema describing the value at `path` ({} where the schema says nothing)."""
     node = metadata_schema()
     for part in path:
         if isinstance(part, int):
             node = _resolve(node.get("items", {}))
             continue
         node = _resolve(node.get("properties", {}).get(part, {}))
-    return frozenset(node.get("properties", {}))
+    return node
+
+
+def known_keys(path: tuple[str | int, ...] = ()) -> frozenset[str]:
+    """Keys the schema documents for the mapping at `path` (top level by default; list indices ignored)."""
+    return frozenset(schema_at(path).get("properties", {}))
+
+
+def expects_boolean(path: tuple[str | int, ...]) -> bool:
+    """Whether the schema allows true/false at `path` (inference, verified, ...)."""
+    types = schema_at(path).get("type", [])
+    return "boolean" in (types if isinstance(types, list) else [types])
 
 
 def _resolve(node: dict[str, Any]) -> dict[str, Any]:

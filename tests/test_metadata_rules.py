@@ -480,3 +480,18 @@ def test_cl120_groups_subsections_by_chapter_below_the_title() -> None:
     found = [item for item in lint(text) if item.code == "CL120"]
     assert [(item.location.line, item.location.column) for item in found] == [(10, 1)]
     assert "Training Data" in found[0].message and "Speeds, Sizes, Times" in found[0].message
+
+
+def test_cl109_not_where_the_schema_wants_a_boolean() -> None:
+    text = """---
+inference: no
+model-index:
+- name: tiny
+  results:
+  - task: {type: text-classification}
+    dataset: {type: imdb, name: IMDb}
+    metrics: [{type: accuracy, value: 0.9, verified: yes}]
+---
+Text
+"""
+    assert codes_at(text) == []

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from cardlint.card import Card, Section, Yaml11Surprise
 from cardlint.checks import CheckContext, check, finding
-from cardlint.metadata_validation import dotted, known_keys
+from cardlint.metadata_validation import dotted, expects_boolean, known_keys
 from cardlint.types import Finding
 
 EMPTY_CARD = "CL103"
@@ -142,8 +142,9 @@ def duplicate_key(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _string_keys() -> frozenset[str]:
-    """Top-level keys whose values are text: there a YAML 1.1 boolean is always an accident."""
-    return frozenset(key for key in known_keys() if key != "inference" and not key.startswith("extra_gated"))
+    """Documented top-level keys: below them the schema says where true/false belongs, and anywhere else a
+    YAML 1.1 boolean is an accident. Gating forms (extra_gated_*) hold free-form answers; unknown keys too."""
+    return frozenset(key for key in known_keys() if not key.startswith("extra_gated"))
 
 
 @check(YAML11_BOOLEAN, YAML11_NUMBER, YAML11_TIMESTAMP)
@@ -168,7 +169,7 @@ def _surprise_finding(
     raw = surprise.raw
     if surprise.kind == "bool":
         top = surprise.path[0] if surprise.path else None
-        if top not in string_keys:
+        if top not in string_keys or expects_boolean(surprise.path):
             return None
         value = str(surprise.value).lower()
         message = f"`{raw}` in `{where}` is read as the boolean {value} by YAML 1.1 (PyYAML, huggingface_hub)"
