@@ -64,7 +64,7 @@ def test_variant_adds_the_disputed_cost_condition() -> None:
 
 
 def test_unknown_id_is_an_error_listing_the_known_ones() -> None:
-    with pytest.raises(PolicyError, match="unknown policy 'eu-ai'.*eu-ai-act"):
+    with pytest.raises(PolicyError, match=r"unknown policy 'eu-ai'.*eu-ai-act"):
         select_policies(["eu-ai"], [], dt.date(2026, 11, 26))
 
 

@@ -32,7 +32,11 @@ _RANK = {"below": 0, "unknown": 1, "straddles": 2, "above": 3}
 
 
 def trigger_level(
-    policy: Policy, trigger: str, statuses: list[ThresholdStatus], signals: ModelSignals
+    policy: Policy,
+    trigger: str,
+    statuses: list[ThresholdStatus],
+    signals: ModelSignals,
+    fine_tune: bool = False,
 ) -> int:
     """How surely one trigger of a disclosure group applies to this model."""
     if trigger == "always":
@@ -47,25 +51,33 @@ def trigger_level(
     if status == "straddles":
         return MAY_APPLY
     if status == "unknown":
-        return MAY_APPLY if signals.general_purpose else NOT_APPLICABLE
+        # A fine-tune with no figures of its own is almost surely far below every test; CL408 asks for them.
+        return MAY_APPLY if signals.general_purpose and not fine_tune else NOT_APPLICABLE
     if threshold.indicative and threshold.basis != "modification" and signals.general_purpose:
         return MAY_APPLY  # the GPAI indication works both ways: a general model below it can still be one
     return NOT_APPLICABLE
 
 
 def group_level(
-    policy: Policy, group: DisclosureGroup, statuses: list[ThresholdStatus], signals: ModelSignals
+    policy: Policy,
+    group: DisclosureGroup,
+    statuses: list[ThresholdStatus],
+    signals: ModelSignals,
+    fine_tune: bool,
 ) -> int:
-    return max(
-        (trigger_level(policy, trigger, statuses, signals) for trigger in group.when), default=NOT_APPLICABLE
-    )
+    levels = (trigger_level(policy, trigger, statuses, signals, fine_tune) for trigger in group.when)
+    return max(levels, default=NOT_APPLICABLE)
 
 
-def policy_level(policy: Policy, statuses: list[ThresholdStatus], signals: ModelSignals) -> int:
+def policy_level(
+    policy: Policy, statuses: list[ThresholdStatus], signals: ModelSignals, fine_tune: bool
+) -> int:
     """How surely the instrument as a whole applies: its disclosure groups and its model thresholds."""
-    levels = [group_level(policy, group, statuses, signals) for group in policy.disclosure]
+    levels = [group_level(policy, group, statuses, signals, fine_tune) for group in policy.disclosure]
     levels += [
-        trigger_level(policy, t.id, statuses, signals) for t in policy.thresholds if t.is_model_compute
+        trigger_level(policy, t.id, statuses, signals, fine_tune)
+        for t in policy.thresholds
+        if t.is_model_compute
     ]
     return max(levels, default=NOT_APPLICABLE)
 
@@ -106,6 +118,11 @@ def _where(finder: Finder, state: FieldState) -> str:
     return " or ".join(places) if places else "in the card"
 
 
+def _is_fine_tune(context: CheckContext) -> bool:
+    lineage = context.estimate.lineage if context.estimate is not None else None
+    return lineage is not None and bool(lineage.base_model)
+
+
 def _signals(context: CheckContext) -> ModelSignals:
     return model_signals(context.card.metadata, context.facts)
 
@@ -118,7 +135,7 @@ def required_fields(context: CheckContext) -> Iterator[Finding]:
     for policy in context.policies:
         gaps: dict[str, _Gap] = {}
         for group in policy.disclosure:
-            level = group_level(policy, group, context.thresholds, signals)
+            level = group_level(policy, group, context.thresholds, signals, _is_fine_tune(context))
             if level == NOT_APPLICABLE:
                 continue
             for item in group.fields:
@@ -200,7 +217,8 @@ def _asking_policy(context: CheckContext, code: str, signals: ModelSignals) -> P
     candidates = [
         p
         for p in context.policies
-        if code in p.asks and policy_level(p, context.thresholds, signals) >= MAY_APPLY
+        if code in p.asks
+        and policy_level(p, context.thresholds, signals, _is_fine_tune(context)) >= MAY_APPLY
     ]
     candidates.sort(key=lambda p: (not p.binding, not p.in_force))
     return candidates[0] if candidates else None
@@ -210,6 +228,13 @@ def _finder(name: str) -> Finder:
     from cardlint.policies import builtin_finders
 
     return builtin_finders()[name]
+
+
+def _count(value: float) -> str:
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if value >= scale:
+            return f"{value / scale:.4g}{suffix}"
+    return f"{value:,.0f}"
 
 
 def _front_matter_line(context: CheckContext) -> int:
@@ -251,7 +276,7 @@ def moe_active_parameters(context: CheckContext) -> Iterator[Finding]:
         return
     yield finding(
         MOE_ACTIVE_MISSING,
-        f"{policy.short_name}: mixture-of-experts model states {float(totals[0].value):,.0f} total "
+        f"{policy.short_name}: mixture-of-experts model states {_count(float(totals[0].value))} total "
         "parameters "
         "but not "
         "the parameters active per token",
