@@ -1,0 +1,143 @@
+"""Extraction on cards we wrote: family tables (Markdown and HTML), prose notations, spec lists, traps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cardlint.card import parse_card
+from cardlint.extract import extract_facts
+from cardlint.extract.subject import card_subject
+from cardlint.types import Fact
+
+CARDS = Path(__file__).parent / "cards" / "extract"
+
+
+def facts_of(name: str, *, repo_id: str | None = None) -> tuple[list[Fact], str | None]:
+    path = CARDS / name
+    card = parse_card(path.read_text(encoding="utf-8"), str(path))
+    subject = card_subject(card, repo_id=repo_id)
+    return extract_facts(card, path=str(path), subject=subject), subject
+
+
+def own(facts: list[Fact], kind: str) -> list[float | str]:
+    return [fact.value for fact in facts if fact.kind == kind and fact.subject is None]
+
+
+def test_family_markdown_table_picks_the_subject_row() -> None:
+    facts, _ = facts_of("family_markdown.md", repo_id="example/Otter-2-7B")
+    assert set(own(facts, "parameters")) == {7e9}
+    assert own(facts, "training_tokens") == [2e12]
+    assert own(facts, "device_hours") == [184320]
+    assert own(facts, "co2_tonnes") == [pytest.approx(0.00754), 31.22]
+    others = {(fact.kind, fact.subject, fact.value) for fact in facts if fact.subject is not None}
+    assert ("device_hours", "Otter 2 13B", 368640) in others
+    assert ("device_hours", "Total", 553000) in others
+
+
+def test_table_facts_point_at_their_row() -> None:
+    facts, _ = facts_of("family_markdown.md", repo_id="example/Otter-2-7B")
+    hours = next(fact for fact in facts if fact.kind == "device_hours" and fact.subject is None)
+    assert (hours.location.line, hours.origin) == (23, "table")
+    assert "184320" in hours.quote
+
+
+def test_yaml_grams_and_hardware_and_base_model() -> None:
+    facts, _ = facts_of("family_markdown.md", repo_id="example/Otter-2-7B")
+    co2 = next(fact for fact in facts if fact.origin == "yaml" and fact.kind == "co2_tonnes")
+    assert co2.value == pytest.approx(7540 / 1e6)
+    assert co2.location.line == 4
+    assert "tpu-v3" in own(facts, "hardware_type")
+    assert own(facts, "base_model") == ["example-org/Otter-2-7B-base"]
+
+
+def test_prose_range_and_training_hardware() -> None:
+    facts, _ = facts_of("family_markdown.md", repo_id="example/Otter-2-7B")
+    assert 400 in own(facts, "power_watts_per_device")
+    assert "a100-80gb" in own(facts, "hardware_type")
+
+
+def test_traps_inference_hardware_code_fences_and_word_lists() -> None:
+    facts, _ = facts_of("family_markdown.md", repo_id="example/Otter-2-7B")
+    assert "a10g" not in own(facts, "hardware_type")  # inference section
+    assert own(facts, "hardware_count") == []  # `ngpu: 8` sits in a code fence
+    assert own(facts, "energy_mwh") == []  # kWh in the fence, BUCKWHEAT in a word list
+
+
+def test_html_table_with_rowspan_and_family_rows() -> None:
+    facts, _ = facts_of("family_html.md", repo_id="example/Heron-3.1-8B")
+    assert own(facts, "parameters") == [8e9]
+    tokens = [fact for fact in facts if fact.kind == "training_tokens" and fact.subject is None]
+    assert [fact.value for fact in tokens] == [15e12]
+    assert tokens[0].lower_bound
+    assert tokens[0].origin == "html-table"
+    assert 1.46e6 in own(facts, "device_hours")
+    assert own(facts, "co2_tonnes") == [420]
+    hours = next(fact for fact in facts if fact.kind == "device_hours" and fact.value == 1.46e6)
+    assert hours.location.line == 37
+    seventy = [fact for fact in facts if fact.subject and "70B" in fact.subject and fact.kind == "device_hours"]
+    assert [fact.value for fact in seventy] == [7.0e6]
+
+
+def test_conflicting_statements_are_both_kept() -> None:
+    facts, _ = facts_of("family_html.md", repo_id="example/Heron-3.1-8B")
+    assert sorted(own(facts, "device_hours")) == [1.46e6, 8.46e6]  # type: ignore[type-var]
+
+
+def test_prose_notations() -> None:
+    facts, _ = facts_of("prose_notations.md")
+    assert own(facts, "parameters") == [671e9]
+    assert own(facts, "active_parameters") == [37e9]
+    assert own(facts, "training_tokens") == [14.8e12]
+    assert own(facts, "device_hours") == [2.788e6]
+    assert own(facts, "fine_tune_device_hours") == [0.1e6]
+    assert own(facts, "training_flop") == [pytest.approx(3.8e25)]
+    assert own(facts, "energy_mwh") == [1200]
+    assert own(facts, "co2_tonnes") == [11.25]
+    assert own(facts, "hardware_count") == [440]
+    assert own(facts, "training_duration_days") == [9.5]
+    assert set(own(facts, "hardware_type")) == {"h800", "a100"}  # not the H100s of the usage section
+
+
+def test_flop_rate_is_never_a_count() -> None:
+    facts, _ = facts_of("prose_notations.md")
+    assert all(fact.value != pytest.approx(989e12) for fact in facts if fact.kind == "training_flop")
+
+
+def test_spec_list_and_derived_figures() -> None:
+    facts, _ = facts_of("spec_list.md")
+    tokens = [fact for fact in facts if fact.kind == "training_tokens"]
+    assert [fact.value for fact in tokens] == [240_000 * 512 * 4096]
+    assert tokens[0].derived
+    assert own(facts, "parameters") == [220e6]
+    assert own(facts, "training_duration_days") == [3]
+    hours = [fact for fact in facts if fact.kind == "device_hours"]
+    assert [fact.value for fact in hours] == [288]  # 3 days x 24 h x 4 chips of a v3-8 slice
+    assert hours[0].derived
+    flop = [fact for fact in facts if fact.kind == "training_flop"]
+    assert flop[0].ambiguous and flop[0].value == pytest.approx(2.1e22)
+    assert own(facts, "base_model") == ["base-org/finch-base"]
+    assert own(facts, "co2_tonnes") == []  # [More Information Needed]
+
+
+def test_chinese_magnitudes() -> None:
+    facts, _ = facts_of("chinese.md")
+    assert own(facts, "training_tokens") == [2.6e12]
+    assert own(facts, "parameters") == [7e9]
+
+
+def test_every_fact_has_a_location_and_quote() -> None:
+    for name in ("family_markdown.md", "family_html.md", "prose_notations.md", "spec_list.md"):
+        facts, _ = facts_of(name)
+        for fact in facts:
+            assert fact.location.line and fact.location.line > 0
+            assert fact.quote
+            assert len(fact.quote) <= 80
+
+
+def test_long_lines_are_cut_and_empty_cards_yield_nothing() -> None:
+    card = parse_card("trained on 15 trillion tokens " + "x" * 50_000 + " 99 trillion tokens\n", "long.md")
+    values = [fact.value for fact in extract_facts(card, path="long.md", subject=None)]
+    assert values == [15e12]
+    assert extract_facts(parse_card("", "empty.md"), path="empty.md", subject=None) == []
