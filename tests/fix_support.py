@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cardlint.card import parse_card
 from cardlint.types import Estimate, Fact, Interval, Location, MethodEstimate
 
 CARDS = Path(__file__).parent / "cards" / "fix"
@@ -22,16 +23,35 @@ def fact_at(text: str, path: str, kind: str, value: float | str, quote: str, **f
     return None
 
 
-def analysis(*specs: tuple[str, float | str, str]):  # type: ignore[no-untyped-def]
-    """An `analyse(text, path)` callable yielding the facts `specs` name, and 6·N·D when it can."""
+def analysis(*specs: tuple[str, float | str, str], reported_margin: float | None = None):  # type: ignore[no-untyped-def]
+    """An `analyse(text, path)` callable yielding the facts `specs` name, and 6·N·D when it can.
+
+    A `training_compute.training_flop` in the front matter wins as a reported figure, read with the block's
+    own low/high (or, with `reported_margin`, ± that margin, as an estimator that ignores them would)."""
 
     def analyse(text: str, path: str) -> tuple[list[Fact], Estimate | None]:
-        facts = [
-            f for kind, value, quote in specs if (f := fact_at(text, path, kind, value, quote)) is not None
-        ]
-        return facts, six_n_d(facts)
+        found = (fact_at(text, path, kind, value, quote) for kind, value, quote in specs)
+        facts = [fact for fact in found if fact is not None]
+        return facts, reported(text, path, reported_margin) or six_n_d(facts)
 
     return analyse
+
+
+def reported(text: str, path: str, margin: float | None) -> Estimate | None:
+    block = parse_card(text).metadata.get("training_compute")
+    if not isinstance(block, dict) or not isinstance(block.get("training_flop"), float):
+        return None
+    value = block["training_flop"]
+    if margin is None:
+        interval = Interval(
+            block.get("training_flop_low", value), value, block.get("training_flop_high", value)
+        )
+    else:
+        interval = Interval(value * (1 - margin), value, value * (1 + margin))
+    stated = Fact("training_flop", value, "FLOP", Location(path, 1, 1), "yaml", "training_flop")
+    return Estimate(
+        interval, "reported", "stated", (MethodEstimate("reported", interval, (stated,), "stated"),)
+    )
 
 
 def six_n_d(facts: list[Fact]) -> Estimate | None:

@@ -56,6 +56,19 @@ def test_crlf_card_gets_a_block_and_keeps_every_other_byte() -> None:
     assert sources(block)["parameters"].startswith(f"line {body_line} ")
 
 
+def test_training_flop_is_left_out_when_it_would_read_back_narrower() -> None:
+    narrowing = analysis(
+        ("parameters", 7.2e9, "7.2 billion parameters"),
+        ("training_tokens", 2.0e12, "2.0 trillion tokens"),
+        reported_margin=0.3,
+    )
+    result = fix_text(card_text("crlf.md"), "crlf.md", unsafe=False, analyse=narrowing)
+    block = parse_card(result.text).metadata["training_compute"]
+    assert block["parameters"] == 7200000000 and block["training_tokens"] == 2000000000000
+    assert not {"training_flop", "training_flop_low", "training_flop_high", "method", "scope"} & set(block)
+    assert any("training_flop left out" in note for note in result.notes)
+
+
 def test_misspelt_keys_and_yaml_booleans_change_only_their_tokens() -> None:
     old = card_text("misspelt.md")
     result = fix_text(old, "misspelt.md", unsafe=False, analyse=no_analysis)

@@ -82,6 +82,10 @@ class Disclosure:
     def key_names(self) -> list[str]:
         return [entry.key for entry in self.entries]
 
+    def without(self, keys: Iterable[str]) -> Disclosure:
+        dropped = set(keys)
+        return Disclosure(tuple(e for e in self.entries if e.key not in dropped), self.notes)
+
 
 @dataclass(frozen=True)
 class LineShift:
@@ -176,16 +180,15 @@ def _facts_used_by(estimate: Estimate | None) -> set[Fact]:
 
 
 def _choose(kind: str, candidates: list[Fact], used: set[Fact]) -> tuple[Fact | None, str | None]:
-    """One fact per kind: the only value the card states, or the one the estimate relied on; else none."""
+    """One fact per kind when the card states one value (the estimate's own input preferred); none when it
+    states several: the block must not pick a side of a conflict the author has to resolve (and a third copy
+    of one side would only repeat the conflict finding)."""
     if not candidates:
         return None, None
     distinct = _distinct_values(candidates)
     if len(distinct) == 1:
         preferred = [fact for fact in candidates if fact in used]
         return (preferred or sorted(candidates, key=_fact_rank))[0], None
-    relied_on = [fact for fact in candidates if fact in used]
-    if relied_on and len(_distinct_values(relied_on)) == 1:
-        return relied_on[0], None
     lines = ", ".join(str(fact.location.line) for fact in sorted(candidates, key=_fact_rank))
     return None, f"{kind}: the card states different values (lines {lines}); left out"
 

@@ -15,6 +15,7 @@ from typing import Any
 from cardlint.card import Card, parse_card
 from cardlint.fix.disclosure import (
     DISCLOSURE_KEY,
+    ESTIMATE_FIELDS,
     SOURCE_KEY,
     Disclosure,
     LineShift,
@@ -55,8 +56,43 @@ def write_disclosure(text: str, path: str, analyse: Analysis) -> DisclosureOutco
     notes = list(plan.notes)
     if not plan:
         return DisclosureOutcome(text, notes=notes)
+    new_text, message, line = _edit(text, card, plan)
+    if "training_flop" in plan.key_names() and not _interval_survives(new_text, path, analyse, plan):
+        # Until the estimator honours a stated training_flop_low/high, our figure would come back as a
+        # reported one, ±30%: narrower than the estimate, which could hide a threshold straddle.
+        notes.append(
+            "training_flop left out: cardlint would read it back with a narrower interval than the estimate's"
+        )
+        plan = plan.without(ESTIMATE_FIELDS)
+        if not plan:
+            return DisclosureOutcome(text, notes=notes)
+        new_text, message, line = _edit(text, card, plan)
+    problem = _damage(card, new_text, plan)
+    if problem is not None:
+        return DisclosureOutcome(text, notes=[*notes, f"compute disclosure not written: {problem}"])
+    return DisclosureOutcome(new_text, message, line, notes)
+
+
+def _interval_survives(new_text: str, path: str, analyse: Analysis, plan: Disclosure) -> bool:
+    """Whether linting the edited card still sees at least the interval the block states."""
+    values = expected_values(plan)
+    _facts, estimate = analyse(new_text, path)
+    if estimate is None or estimate.training_flop is None:
+        return False
+    low, high = float(values["training_flop_low"]), float(values["training_flop_high"])
+    tolerance = 1e-9
+    return estimate.training_flop.low <= low * (1 + tolerance) and estimate.training_flop.high >= high * (
+        1 - tolerance
+    )
+
+
+def _edit(text: str, card: Card, plan: Disclosure) -> tuple[str, str, int]:
+    """The card text with `plan` written in, a message saying what was done, and the line it starts on."""
     fm = card.front_matter
     assert fm is not None and fm.end_line is not None
+    data: dict[str, Any] = card.metadata
+    existing = data.get(DISCLOSURE_KEY)
+    block = find_block(card, DISCLOSURE_KEY) if DISCLOSURE_KEY in data else None
     if block is None:
         new_lines = render_block(plan)
         at = fm.end_line - 1
@@ -77,10 +113,7 @@ def write_disclosure(text: str, path: str, analyse: Analysis) -> DisclosureOutco
         children = render_children(plan, indent=indent, shift=shift, with_sources=with_sources)
         new_text = replace_lines(text, block.end, block.end, children)
         message, line = f"added {', '.join(plan.key_names())} to `{DISCLOSURE_KEY}`", block.end + 1
-    problem = _damage(card, new_text, plan)
-    if problem is not None:
-        return DisclosureOutcome(text, notes=[*notes, f"compute disclosure not written: {problem}"])
-    return DisclosureOutcome(new_text, message, line, notes)
+    return new_text, message, line
 
 
 def _damage(before: Card, new_text: str, plan: Disclosure) -> str | None:
