@@ -222,3 +222,14 @@ def test_options_from_settings_like_object() -> None:
 def test_reported_ambiguous_central_is_the_meant_reading() -> None:
     estimate = _ran(reported([fact("training_flop", 2.1e22, quote="2.1 x 10e21", ambiguous=True)]))
     assert estimate.interval.central == pytest.approx(2.1e21)
+
+
+def test_options_from_real_settings() -> None:
+    from cardlint.settings import Settings
+
+    chip = {"id": "npu-x", "aliases": ["NPU X"], "bf16_tflops": 500, "tdp_watts": 300}
+    options = EstimateOptions.from_settings(Settings(utilisation=(0.25, 0.35, 0.5), hardware=(chip,)))
+    facts = [fact("device_hours", 1234, quote="1,234"), fact("hardware_type", "NPU X")]
+    estimate = estimate_compute(facts, options=options)
+    assert estimate.training_flop is not None
+    assert estimate.training_flop.central == pytest.approx(1234 * 3600 * 500e12 * 0.35)
