@@ -222,6 +222,8 @@ def test_options_from_settings_like_object() -> None:
 def test_reported_ambiguous_central_is_the_meant_reading() -> None:
     estimate = _ran(reported([fact("training_flop", 2.1e22, quote="2.1 x 10e21", ambiguous=True)]))
     assert estimate.interval.central == pytest.approx(2.1e21)
+    assert estimate.interval.low == pytest.approx(2.1e21 * 0.7)
+    assert estimate.interval.high == pytest.approx(2.1e22 * 1.3)
 
 
 def test_options_from_real_settings() -> None:

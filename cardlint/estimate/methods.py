@@ -152,8 +152,11 @@ def reported(facts: Sequence[Fact]) -> MethodResult:
     assumptions = [f"the card's own figure, ±{margin:.0%} (EU guidelines' accepted error margin)", *notes]
     central = value
     if fact.ambiguous:
-        # "2.1 x 10e21" is literally 2.1e22; writers mean 2.1e21, so that is the central reading
-        central = value / float(constants()["inputs"]["ambiguous_exponent_factor"])
+        # "2.1 x 10e21" is literally 2.1e22; writers mean 2.1e21, so that is the central reading, and the
+        # error margin applies to it as well
+        factor = float(constants()["inputs"]["ambiguous_exponent_factor"])
+        central = value / factor
+        low = central * min(1.0 - margin, down * factor)
         assumptions.append(f"central value reads the notation as meant: {central:.3g}")
     if len(candidates) > 1:
         assumptions.append(f"{len(candidates)} training-FLOP figures stated; used line {fact.location.line}")
