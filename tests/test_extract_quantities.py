@@ -1,4 +1,4 @@
-"""The quantity parser: every notation the facts issue lists, round trips, and linear time on hostile input."""
+"""The quantity parser: every notation the facts issue lists, round trips, linear time on hostile input."""
 
 from __future__ import annotations
 
@@ -137,7 +137,11 @@ def test_round_trip_thousands_separators(value: int) -> None:
 def test_round_trip_scientific(mantissa: float, exponent: int) -> None:
     written = f"{mantissa:.2f}"
     expected = float(written) * 10.0**exponent
-    for text in (f"{written}e{exponent} FLOP", f"{written} × 10^{exponent} FLOP", f"{written}x10^{exponent} FLOP"):
+    for text in (
+        f"{written}e{exponent} FLOP",
+        f"{written} × 10^{exponent} FLOP",
+        f"{written}x10^{exponent} FLOP",
+    ):
         quantity = parse_quantity(text)
         assert quantity is not None and quantity.dimension == "flop"
         assert quantity.value == pytest.approx(expected, rel=1e-9)

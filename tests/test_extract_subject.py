@@ -37,7 +37,9 @@ def test_family_rows() -> None:
     assert row_score("Total", None, subject) == 0
     assert row_score("Mistral 7B", None, "org/Qwen-7B") == 0
     # the closest name wins among rows that all fit
-    assert row_score("large-v3", None, "openai/whisper-large-v3") > row_score("large", None, "openai/whisper-large-v3")
+    assert row_score("large-v3", None, "openai/whisper-large-v3") > row_score(
+        "large", None, "openai/whisper-large-v3"
+    )
     assert row_score("large-v2", None, "openai/whisper-large-v3") == 0
 
 

@@ -1,7 +1,8 @@
 """Every compute-relevant figure a card states, with where it states it.
 
-`extract_facts` runs the extractors (YAML, Markdown and HTML tables, prose, derived figures, sidecar files) and
-returns their Facts in file order. Figures that disagree are all kept so later rules can point at each place.
+`extract_facts` runs the extractors (YAML, Markdown and HTML tables, prose, derived figures, sidecar files)
+and returns their Facts in file order. Figures that disagree are all kept so later rules can point at each
+place.
 """
 
 from __future__ import annotations
@@ -51,11 +52,12 @@ def _fine_tune_stage(facts: list[Fact]) -> list[Fact]:
 
     if not any(fact.kind == "base_model" and fact.subject is None for fact in facts):
         return facts
-    return [
-        replace(fact, kind=_FINE_TUNE_KIND[fact.kind]) if fact.kind in _FINE_TUNE_KIND and (fact.note or '').startswith(STAGE_UNSTATED)
-        else fact
-        for fact in facts
-    ]  # fmt: skip
+    result = []
+    for fact in facts:
+        if fact.kind in _FINE_TUNE_KIND and (fact.note or "").startswith(STAGE_UNSTATED):
+            fact = replace(fact, kind=_FINE_TUNE_KIND[fact.kind])
+        result.append(fact)
+    return result
 
 
 def _unique(facts: list[Fact]) -> list[Fact]:

@@ -14,7 +14,8 @@ from cardlint.extract.layout import Block, Link
 from cardlint.extract.subject import normalise
 
 _PHRASE = re.compile(
-    r"(?:\b(?:fine[- ]?tuned|finetuned|instruction[- ]tuned|trained|distilled|resumed|continued|initiali[sz]ed"
+    r"(?:\b(?:fine[- ]?tuned|finetuned|instruction[- ]tuned|trained|distilled|resumed|continued"
+    r"|initiali[sz]ed"
     r"|adapted)\s+(?:version\s+of|variant\s+of|checkpoint\s+of|from|with\s+the\s+weights\s+of)"
     r"|\b(?:based|built)\s+(?:on|upon)(?:\s+top\s+of)?"
     r"|\bderived\s+from"
@@ -42,7 +43,8 @@ _NOT_A_MODEL_AFTER = re.compile(
 )
 _LINK_NOT_A_MODEL = re.compile(r"card|paper|blog|dataset|here|this link|report", re.IGNORECASE)
 _GENERIC_WORDS = {
-    "pre-trained", "pretrained", "open-source", "fine-tuned", "state-of-the-art", "large-scale", "high-quality",
+    "pre-trained", "pretrained", "open-source", "fine-tuned", "state-of-the-art", "large-scale",
+    "high-quality",
     "well-known", "multi-task", "multi-stage", "in-house", "off-the-shelf", "scratch",
 }  # fmt: skip
 _PLURAL_BEFORE = re.compile(r"\b(?:models|checkpoints|variants|versions|applications)\b", re.IGNORECASE)

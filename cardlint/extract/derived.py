@@ -85,7 +85,7 @@ def _device_hours(own: list[Fact], path: str) -> Iterator[Fact]:
         origin=duration.origin,
         quote=duration.quote,
         derived=True,
-        approximate=True if duration.approximate else False,
+        approximate=duration.approximate,
         note=f"{basis} x {days:g} days x 24 h",
     )
 

@@ -1,7 +1,7 @@
 """Accelerator names as cards write them ("Tesla V100", "A100 PCIe 40GB", "TPU v3-8", "H100-80GB") → one id.
 
-The aliases live in data/hardware_aliases.csv (regex, id, source) so adding a chip is a data change. Ids keep the
-memory variant when the card states it (h100-80gb, a100-40gb, v100-32gb) and fall back to the chip family
+The aliases live in data/hardware_aliases.csv (regex, id, source) so adding a chip is a data change. Ids keep
+the memory variant when the card states it (h100-80gb, a100-40gb, v100-32gb) and fall back to the chip family
 (a100, v100, tpu) otherwise; the estimate stage maps them to rows of data/hardware.csv by alias.
 """
 

@@ -1,4 +1,5 @@
-"""The fact kinds cardlint reports, their base units, and one constructor so every extractor builds Facts alike."""
+"""The fact kinds cardlint reports, their base units, and one constructor so every extractor builds Facts
+alike."""
 
 from __future__ import annotations
 

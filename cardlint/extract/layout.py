@@ -11,6 +11,7 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from cardlint.card import Card
 
@@ -81,10 +82,8 @@ class Layout:
         self.html_blocks: list[tuple[int, str]] = []  # (first file line, content)
         self.tables: list[tuple[int, int]] = []  # markdown tables: (first line, last line), 1-based
         for token in card.tokens:
-            if (
-                token.map is None
-                or token.level != 0
-                and token.type not in ("fence", "code_block", "html_block")
+            if token.map is None or (
+                token.level != 0 and token.type not in ("fence", "code_block", "html_block")
             ):
                 continue
             first, last = token.map[0] + 1, token.map[1]
@@ -208,7 +207,7 @@ def _clean_into(
             start, end, kind, payload = spans[cursor]
             cursor += 1
             if kind == "link":
-                text_start, text_end, url = payload  # type: ignore[misc]
+                text_start, text_end, url = cast(tuple[int, int, str], payload)
                 link_begin = offset + len(out)
                 for position in range(text_start, text_end):
                     ch = raw[position]

@@ -1,7 +1,9 @@
 """Facts from the YAML front matter: the Hub's `co2_eq_emissions` and `base_model`, and our own
-`training_compute` disclosure block. `model-index` (evaluation results) holds no training figures.
+`training_compute` disclosure block. `model-index` (evaluation results) holds no training
+figures.
 
-The Hub stores `co2_eq_emissions` in grams; facts carry tonnes, so the value is divided by 1e6 here and nowhere else.
+The Hub stores `co2_eq_emissions` in grams; facts carry tonnes, so the value is divided by 1e6 here and
+nowhere else.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from cardlint.card import Card
 from cardlint.extract.base_model import base_model_from_value, base_models_in
@@ -35,9 +36,11 @@ _TRAINING = re.compile(
     re.IGNORECASE,
 )
 _INFERENCE = re.compile(
-    r"inference|\binfer\b|deploy|serving|\bserve\b|to run\b|runs? (?:on|in|with|it)|running (?:on|the|it|locally)"
+    r"inference|\binfer\b|deploy|serving|\bserve\b|to run\b|runs? (?:on|in|with|it)"
+    r"|running (?:on|the|it|locally)"
     r"|can run|colab|latency|speed|throughput|generat(?:e|ion) (?:time|speed)|quantiz|\bint[48]\b|minimum"
-    r"|recommend|requirements?|requires?|required|must be used|or (?:above|higher|newer)|you can|your own|locally"
+    r"|recommend|requirements?|requires?|required|must be used|or (?:above|higher|newer)|you can|your own"
+    r"|locally"
     r"|load the model|consumer[- ]grade|sampling|benchmark|\bsupports?\b|memory usage",
     re.IGNORECASE,
 )
@@ -79,7 +82,8 @@ _WORD_DURATION = re.compile(
     re.IGNORECASE,
 )
 _WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10,
     "eleven": 11, "twelve": 12,
 }  # fmt: skip
 _PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 30.0}
@@ -135,7 +139,8 @@ _NO_INFO = re.compile(r"more information needed|^\s*(?:n/?a|none|unknown|-|tbd|\
 _KEY_UNIT = re.compile(
     r"\(\s{0,2}(?:in\s+)?(?P<unit>grams?|g|kg|kilograms?|tons?|tonnes?|t|tco2e?q?|lbs?)\s{0,2}\)", re.I
 )
-_GRAMS_UNITS = {"g": 1e-6, "gram": 1e-6, "grams": 1e-6, "kg": 1e-3, "kilogram": 1e-3, "kilograms": 1e-3, "lb": 0.000453592,
+_GRAMS_UNITS = {"g": 1e-6, "gram": 1e-6, "grams": 1e-6, "kg": 1e-3, "kilogram": 1e-3, "kilograms": 1e-3,
+                "lb": 0.000453592,
                 "lbs": 0.000453592}  # fmt: skip
 _HOURS_IN_DAYS = re.compile(
     r"\(\s{0,2}(?:\d+(?:\.\d+)?\s{0,2}[-–]\s{0,2})?(\d+(?:\.\d+)?)\s{0,2}days?\s{0,2}\)", re.IGNORECASE
@@ -172,7 +177,8 @@ _ADDITIVE = re.compile(r"\badditional\b|\banother\b|\bfurther\b|\bplus\b|\bthen\
 
 
 def _stage_sums(block: Block, facts: list[Fact]) -> Iterator[Fact]:
-    """A paragraph that adds stages up ("10 GPU hours ..., while 60 ... An additional 100 ...") implies a total."""
+    """A paragraph that adds stages up ("10 GPU hours ..., while 60 ... An additional 100 ...") implies a
+    total."""
     if not _ADDITIVE.search(block.text):
         return
     for kind in ("device_hours", "fine_tune_device_hours", "training_tokens", "fine_tune_tokens"):
@@ -188,7 +194,8 @@ def _stage_sums(block: Block, facts: list[Fact]) -> Iterator[Fact]:
 
 
 _INTEREST = re.compile(
-    r"tpu|rdu|trillium|gaudi|trainium|fine-?tun|based on|built on|derived from|distill|from\b|days|weeks|months",
+    r"tpu|rdu|trillium|gaudi|trainium|fine-?tun|based on|built on|derived from|distill|from\b"
+    r"|days|weeks|months",
     re.I,
 )
 
@@ -226,7 +233,7 @@ def _sentence_facts(ctx: _Context, block: Block, start: int, end: int) -> Iterat
 
 
 def _fact(
-    ctx: _Context, block: Block, kind: str, value: float | str, begin: int, finish: int, **flags: object
+    ctx: _Context, block: Block, kind: str, value: float | str, begin: int, finish: int, **flags: Any
 ) -> Fact:
     line, column = block.where(begin)
     return make_fact(
@@ -237,7 +244,7 @@ def _fact(
         column=column,
         origin=block.origin if block.origin != "prose" else "prose",
         quote=block.quote(ctx.card, begin, finish),
-        **flags,  # type: ignore[arg-type]
+        **flags,
     )
 
 
@@ -256,13 +263,13 @@ def _stage(sentence: str, position: int, headings: tuple[str, ...]) -> str:
     if after is not None:
         return after[1]
     for title in reversed(headings):
-        match = _STAGE.search(title)
-        if match:
-            return "ft" if match.group("ft") else "pt"
+        found = _STAGE.search(title)
+        if found:
+            return "ft" if found.group("ft") else "pt"
     return "unstated"
 
 
-def _flags(quantity: Quantity) -> dict[str, object]:
+def _flags(quantity: Quantity) -> dict[str, Any]:
     return {
         "derived": quantity.parts > 1,
         "approximate": quantity.approximate,
@@ -272,7 +279,8 @@ def _flags(quantity: Quantity) -> dict[str, object]:
 
 
 def _other_subject(ctx: _Context, sentence: str, position: int, value: float | None) -> str | None:
-    """None when a figure in this sentence is about the card's model, else a name for the model it is about."""
+    """None when a figure in this sentence is about the card's model, else a name for the model it is
+    about."""
     if ctx.subject_size is None:
         return None
     from cardlint.extract.subject import sizes_in
@@ -316,7 +324,7 @@ def _quantity_facts(
             subject = None if active else _other_subject(ctx, sentence, quantity.start, quantity.value)
             yield _fact(ctx, block, kind, quantity.value, begin, finish, subject=subject, **flags)
         elif dimension == "count" and quantity.magnitude and _MODEL_AFTER.match(after):
-            if quantity.value < 1e7 or quantity.value > 1e13 or negative and ctx.subject_size is None:
+            if quantity.value < 1e7 or quantity.value > 1e13 or (negative and ctx.subject_size is None):
                 continue
             if _POSSESSIVE_BEFORE.search(before) or _BASE_CONTEXT.search(sentence):
                 continue

@@ -133,7 +133,7 @@ _UNIT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:CO2|CO₂|CO<sub>2</sub>|carbon)(?:[\s-]{0,2}(?:eq(?:uivalent)?\.?|e)(?![A-Za-z]))?",
             re.I,
         ),
-    ),  # fmt: skip
+    ),
     ("co2", re.compile(r"\s{0,2}(?P<mass>g|kg|t)CO2(?:e|eq|-eq)?\.?(?![A-Za-z])", re.I)),
     ("energy", re.compile(r"\s{0,2}(?P<prefix>[kKMGT]?)(?:Wh|WH|wh)(?![A-Za-z])")),
     (
@@ -178,7 +178,8 @@ _ENERGY_MWH = {"": 1e-6, "k": 1e-3, "K": 1e-3, "M": 1.0, "G": 1e3, "T": 1e6}
 _BYTES = {"K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15}
 
 _APPROX_BEFORE = re.compile(
-    r"(?:~|∼|≈|approx\.?|approximately|about|around|roughly|nearly|almost|circa|ca\.|some|an estimated|约|大约)\s{0,2}$",
+    r"(?:~|∼|≈|approx\.?|approximately|about|around|roughly|nearly|almost|circa|ca\.|some|an estimated"
+    r"|约|大约)\s{0,2}$",
     re.I,
 )
 _LOWER_BEFORE = re.compile(
@@ -422,7 +423,8 @@ def _quantity_at(text: str, number: _Number) -> Quantity:
         unit_text = text[end:unit_end].strip()
         end = unit_end
         unit_name = BASE_UNITS[dimension]
-        device = extras.get("device") if isinstance(extras.get("device"), str) else None  # type: ignore[assignment]
+        found = extras.get("device")
+        device = found if isinstance(found, str) else None
         if not lower and _PLUS_AFTER.match(text, end):
             lower = True
             end += 1

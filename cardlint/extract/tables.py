@@ -223,7 +223,8 @@ def _expand_spans(grid: list[list[Cell]]) -> list[list[Cell]]:
 # ---------------------------------------------------------------- what the columns mean
 
 _SKIP_HEADER = re.compile(
-    r"logit|inference|market[- ]based|non-?embedding|embedding|vocab|context|layers?\b|hidden|heads|dimension|"
+    r"logit|inference|market[- ]based|non-?embedding|embedding|vocab|context|layers?\b|hidden|heads|"
+    r"dimension|"
     r"sequence|batch|learning|\blr\b|latency|speed|memory|vram|throughput|per\s|/\s*s\b|flops?/s|tflops|"
     r"dataset|data\b|cutoff|license|score|accuracy|\bwer\b|resolution",
     re.IGNORECASE,
@@ -283,10 +284,8 @@ class _Reading:
 
 def _column_kind(header: str) -> _Column | None:
     text = header.strip()
-    if (
-        not text
-        or _SKIP_HEADER.search(text)
-        and not re.search(r"gpu hours|co2|carbon|emission|tdp|power", text, re.I)
+    if not text or (
+        _SKIP_HEADER.search(text) and not re.search(r"gpu hours|co2|carbon|emission|tdp|power", text, re.I)
     ):
         return None
     for kind, pattern in _COLUMN_KINDS:
@@ -332,10 +331,10 @@ def _facts_of(card: Card, table: Table, path: str, subject: str | None) -> Itera
     if _is_key_value(table):
         yield from _key_value_rows(card, table, path, subject)
         return
-    columns = {index: _column_kind(cell.text) for index, cell in enumerate(header)}
+    kinds = {index: _column_kind(cell.text) for index, cell in enumerate(header)}
     columns = {
         index: column
-        for index, column in columns.items()
+        for index, column in kinds.items()
         if column is not None and _mostly_values(body, index, column)
     }
     if not body:
@@ -343,7 +342,7 @@ def _facts_of(card: Card, table: Table, path: str, subject: str | None) -> Itera
     param_columns = [index for index, column in columns.items() if column.kind == "parameters"]
     labels = [_row_label(row, columns) for row in body]
     sizes = [_row_size(row, param_columns, columns) for row in body]
-    scores = [row_score(label, size, subject) for label, size in zip(labels, sizes)]
+    scores = [row_score(label, size, subject) for label, size in zip(labels, sizes, strict=True)]
     best = max(scores) if scores else 0.0
     data_rows = [index for index, label in enumerate(labels) if label.strip().lower() not in ("total", "sum")]
     own_row: int | None = None
@@ -525,7 +524,8 @@ def _make(
 # ---------------------------------------------------------------- key/value tables
 
 _KEY_WORDS = re.compile(
-    r"param|tokens|hardware|gpus?\b|hours|training time|flop|carbon|co2|emission|energy|base model|finetuned from|"
+    r"param|tokens|hardware|gpus?\b|hours|training time|flop|carbon|co2|emission|energy|base model|"
+    r"finetuned from|"
     r"fine-tuned from|model size",
     re.IGNORECASE,
 )
