@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from cardlint.catalogue import Catalogue
 from cardlint.report.common import (
+    NO_THRESHOLDS,
     counts_phrase,
     format_flop,
+    highest_threshold_status,
     interval_phrase,
     ordered_findings,
     plural,
@@ -61,13 +63,23 @@ def _overview(reports: list[CardReport], root: str | None) -> list[str]:
     lines = ["| | Card | Findings | Training compute | Thresholds |", "|---|---|---|---|---|"]
     for report in reports:
         level = _verdict_level(report)
-        thresholds = ", ".join(f"{s.status} ({s.policy})" for s in report.thresholds) or "–"
+        thresholds = _threshold_brief(report.thresholds)
         lines.append(
             f"| {ICONS[level]} | {cell(relative_path(report.path, root))} | "
             f"{cell(counts_phrase(severity_counts([report])))} | {cell(interval_phrase(report.estimate))} | "
             f"{cell(thresholds)} |"
         )
     return [*lines, ""]
+
+
+def _threshold_brief(statuses: list[ThresholdStatus]) -> str:
+    """The most serious status of a card and the thresholds that have it, for the overview table."""
+    highest = highest_threshold_status(statuses)
+    if highest == NO_THRESHOLDS:
+        return "–"
+    if highest == "below":
+        return "below" if len(statuses) == 1 else f"below all {len(statuses)}"
+    return f"{highest}: " + ", ".join(f"{s.policy} {s.threshold_id}" for s in statuses if s.status == highest)
 
 
 def _threshold_headline(statuses: list[ThresholdStatus]) -> str:
@@ -100,7 +112,8 @@ def _card_section(report: CardReport, catalogue: Catalogue, root: str | None) ->
         out += [f"**Training compute:** {cell(interval_phrase(report.estimate))}{cell(driver)}", ""]
     if report.thresholds:
         out += _threshold_table(report.thresholds)
-    findings = ordered_findings(report)
+    # Errors first: the table is read top-down by someone deciding whether to merge.
+    findings = sorted(ordered_findings(report), key=lambda item: -item.severity.rank)
     if findings:
         out += _findings_table(findings, catalogue)
     return out
