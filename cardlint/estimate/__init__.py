@@ -12,12 +12,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cardlint.estimate.combine import combine
-from cardlint.estimate.hardware import hardware_table
+from cardlint.estimate.hardware import hardware_table, normalise_key
 from cardlint.estimate.lineage import base_model_names, trace_lineage
 from cardlint.estimate.methods import MethodResult, Skip, architecture, energy, hardware, reported
 from cardlint.estimate.options import EstimateOptions
 from cardlint.estimate.reference import find_reference, percentile
-from cardlint.types import Estimate, Fact, Interval, MethodEstimate
+from cardlint.types import Estimate, Fact, Interval, Lineage, MethodEstimate
 
 __all__ = ["EstimateOptions", "estimate_compute", "run_methods"]
 
@@ -75,8 +75,6 @@ def _fine_tune_facts(facts: Sequence[Fact], base_params: float | None) -> list[F
 
 
 def _subject_matches(subject: str, name: str) -> bool:
-    from cardlint.estimate.hardware import normalise_key
-
     tail = name.rsplit("/", 1)[-1]
     return normalise_key(subject) in {normalise_key(name), normalise_key(tail)}
 
@@ -116,7 +114,7 @@ def estimate_compute(
 
 def _lineage(
     facts: Sequence[Fact], config: Mapping[str, Any] | None, options: EstimateOptions, main: Interval | None
-) -> Any:
+) -> Lineage | None:
     names = base_model_names(facts)
     match = find_reference(names[0])
     base_params = None
