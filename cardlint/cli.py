@@ -27,6 +27,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "census": "cardlint.commands.census:census",
     "fix": "cardlint.commands.fix:fix",
     "init": "cardlint.commands.init:init",
+    "policies": "cardlint.commands.policies:policies",
     "scan": "cardlint.commands.scan:scan",
 }
 
@@ -94,12 +95,20 @@ def common_options(function: Callable[..., Any]) -> Callable[..., Any]:
     """Options every card command shares: targets, config, policies, Hub."""
     options = [
         click.argument("targets", nargs=-1),
-        click.option("-r", "--recursive", is_flag=True, help="Find every README.md / MODEL_CARD.md below folders."),
-        click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file."),
+        click.option(
+            "-r", "--recursive", is_flag=True, help="Find every README.md / MODEL_CARD.md below folders."
+        ),
+        click.option(
+            "--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file."
+        ),
         click.option("--isolated", is_flag=True, help="Ignore every config file."),
         click.option("--policy", "policy_ids", multiple=True, help="Policy id to apply (repeatable)."),
-        click.option("--policy-file", "policy_files", multiple=True, help="A policy profile of your own (YAML)."),
-        click.option("--as-of", "as_of", help="Judge policies in force on this date (YYYY-MM-DD; default today)."),
+        click.option(
+            "--policy-file", "policy_files", multiple=True, help="A policy profile of your own (YAML)."
+        ),
+        click.option(
+            "--as-of", "as_of", help="Judge policies in force on this date (YYYY-MM-DD; default today)."
+        ),
         click.option("--offline", is_flag=True, help="Hub targets: use only huggingface_hub's cache."),
         click.option("--debug", is_flag=True, help="Show tracebacks for internal errors."),
     ]
@@ -116,7 +125,9 @@ def common_options(function: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["auto", "concise", "full", "json", "json-lines", "sarif", "github", "markdown", "junit"]),
+    type=click.Choice(
+        ["auto", "concise", "full", "json", "json-lines", "sarif", "github", "markdown", "junit"]
+    ),
     default="auto",
     show_default=True,
     help="auto: github under GitHub Actions, else concise.",
@@ -124,13 +135,21 @@ def common_options(function: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--select", multiple=True, help="Rules to check: codes, prefixes (CL1), names or ALL.")
 @click.option("--ignore", multiple=True, help="Rules to skip.")
 @click.option("--extend-select", multiple=True, help="Rules to add to the selection.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails.")
+@click.option(
+    "--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that fails."
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @click.option("--statistics", is_flag=True, help="Print a count per rule instead of each finding.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary line.")
-@click.option("--require-front-matter/--no-require-front-matter", default=None, help="Skip cards without metadata.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), help="Write output here.")
+@click.option(
+    "--require-front-matter/--no-require-front-matter", default=None, help="Skip cards without metadata."
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes."
+)
+@click.option(
+    "--output-file", "-o", type=click.Path(dir_okay=False, writable=True), help="Write output here."
+)
 @click.option("--fix", is_flag=True, help="Apply safe fixes, then report what is left.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix, also apply unsafe fixes.")
 def check(
@@ -191,7 +210,9 @@ def _command_line(targets: tuple[str, ...], common: dict[str, Any], overrides: d
         try:
             overrides["as_of"] = dt.date.fromisoformat(as_of)
         except ValueError:
-            raise click.BadParameter(f"'{as_of}' is not a date like 2025-08-02", param_hint="--as-of") from None
+            raise click.BadParameter(
+                f"'{as_of}' is not a date like 2025-08-02", param_hint="--as-of"
+            ) from None
     if common.get("policy_ids"):
         overrides["policies"] = _split(common["policy_ids"])
     if common.get("policy_files"):
@@ -213,7 +234,9 @@ def _command_line(targets: tuple[str, ...], common: dict[str, Any], overrides: d
 
 @cli.command(epilog=EXIT_CODES_HELP)
 @common_options
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def facts(targets: tuple[str, ...], output_format: str, **common: Any) -> None:
     """Every compute-relevant figure a card reports, with where it says so."""
     from cardlint.run import run_facts
@@ -223,7 +246,9 @@ def facts(targets: tuple[str, ...], output_format: str, **common: Any) -> None:
 
 @cli.command(epilog=EXIT_CODES_HELP)
 @common_options
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def estimate(targets: tuple[str, ...], output_format: str, **common: Any) -> None:
     """Training compute by every method the card allows, with intervals, lineage and thresholds."""
     from cardlint.run import run_estimate
@@ -235,7 +260,9 @@ def estimate(targets: tuple[str, ...], output_format: str, **common: Any) -> Non
 
 
 @cli.command("rules")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def rules_command(output_format: str) -> None:
     """List every rule: code, name, severity, summary."""
     from cardlint.catalogue import load_catalogue
