@@ -61,13 +61,19 @@ def estimate_to_dict(estimate: Estimate | None) -> dict[str, Any] | None:
         "driver": estimate.driver,
         "reason": estimate.reason,
         "disagreement": estimate.disagreement,
+        "notes": list(estimate.notes),
         "methods": [
             {
                 "method": method.method,
                 **(interval_to_dict(method.interval) or {}),
                 "formula": method.formula,
                 "inputs": [
-                    {"kind": fact.kind, "value": fact.value, "line": fact.location.line, "origin": fact.origin}
+                    {
+                        "kind": fact.kind,
+                        "value": fact.value,
+                        "line": fact.location.line,
+                        "origin": fact.origin,
+                    }
                     for fact in method.inputs
                 ],
                 "assumptions": list(method.assumptions),

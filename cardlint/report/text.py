@@ -100,13 +100,16 @@ def render_statistics(reports: list[CardReport]) -> str:
     counts: Counter[tuple[str, str, str]] = Counter(
         (f.code, f.name, f.severity.value) for r in reports for f in r.findings
     )
-    rows = [f"{count:>6}  {code}  {name} [{severity}]" for (code, name, severity), count in sorted(counts.items())]
+    rows = [
+        f"{count:>6}  {code}  {name} [{severity}]" for (code, name, severity), count in sorted(counts.items())
+    ]
     return "\n".join(rows) + ("\n" if rows else "")
 
 
 def render_rules(catalogue: Catalogue) -> str:
     rows = [
-        f"{rule.code}  {rule.name:<40} {rule.severity.value:<8} {rule.summary}" for rule in catalogue.rules.values()
+        f"{rule.code}  {rule.name:<40} {rule.severity.value:<8} {rule.summary}"
+        for rule in catalogue.rules.values()
     ]
     return "\n".join(rows) + "\n"
 
@@ -144,16 +147,22 @@ def render_estimates(reports: list[CardReport]) -> str:
             out.append(f"  method {method.method}: {human_interval(method.interval)}")
             out.append(f"    formula: {method.formula}")
             for fact in method.inputs:
-                out.append(f"    input {fact.kind} = {human_fact_value(fact)} (line {fact.location.line or '-'})")
+                out.append(
+                    f"    input {fact.kind} = {human_fact_value(fact)} (line {fact.location.line or '-'})"
+                )
             for assumption in method.assumptions:
                 out.append(f"    assumes {assumption}")
         out.append(f"  training compute: {human_interval(estimate.training_flop)}")
         out.append(f"    from: {estimate.driver or 'nothing'}: {estimate.reason}")
+        for note in estimate.notes:
+            out.append(f"    note: {note}")
         lineage = estimate.lineage
         if lineage is not None and lineage.base_model:
             out.append(f"  lineage: {' -> '.join(lineage.chain) or lineage.base_model}")
             if lineage.base_flop:
-                out.append(f"    base compute {human_flop(lineage.base_flop)} ({lineage.base_source or 'reference'})")
+                out.append(
+                    f"    base compute {human_flop(lineage.base_flop)} ({lineage.base_source or 'reference'})"
+                )
             if lineage.cumulative:
                 out.append(f"    cumulative {human_interval(lineage.cumulative)}")
             for note in lineage.notes:
@@ -165,7 +174,9 @@ def render_estimates(reports: list[CardReport]) -> str:
                 "with known compute"
             )
         for status in report.thresholds:
-            oom = f" ({status.orders_of_magnitude:+.1f} OOM)" if status.orders_of_magnitude is not None else ""
+            oom = (
+                f" ({status.orders_of_magnitude:+.1f} OOM)" if status.orders_of_magnitude is not None else ""
+            )
             decisive = f"; would be settled by {status.decisive}" if status.decisive else ""
             out.append(
                 f"  {status.policy} {status.comparator} {status.value_flop:.0e} [{status.basis}]: "
