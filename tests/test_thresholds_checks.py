@@ -95,7 +95,9 @@ def test_modification_above_a_third_of_the_base_makes_the_modifier_a_provider() 
 def test_small_modification_is_no_finding_and_a_straddle_may_exceed() -> None:
     small = interval(6 * 8e9 * 2e9)
     est = estimate(small, lineage=fine_tune_lineage(1.224e24, small))
-    assert "CL404" not in codes(run(threshold_positions, context(card_text("finetune-own.md"), [], est)))
+    small_ctx = context(card_text("finetune-own.md"), [], est)
+    assert "CL404" not in codes(run(threshold_positions, small_ctx))
+    assert run(required_fields, small_ctx) == []  # not a provider: no Annex XI gaps to report
     near = Interval(3e23, 4e23, 5.5e23)
     est = estimate(near, lineage=fine_tune_lineage(1.224e24, near))
     (finding,) = [

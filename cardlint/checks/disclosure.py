@@ -53,7 +53,12 @@ def trigger_level(
     if status == "unknown":
         # A fine-tune with no figures of its own is almost surely far below every test; CL408 asks for them.
         return MAY_APPLY if signals.general_purpose and not fine_tune else NOT_APPLICABLE
-    if threshold.indicative and threshold.basis != "modification" and signals.general_purpose:
+    if (
+        threshold.indicative
+        and threshold.basis != "modification"
+        and signals.general_purpose
+        and not fine_tune
+    ):
         return MAY_APPLY  # the GPAI indication works both ways: a general model below it can still be one
     return NOT_APPLICABLE
 
