@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from cardlint.card import CardReadError, decode, parse_card
 from cardlint.fix.disclosure_edit import DisclosureOutcome, write_disclosure
 from cardlint.fix.edits import EditRefused
-from cardlint.fix.mechanical import Change, fix_missing_front_matter, fix_misspelt_keys, fix_yaml11_booleans
+from cardlint.fix.mechanical import Change, fix_missing_front_matter, fix_misspelt_keys, fix_yaml11_scalars
 from cardlint.types import Estimate, Fact
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def fix_text(text: str, path: str, *, unsafe: bool, analyse: Analysis | None = N
     """Apply the mechanical fixes, then write the disclosure block; `analyse(text, path)` gives facts and the
     estimate (the real extractor and estimator by default)."""
     result = TextFix(text)
-    for step in (fix_missing_front_matter, fix_misspelt_keys, fix_yaml11_booleans):
+    for step in (fix_missing_front_matter, fix_misspelt_keys, fix_yaml11_scalars):
         changes = step(result.text, unsafe)
         if not changes:
             continue

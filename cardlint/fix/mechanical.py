@@ -8,6 +8,7 @@ damages a card once is never trusted again.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from cardlint.card import Card, parse_card
@@ -32,18 +33,6 @@ KEY_MISSPELLINGS: dict[str, str] = {
     "model_index": "model-index",
     "modelindex": "model-index",
 }
-
-# Keys whose values are text: a YAML 1.1 boolean there (`no`, `on`, ...) can only be the word typed.
-STRING_KEYS = (
-    "language",
-    "tags",
-    "license",
-    "library_name",
-    "pipeline_tag",
-    "datasets",
-    "metrics",
-    "base_model",
-)
 
 NEW_FRONT_MATTER_COMMENT = (
     "# Hub metadata added by `cardlint fix`: add license, language, tags, base_model (fine-tunes)."
@@ -138,26 +127,47 @@ def _valid_under(text: str, key: str) -> bool:
     return not any(problem.path[:1] == (key,) for problem in validate_metadata(parse_card(text)))
 
 
-def fix_yaml11_booleans(text: str, unsafe: bool = False) -> list[Change]:
-    """Quote `no`/`yes`/`on`/`off` inside text-valued keys such as `language`, which YAML 1.1 turns into
-    booleans."""
+def fix_yaml11_scalars(text: str, unsafe: bool = False) -> list[Change]:
+    """Rewrite each plain scalar that YAML 1.1 reads as something other than it looks, exactly as the
+    lint's own finding says (`- no` -> `- "no"`, `3.8e25` -> `3.8e+25`, `24_700_000` -> `24700000`, a date
+    -> quoted), so fixing and linting can never disagree. Numbers whose YAML 1.1 reading is itself a surprise
+    (sexagesimal `1:30`, octal `010`) are a guess and left to the author."""
+    from cardlint.checks import CheckContext
+    from cardlint.checks.structure import YAML11_BOOLEAN, yaml11_surprises
+
     changes: list[Change] = []
     card = _editable(text)
     if card is None or card.front_matter is None:
         return changes
-    surprises = [
-        s for s in card.front_matter.surprises if s.kind == "bool" and s.path and s.path[0] in STRING_KEYS
-    ]
-    # Right to left on each line, so earlier columns stay valid.
-    for surprise in sorted(surprises, key=lambda s: (s.line, -s.column)):
-        word = surprise.raw.lower() if surprise.path[0] == "language" else surprise.raw
+    surprises = {(s.line, s.column): s for s in card.front_matter.surprises}
+    findings = sorted(
+        yaml11_surprises(CheckContext(card=card, path=card.path)),
+        key=lambda f: (f.location.line or 0, -(f.location.column or 0)),  # right to left: columns stay valid
+    )
+    for finding in findings:
+        surprise = surprises.get((finding.location.line or 0, finding.location.column or 0))
+        if surprise is None or not finding.fix:
+            continue
+        replacement = finding.fix
+        if finding.code == YAML11_BOOLEAN and surprise.path[:1] == ("language",):
+            replacement = f'"{surprise.raw.lower()}"'  # language codes are lower case (`No` is Norwegian too)
+        if surprise.kind in ("int", "float") and not _PLAIN_NUMBER.fullmatch(surprise.raw):
+            continue
         try:
-            text = replace_token(text, surprise.line, surprise.column, surprise.raw, f'"{word}"')
+            text = replace_token(text, surprise.line, surprise.column, surprise.raw, replacement)
         except EditRefused:
             continue
-        message = f"quoted `{surprise.raw}` in `{surprise.path[0]}`"
-        changes.append(Change("yaml11-boolean", "safe", message, surprise.line, text))
+        where = ".".join(str(part) for part in surprise.path[:1])
+        rule = _RULE_NAMES.get(finding.code, finding.code)
+        changes.append(
+            Change(rule, "safe", f"`{surprise.raw}` -> {replacement} in `{where}`", surprise.line, text)
+        )
     return changes
+
+
+# A number with `_` separators: YAML 1.1 and 1.2 disagree only about the underscores.
+_PLAIN_NUMBER = re.compile(r"[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?")
+_RULE_NAMES = {"CL109": "yaml11-boolean", "CL110": "yaml11-number", "CL111": "yaml11-timestamp"}
 
 
 def fix_missing_front_matter(text: str, unsafe: bool = False) -> list[Change]:
