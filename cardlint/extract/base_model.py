@@ -17,7 +17,7 @@ _PHRASE = re.compile(
     r"(?:\b(?:fine[- ]?tuned|finetuned|instruction[- ]tuned|trained|distilled|resumed|continued"
     r"|initiali[sz]ed"
     r"|adapted)\s+(?:version\s+of|variant\s+of|checkpoint\s+of|from|with\s+the\s+weights\s+of)"
-    r"|\b(?:based|built)\s+(?:on|upon)(?:\s+top\s+of)?"
+    r"|(?P<loose>\b(?:based|built)\s+(?:on|upon)(?:\s+top\s+of)?)"
     r"|\bderived\s+from"
     r"|\b(?:fine[- ]?tuning|finetuning)\s+of"
     r"|\bfine-?tuning\s{0,2}(?:\([^()]{0,60}\)\s{0,2})?from"
@@ -32,7 +32,7 @@ _HF_MODEL_URL = re.compile(
     r"([A-Za-z0-9][\w.-]{0,95}(?:/[A-Za-z0-9][\w.-]{0,95})?)"
 )
 _NAME = re.compile(
-    r"(?:[A-Z][\w-]{0,30}'s\s+)?(?P<name>(?:[A-Z][\w.-]{0,60}|[\w.-]{1,40}/[\w.-]{1,80}|[a-z][\w.]{0,30}[-\d][\w.-]{0,40})"
+    r"(?:[A-Z][\w-]{0,30}'s\s+)?(?:(?:fine-?tuned|pre-?trained|pretrained|original|official)\s{1,3})?(?P<name>(?:[A-Z][\w.-]{0,60}|[\w.-]{1,40}/[\w.-]{1,80}|[a-z][\w.]{0,30}[-\d][\w.-]{0,40})"
     r"(?:\s+(?:\d[\w.-]{0,20}|[A-Z][\w.-]{0,30}|v\d[\w.-]{0,10})){0,2})"
 )
 # Words after a name that show it is not a model (an architecture, a data set, a document).
@@ -102,13 +102,32 @@ def base_models_in(
                 name = _CKPT.sub("", name.rstrip("."))
                 if re.search(r"\s(?:model|models|architecture|weights|checkpoint)$", name, re.IGNORECASE):
                     name = name.rsplit(" ", 1)[0]
-                if _NOT_A_MODEL_AFTER.match(sentence, found.end("name")):
+                if _NOT_A_MODEL_AFTER.match(sentence, found.end("name")) or not _looks_like_model(name):
+                    continue
+                # "based on RoBERTa" names an architecture as often as weights: ask for a version or an id
+                if match.group("loose") and not re.search(r"\d|/", name):
                     continue
         if not name or name.lower() in _STOP_NAMES or name.lower() in _GENERIC_WORDS or len(name) < 2:
             continue
         if own and normalise(name.split("/")[-1]) == own:
             continue
         yield name, begin, finish
+
+
+_MODEL_WORDS = re.compile(
+    r"\d|base|large|small|tiny|medium|mini|xl|cased|bert|gpt|t5|bart|llama|whisper", re.I
+)
+_GENERIC_FIRST = {"language", "model", "neural", "transformer", "deep", "large", "pre-trained", "pretrained"}
+
+
+def _looks_like_model(name: str) -> bool:
+    """Capitalised or id-like names; lowercase words only with a size, a version or a model word in them."""
+    first = name.split()[0].lower()
+    if first in _GENERIC_FIRST or first in _GENERIC_WORDS:
+        return False
+    if name[0].islower() and "/" not in name:
+        return bool(_MODEL_WORDS.search(name))
+    return True
 
 
 def _link_name(link: Link) -> str | None:
