@@ -45,6 +45,29 @@ def _body_lines(card: Card) -> Iterator[tuple[int, str]]:
             yield index + 1, line
 
 
+@dataclass(frozen=True)
+class _Body:
+    lines: list[tuple[int, str]]
+    by_line: dict[int, str]
+    text: str  # lines that are not only a placeholder, joined
+
+
+_LAST_BODY: tuple[Card, _Body] | None = None
+
+
+def _body(card: Card) -> _Body:
+    """The body split once per card (every finder reads it; a 400 KB card has 40 finders)."""
+    global _LAST_BODY
+    cached = _LAST_BODY
+    if cached is not None and cached[0] is card:
+        return cached[1]
+    lines = list(_body_lines(card))
+    text = "\n".join(line for _, line in lines if not _is_placeholder(line) or _residue(line))
+    body = _Body(lines, dict(lines), text)
+    _LAST_BODY = (card, body)
+    return body
+
+
 def metadata_value(metadata: Any, dotted: str) -> Any:
     current = metadata
     for part in dotted.split("."):
@@ -83,11 +106,11 @@ def locate(finder: Finder, card: Card, facts: list[Fact]) -> FieldState:
     metadata = card.metadata
     if any(_filled(metadata_value(metadata, path)) for path in finder.metadata):
         return FieldState(True, None, place_line)
-    body = list(_body_lines(card))
+    body = _body(card)
     placeholder: int | None = None
     if finder.labels:
         label_patterns = [re.compile(p, re.IGNORECASE) for p in finder.labels]
-        for number, line in body:
+        for number, line in body.lines:
             match = _LABEL_LINE.match(line)
             if match is None or not any(p.search(match.group("label")) for p in label_patterns):
                 continue
@@ -97,21 +120,18 @@ def locate(finder: Finder, card: Card, facts: list[Fact]) -> FieldState:
             elif _residue(value):
                 return FieldState(True, None, place_line)
     if finder.sections:
-        by_line = dict(body)
         for section in card.sections:
             if not any(re.search(p, section.title, re.IGNORECASE) for p in finder.sections):
                 continue
-            content = [(n, by_line.get(n, "")) for n in range(section.line + 1, section.end_line + 1)]
+            content = [(n, body.by_line.get(n, "")) for n in range(section.line + 1, section.end_line + 1)]
             content = [(n, text) for n, text in content if not text.lstrip().startswith("#")]
             if any(_residue(text) for _, text in content):
                 return FieldState(True, None, place_line)
             first = next((n for n, text in content if _is_placeholder(text)), None)
             if first is not None:
                 placeholder = placeholder or first
-    if finder.text:
-        text = "\n".join(line for _, line in body if not _is_placeholder(line) or _residue(line))
-        if any(re.search(p, text, re.IGNORECASE | re.MULTILINE) for p in finder.text):
-            return FieldState(True, None, place_line)
+    if finder.text and any(re.search(p, body.text, re.IGNORECASE | re.MULTILINE) for p in finder.text):
+        return FieldState(True, None, place_line)
     return FieldState(False, placeholder, place_line)
 
 
