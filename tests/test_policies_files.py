@@ -137,3 +137,11 @@ def test_catalogue_instruments_name_real_policies_and_cover_what_policies_ask() 
 def test_policy_schema_is_valid_json_schema() -> None:
     Draft202012Validator.check_schema(schema("policy"))
     Draft202012Validator.check_schema(json.loads(json.dumps(schema("disclosure-fields"))))
+
+
+def test_catalogue_and_check_code_in_step_for_disclosure_and_thresholds() -> None:
+    from cardlint.checks import all_checks
+
+    registered = {code for item in all_checks() for code in item.codes if code[:3] in ("CL2", "CL4")}
+    catalogue = {code for code in load_catalogue().rules if code[:3] in ("CL2", "CL4")}
+    assert registered == catalogue
