@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from cardlint.card import Card
+from cardlint.extract.config_dump import config_dump_facts
 from cardlint.extract.derived import derived_facts
 from cardlint.extract.layout import Layout
 from cardlint.extract.metadata import metadata_facts
@@ -30,6 +31,8 @@ def extract_facts(
     facts = metadata_facts(card, path=path)
     facts += table_facts(card, layout, path=path, subject=subject)
     facts += prose_facts(card, layout, path=path, subject=subject)
+    if not any(fact.kind == "hardware_count" and fact.subject is None for fact in facts):
+        facts += config_dump_facts(card, layout, path=path)
     facts = _fine_tune_stage(facts)
     facts += derived_facts(card, layout, facts, path=path)
     if sidecars is not None:

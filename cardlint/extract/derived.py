@@ -47,8 +47,7 @@ def derived_facts(card: Card, layout: Layout, facts: list[Fact], *, path: str) -
     result: list[Fact] = []
     if "device_hours" not in kinds:
         result.extend(_device_hours(own, path))
-    if "training_tokens" not in kinds:
-        result.extend(_tokens(card, layout, path))
+    result.extend(_tokens(card, layout, path, kinds))
     return result
 
 
@@ -90,15 +89,25 @@ def _device_hours(own: list[Fact], path: str) -> Iterator[Fact]:
     )
 
 
-def _tokens(card: Card, layout: Layout, path: str) -> Iterator[Fact]:
+def _tokens(card: Card, layout: Layout, path: str, kinds: set[str]) -> Iterator[Fact]:
+    """One derived token count per stage: pre-training and fine-tuning paragraphs are told apart by their
+    words and headings, as in the prose extractor."""
+    from cardlint.extract.prose import stage_of
+
+    done = set(kinds)
     for block in layout.prose_blocks():
         found = _tokens_in(block)
         if found is None:
             continue
         tokens, start, note = found
+        stage = stage_of(block.text, start, block.headings)
+        kind = "fine_tune_tokens" if stage == "ft" else "training_tokens"
+        if kind in done or (kind == "training_tokens" and tokens < 1e8):
+            continue
+        done.add(kind)
         line, column = block.where(start)
         yield make_fact(
-            "training_tokens",
+            kind,
             tokens,
             path=path,
             line=line,
@@ -108,7 +117,6 @@ def _tokens(card: Card, layout: Layout, path: str) -> Iterator[Fact]:
             derived=True,
             note=note,
         )
-        return
 
 
 def _tokens_in(block: Block) -> tuple[float, int, str] | None:
@@ -126,7 +134,7 @@ def _tokens_in(block: Block) -> tuple[float, int, str] | None:
     if not steps or not batch or not sequence:
         return None
     tokens = steps * batch * sequence
-    if tokens < 1e8:
+    if tokens < 1e6:
         return None
     start = min(steps_match.start(), batch_match.start(), sequence_match.start())
     return tokens, start, f"{steps:g} steps x {batch:g} sequences x {sequence:g} tokens"

@@ -248,7 +248,7 @@ def _fact(
     )
 
 
-def _stage(sentence: str, position: int, headings: tuple[str, ...]) -> str:
+def stage_of(sentence: str, position: int, headings: tuple[str, ...]) -> str:
     """'ft' or 'pt': the stage word nearest before the figure, else the nearest after, else the headings."""
     before: tuple[int, str] | None = None
     after: tuple[int, str] | None = None
@@ -340,7 +340,7 @@ def _quantity_facts(
                 continue
             kind = (
                 "fine_tune_tokens"
-                if _stage(sentence, quantity.start, block.headings) == "ft"
+                if stage_of(sentence, quantity.start, block.headings) == "ft"
                 else "training_tokens"
             )
             subject = _other_subject(ctx, sentence, quantity.start, None)
@@ -348,7 +348,7 @@ def _quantity_facts(
         elif dimension == "device_hours":
             if _PER_FOLLOWS.match(after) or quantity.value <= 0:
                 continue
-            stage = _stage(sentence, quantity.start, block.headings)
+            stage = stage_of(sentence, quantity.start, block.headings)
             kind = "fine_tune_device_hours" if stage == "ft" else "device_hours"
             subject = _other_subject(ctx, sentence, quantity.start, None)
             note = STAGE_UNSTATED if stage == "unstated" else None
