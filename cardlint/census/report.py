@@ -125,6 +125,7 @@ def histogram_svg(summary: dict[str, Any]) -> str:
     """The log-scale histogram of estimated compute with interval widths and every threshold, as SVG."""
     import matplotlib
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     histogram = summary["estimates"]["histogram"]
     edges = histogram["log10_edges"]
@@ -149,6 +150,7 @@ def histogram_svg(summary: dict[str, Any]) -> str:
         top.stairs(histogram["low"], edges, color="#27ae60", linewidth=1.4, label="interval low end")
         top.stairs(histogram["high"], edges, color="#e67e22", linewidth=1.4, label="interval high end")
         top.set_ylabel("cards")
+        top.yaxis.set_major_locator(MaxNLocator(integer=True))
         top.set_title(f"Estimated training compute of {summary['estimates']['cards_with_estimate']:,} cards")
         width_mid = [value if value is not None else math.nan for value in histogram["width_p50"]]
         low_err = [
@@ -189,6 +191,7 @@ def histogram_svg(summary: dict[str, Any]) -> str:
                 color=colour,
                 transform=top.get_xaxis_transform(),
                 fontsize=8,
+                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1},
             )
         ticks = list(range(math.ceil(left), math.floor(right) + 1))
         bottom.set_xticks(ticks, [f"$10^{{{tick}}}$" for tick in ticks])
