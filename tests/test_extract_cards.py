@@ -143,3 +143,40 @@ def test_long_lines_are_cut_and_empty_cards_yield_nothing() -> None:
     values = [fact.value for fact in extract_facts(card, path="long.md", subject=None)]
     assert values == [15e12]
     assert extract_facts(parse_card("", "empty.md"), path="empty.md", subject=None) == []
+
+
+def test_training_compute_block_is_read_with_units_in_key_names() -> None:
+    facts, _ = facts_of("training_compute.md")
+    yaml = {fact.kind: fact.value for fact in facts if fact.origin == "yaml"}
+    assert yaml["training_flop"] == 3.1e23
+    assert yaml["parameters"] == 7.2e9
+    assert yaml["active_parameters"] == 1.3e9
+    assert yaml["training_tokens"] == 2.0e12
+    assert yaml["hardware_type"] == "h100-80gb"
+    assert yaml["hardware_count"] == 512
+    assert yaml["device_hours"] == 250000
+    assert yaml["training_duration_days"] == 21
+    assert yaml["energy_mwh"] == 180
+    assert yaml["fine_tune_tokens"] == 1.5e9
+    assert yaml["fine_tune_device_hours"] == 800
+    co2 = sorted(fact.value for fact in facts if fact.kind == "co2_tonnes")  # type: ignore[type-var]
+    assert co2 == [1.2, 60]  # 1,200,000 g on the Hub field, 60 t in our block
+    flop = next(fact for fact in facts if fact.kind == "training_flop")
+    assert flop.location.line == 5
+
+
+def test_fine_tune_card_stage_rules() -> None:
+    facts, _ = facts_of("finetune.md")
+    assert set(own(facts, "base_model")) == {"example-org/Sparrow-1B"}  # YAML and prose agree
+    hours = [fact for fact in facts if fact.kind == "fine_tune_device_hours"]
+    assert sorted(fact.value for fact in hours) == [8, 12, 30, 50]  # type: ignore[type-var]
+    assert [fact.derived for fact in hours if fact.value == 50] == [True]
+    assert own(facts, "device_hours") == []  # a fine-tune's own compute is never pre-training
+    assert own(facts, "fine_tune_tokens") == [2000 * 64 * 2048]
+    assert own(facts, "training_tokens") == []
+
+
+def test_device_count_from_a_training_config_dump() -> None:
+    facts, _ = facts_of("finetune.md")
+    counts = [fact for fact in facts if fact.kind == "hardware_count"]
+    assert [(fact.value, fact.origin, fact.location.line) for fact in counts] == [(4, "code", 22)]
