@@ -164,6 +164,32 @@ def test_fingerprint_changes_when_the_offending_line_changes() -> None:
     assert before[("CL101", 1)] == after[("CL101", 1)]
 
 
+def test_fixing_one_finding_keeps_the_others_on_its_line() -> None:
+    report = sample_reports()[0]
+    path = report.path
+    disclosures = [
+        Finding(
+            "CL205", f"Annex XI 2({letter}) not disclosed", Location(path, 1, 1), severity=Severity.WARNING
+        )
+        for letter in "abc"
+    ]
+    before = [e.fingerprint for e in fingerprinted(dataclasses.replace(report, findings=disclosures), ROOT)]
+    fixed = [disclosures[0], disclosures[2]]
+    after = [e.fingerprint for e in fingerprinted(dataclasses.replace(report, findings=fixed), ROOT)]
+    assert after == [before[0], before[2]]
+
+
+def test_numbers_in_the_message_do_not_change_the_fingerprint() -> None:
+    report = sample_reports()[0]
+    one = Finding("CL420", "compute 4e24-1.6e25 FLOP straddles 1e25", Location(report.path, 5, 1))
+    other = dataclasses.replace(one, message="compute 5.1e24-2.0e25 FLOP straddles 1e25")
+    fingerprints = [
+        next(fingerprinted(dataclasses.replace(report, findings=[item]), ROOT)).fingerprint
+        for item in (one, other)
+    ]
+    assert fingerprints[0] == fingerprints[1]
+
+
 def test_sarif_fingerprints_match_json_lines() -> None:
     reports, catalogue = sample_reports(), sample_catalogue()
     log = json.loads(sarif.render(reports, catalogue, root=ROOT))

@@ -29,6 +29,7 @@ NO_THRESHOLDS = "none"
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
 _WHITESPACE = re.compile(r"\s+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:[eE][+-]?\d+)?")
 
 
 def rule_help_uri(code: str, name: str) -> str:
@@ -147,13 +148,16 @@ class Fingerprinted:
 def fingerprinted(report: CardReport, root: str | None = None) -> Iterator[Fingerprinted]:
     """The card's findings in file order, each with a fingerprint that survives unrelated lines moving.
 
-    The hash covers rule, repository-relative path, the offending line's normalised text and the occurrence
-    index among identical (rule, path, text) triples — never the line number.
+    The hash covers rule, repository-relative path, the offending line's normalised text, the message with its
+    numbers blanked (several findings of one rule often share a line, e.g. disclosures anchored at the front
+    matter; fixing one must not renumber the others, and a changed estimate must not re-open them) and the
+    occurrence index among identical keys — never the line number.
     """
-    seen: Counter[tuple[str, str, str]] = Counter()
+    seen: Counter[tuple[str, ...]] = Counter()
     for item in ordered_findings(report):
         path = relative_path(item.location.path, root)
-        key = (item.code, path, normalized_line(report, item))
+        skeleton = _NUMBER.sub("#", _WHITESPACE.sub(" ", item.message).strip())
+        key = (item.code, path, normalized_line(report, item), skeleton)
         occurrence = seen[key]
         seen[key] += 1
         digest = hashlib.sha256("\0".join((*key, str(occurrence))).encode("utf-8")).hexdigest()
