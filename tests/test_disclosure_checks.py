@@ -163,3 +163,44 @@ def test_energy_without_method() -> None:
     with_method = text + "\nEnergy was measured at the wall with metered PDUs.\n"
     assert run(energy_method, context(with_method, energy, est)) == []
     assert run(energy_method, context(text, facts, est)) == []
+
+
+OWN_PROFILE = """\
+id: acme-cards
+name: "ACME model card policy"
+short_name: "ACME policy"
+jurisdiction: company
+kind: company-policy
+binding: true
+status: in-force
+reviewed: 2026-10-01
+dates: {applies_from: 2026-01-01}
+summary: "Every ACME card states its red-team results."
+thresholds: []
+disclosure:
+  - group: safety
+    title: "Safety section"
+    ref: "ACME 4.2"
+    when: [always]
+    fields:
+      - id: acme.redteam
+        ref: "ACME 4.2(a)"
+        label: "red-team results"
+        find: {sections: ['red[- ]team'], place: {section: "Red teaming", pattern: "safety"}}
+sources:
+  - {id: memo, title: "ACME memo 2026-09"}
+"""
+
+
+def test_a_users_own_field_with_an_inline_finder(tmp_path) -> None:
+    from cardlint.policies import select_policies
+
+    path = tmp_path / "acme.yaml"
+    path.write_text(OWN_PROFILE, encoding="utf-8")
+    policies = select_policies(None, [str(path)], dt.date(2026, 11, 26))
+    text = "---\nlicense: mit\n---\n# Widget\n\n## Safety\n\nWe care.\n"
+    (finding,) = run(required_fields, context(text, [], None, policies=policies))
+    assert (finding.code, finding.policy, finding.location.line) == ("CL201", "acme-cards", 6)
+    assert "ACME 4.2(a)" in finding.message
+    done = text + "\n## Red-team results\n\nNo jailbreak succeeded in 500 attempts.\n"
+    assert run(required_fields, context(done, [], None, policies=policies)) == []

@@ -136,11 +136,12 @@ def threshold_positions(context: CheckContext) -> Iterator[Finding]:
         if status.basis == "modification":
             if status.status in ("above", "straddles"):
                 verb = "exceeds" if status.status == "above" else "may exceed"
+                share = ", a share of the base model's compute" if threshold.fraction_of_base else ""
                 decide = f"; {status.decisive} would decide it" if status.decisive else ""
                 yield finding(
                     MODIFIER,
                     f"{head}: the fine-tune's own compute {_span(interval)} {verb} {threshold.label} "
-                    f"({_comparison(status)}, a share of the base model's compute){decide}. "
+                    f"({_comparison(status)}{share}){decide}. "
                     f"{_duties(policy, threshold)}{_conditions(status)}{_tail(policy)}",
                     location,
                     fix="state the fine-tuning compute (tokens or device-hours) so the share can be checked",
