@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from cardlint.resources import resource_path
 
-_BOUNDARY_BEFORE = r"(?<![A-Za-z0-9])"
+_BOUNDARY_BEFORE = r"(?:(?<![A-Za-z0-9])|(?<=\dx))"  # "96xA100-80G" counts too
 _BOUNDARY_AFTER = r"(?:s(?![A-Za-z0-9])|(?![A-Za-z0-9]))"
 _VENDOR = r"(?:(?:nvidia|tesla|google|cloud|amd|intel|habana|aws)[\s-]+){0,3}"
 # TPU slice names count TensorCores (v2/v3/v4/v5p: two per chip); v5e and v6e slices count chips.

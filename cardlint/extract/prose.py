@@ -90,6 +90,7 @@ _PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 30.0}
 _COUNT_BEFORE_HARDWARE = re.compile(
     r"(?<![\w.,])(\d{1,6})\s{0,2}(?:[x×*]\s{0,2}(\d{1,6})\s{0,2})?(?:[x×*]\s{0,2})?"
     r"(?:(?:nodes?|servers?|machines?)\s+(?:with|of|each with)\s+(\d{1,3})\s+)?"
+    r"(?:\d{2,3}\s?GB\s+)?"
     r"(?:(?:nvidia|tesla|google|cloud|amd|intel|aws)\s+){0,2}$",
     re.IGNORECASE,
 )
@@ -114,7 +115,8 @@ _KEYS: list[tuple[str, re.Pattern[str]]] = [
     (
         "device_hours",
         re.compile(
-            r"hours used|gpu[- ]hours|compute hours|device[- ]hours|accelerator hours|tpu hours", re.I
+            r"hours used|gpu[- ]hours|compute hours|device[- ]hours|accelerator hours|tpu hours|gpu[- ]time",
+            re.I,
         ),
     ),
     ("duration", re.compile(r"training (?:time|duration)|time to train|wall[- ]?clock|duration", re.I)),
@@ -278,6 +280,12 @@ def _flags(quantity: Quantity) -> dict[str, Any]:
     }
 
 
+# A size followed by a unit is a quantity ("300B tokens"), not the name of a model size ("the 7B model").
+_UNIT_FOLLOWS = re.compile(
+    r"[\s-]{0,2}(?:tokens?|param|parameters|GPU|TPU|hours|FLOP|words|images|samples)", re.I
+)
+
+
 def _other_subject(ctx: _Context, sentence: str, position: int, value: float | None) -> str | None:
     """None when a figure in this sentence is about the card's model, else a name for the model it is
     about."""
@@ -285,7 +293,11 @@ def _other_subject(ctx: _Context, sentence: str, position: int, value: float | N
         return None
     from cardlint.extract.subject import sizes_in
 
-    mentions = [(size, s, e) for size, s, e in sizes_in(sentence) if not (s <= position < e)]
+    mentions = [
+        (size, s, e)
+        for size, s, e in sizes_in(sentence)
+        if not (s <= position < e) and not _UNIT_FOLLOWS.match(sentence, e)
+    ]
     if value is not None:
         if sizes_agree(value, ctx.subject_size):
             return None
@@ -295,7 +307,10 @@ def _other_subject(ctx: _Context, sentence: str, position: int, value: float | N
     if any(sizes_agree(size, ctx.subject_size) for size, _s, _e in mentions):
         return None
     nearest = min(mentions, key=lambda item: abs(item[1] - position))
-    return other_subject_name(sentence[max(0, nearest[1] - 20) : nearest[2]].split(",")[-1].strip())
+    name = re.split(
+        r"[,;:()]|\b(?i:the|a|an|of|on|and|with|was|were)\b", sentence[max(0, nearest[1] - 24) : nearest[2]]
+    )
+    return other_subject_name(name[-1].strip())
 
 
 def _quantity_facts(
@@ -396,17 +411,23 @@ def _hardware_facts(
         return
     if negative or not _TRAINING.search(sentence) or _INFERENCE.search(sentence):
         return
-    if re.search(r"\bGPU hours\b|GPU-hours", sentence, re.I) and all(
-        re.search(r"hours?", sentence[m.end : m.end + 12], re.I) for m in mentions
-    ):
-        return  # already reported with the device-hours figure
     for mention in mentions:
+        if _HOURS_AFTER_DEVICE.match(sentence, mention.end):
+            continue  # "5000 A100-hours", "2.788M H800 GPU hours": reported with the device-hours figure
         begin, finish = offset + mention.start, offset + mention.end
-        yield _fact(ctx, block, "hardware_type", mention.hardware_id, begin, finish)
+        subject = _other_subject(ctx, sentence, mention.start, None)
+        yield _fact(ctx, block, "hardware_type", mention.hardware_id, begin, finish, subject=subject)
         count = _hardware_count(sentence, mention.start, mention.end)
         if count is not None:
             value, count_start = count
-            yield _fact(ctx, block, "hardware_count", float(value), offset + count_start, finish)
+            yield _fact(
+                ctx, block, "hardware_count", float(value), offset + count_start, finish, subject=subject
+            )
+
+
+_HOURS_AFTER_DEVICE = re.compile(
+    r"[\s-]{0,2}(?:(?:GPU|TPU|chip|accelerator)s?[\s-]{0,2})?(?:hours?|hrs?)\b", re.I
+)
 
 
 def _hardware_count(sentence: str, start: int, end: int) -> tuple[int, int] | None:
