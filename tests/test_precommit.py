@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,9 @@ def hook_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(
         ROOT,
         source,
-        ignore=shutil.ignore_patterns(".git", ".venv", ".ci-venv", "dist", "build", "*.egg-info", "__pycache__"),
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", ".ci-venv", "dist", "build", "*.egg-info", "__pycache__"
+        ),
     )
     _git(source, "init", "-q")
     _git(source, "add", "-A")
@@ -34,17 +37,13 @@ def hook_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return source
 
 
-def _pre_commit() -> str:
-    found = shutil.which("pre-commit")
-    if found is None:
-        pytest.skip("pre-commit is not installed")
-    return found
+PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
 
 
 def _try_repo(hook_source: Path, repo: Path, home: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PRE_COMMIT_HOME": str(home)}
     return subprocess.run(
-        [_pre_commit(), "try-repo", str(hook_source), "cardlint", "--all-files"],
+        [*PRE_COMMIT, "try-repo", str(hook_source), "cardlint", "--all-files"],
         cwd=repo,
         capture_output=True,
         text=True,
@@ -55,7 +54,9 @@ def _try_repo(hook_source: Path, repo: Path, home: Path) -> subprocess.Completed
 
 def test_validate_manifest() -> None:
     result = subprocess.run(
-        [_pre_commit(), "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")], capture_output=True, text=True
+        [*PRE_COMMIT, "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
