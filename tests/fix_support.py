@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import strategies as st
+
 from cardlint.card import parse_card
 from cardlint.types import Estimate, Fact, Interval, Location, MethodEstimate
 
@@ -72,3 +74,36 @@ def no_analysis(text: str, path: str) -> tuple[list[Fact], Estimate | None]:
 def sources(block: dict) -> dict[str, str]:  # type: ignore[type-arg]
     """`derived_from` (a list of "key: where" strings) as a mapping from key to where."""
     return dict(item.split(": ", 1) for item in block.get("derived_from", []))
+
+
+# Front matters in many layouts: comments and blank lines between keys, block and flow values, scalars.
+_KEYS = st.sampled_from(["license", "tags", "datasets", "library_name", "model_name", "extra", "x-note"])
+_VALUES = st.sampled_from(
+    [
+        " mit",
+        " 'quoted: yes'",
+        ' "double"',
+        " [a, b]",
+        " {k: v}",
+        "\n- one\n- two",
+        "\n  - nested",
+        " |\n  text\n\n  more",
+        " >-\n  folded",
+        "  # only a comment",
+        " 12_000",
+        " no",
+        " ~",
+    ]
+)
+_FILLER = st.sampled_from(["", "# a comment", "   ", "#", "# ---"])
+
+
+@st.composite
+def front_matters(draw: st.DrawFn) -> str:
+    keys = draw(st.lists(_KEYS, min_size=0, max_size=5, unique=True))
+    lines: list[str] = []
+    for key in keys:
+        lines.extend(draw(st.lists(_FILLER, max_size=2)))
+        lines.extend(f"{key}:{draw(_VALUES)}".split("\n"))
+    lines.extend(draw(st.lists(_FILLER, max_size=2)))
+    return "\n".join(["---", *lines, "---", "# Body", "", "It has 7.2 billion parameters.", ""])

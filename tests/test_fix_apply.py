@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from fix_support import CARDS, analysis, no_analysis, sources
+from fix_support import CARDS, analysis, front_matters, no_analysis, sources
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cardlint.card import parse_card
 from cardlint.fix import apply as apply_module
@@ -265,3 +267,22 @@ def test_written_block_is_valid_for_the_hub_parser(tmp_path: Path, demo: None) -
     apply_fixes(card, unsafe=False, diff_only=False)
     front = card.read_bytes().decode().split("---\r\n")[1].replace("\r\n", "\n")
     assert yaml.safe_load(front)["training_compute"]["hardware_count"] == 512
+
+
+@given(front_matters(), st.booleans())
+def test_any_layout_is_fixed_without_damage_and_only_once(text: str, crlf: bool) -> None:
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    once = fix_text(text, "card.md", unsafe=False, analyse=DEMO)
+    before, after = parse_card(text), parse_card(once.text)
+    assert after.body == before.body
+    if once.text != text:
+        assert after.front_matter is not None and after.front_matter.error is None
+        changed = {
+            key
+            for key in set(before.metadata) | set(after.metadata)
+            if before.metadata.get(key) != after.metadata.get(key)
+        }
+        touched = {"training_compute", "license", "tags", "datasets", "library_name", "model_name", "extra"}
+        assert changed <= touched
+    assert fix_text(once.text, "card.md", unsafe=False, analyse=DEMO).text == once.text

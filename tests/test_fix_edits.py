@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from fix_support import CARDS
+from fix_support import CARDS, front_matters
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cardlint.card import parse_card
 from cardlint.fix.edits import (
@@ -100,3 +102,24 @@ def test_add_front_matter_keeps_the_card_after_it() -> None:
 def test_find_block_of_a_missing_key_is_none() -> None:
     card = editable_card("---\na: 1\n---\n")
     assert find_block(card, "b") is None
+
+
+# ------------------------------------------------------------------ property: any layout survives
+
+
+@given(front_matters(), st.booleans())
+def test_insertion_keeps_every_original_line_in_order(text: str, crlf: bool) -> None:
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    try:
+        new = insert_top_level(text, ["zz_new:", "  a: 1"])
+    except EditRefused:
+        return  # a layout we refuse is left alone, which is also safe
+    newline = "\r\n" if crlf else "\n"
+    inserted = f"zz_new:{newline}  a: 1{newline}"
+    at = new.index(inserted)
+    assert at == 0 or new[at - 1] == "\n"  # whole lines, at a line start
+    assert new[:at] + new[at + len(inserted) :] == text
+    before, after = parse_card(text), parse_card(new)
+    assert {k: v for k, v in after.metadata.items() if k != "zz_new"} == before.metadata
+    assert after.body == before.body

@@ -24,7 +24,14 @@ from cardlint.fix.disclosure import (
     render_block,
     render_children,
 )
-from cardlint.fix.edits import EditRefused, child_indent, editable_card, find_block, replace_lines
+from cardlint.fix.edits import (
+    EditRefused,
+    child_indent,
+    editable_card,
+    find_block,
+    insertion_line,
+    replace_lines,
+)
 from cardlint.types import Estimate, Fact
 
 Analysis = Callable[[str, str], tuple[list[Fact], "Estimate | None"]]
@@ -56,6 +63,15 @@ def write_disclosure(text: str, path: str, analyse: Analysis) -> DisclosureOutco
     notes = list(plan.notes)
     if not plan:
         return DisclosureOutcome(text, notes=notes)
+    try:
+        return _write(text, card, plan, path, analyse, notes)
+    except EditRefused as exc:
+        return DisclosureOutcome(text, notes=[*notes, f"compute disclosure not written: {exc}"])
+
+
+def _write(
+    text: str, card: Card, plan: Disclosure, path: str, analyse: Analysis, notes: list[str]
+) -> DisclosureOutcome:
     new_text, message, line = _edit(text, card, plan)
     if "training_flop" in plan.key_names() and not _interval_survives(new_text, path, analyse, plan):
         # Until the estimator honours a stated training_flop_low/high, our figure would come back as a
@@ -95,7 +111,7 @@ def _edit(text: str, card: Card, plan: Disclosure) -> tuple[str, str, int]:
     block = find_block(card, DISCLOSURE_KEY) if DISCLOSURE_KEY in data else None
     if block is None:
         new_lines = render_block(plan)
-        at = fm.end_line - 1
+        at = insertion_line(text, new_lines)
         new_lines = render_block(plan, shift=LineShift(at + 1, len(new_lines)))
         new_text = replace_lines(text, at, at, new_lines)
         message, line = f"wrote `{DISCLOSURE_KEY}` ({len(plan.entries)} values)", at + 1

@@ -94,12 +94,34 @@ def replace_lines(text: str, start: int, end: int, new_lines: list[str]) -> str:
 
 
 def insert_top_level(text: str, block_lines: list[str]) -> str:
-    """Append a new top-level key block just before the closing `---` of the front matter."""
+    """Append a new top-level key block at the end of the front matter (see `insertion_line`)."""
+    at = insertion_line(text, block_lines)
+    return replace_lines(text, at, at, block_lines)
+
+
+def insertion_line(text: str, block_lines: list[str]) -> int:
+    """The 0-based line where a new top-level block goes: just before the closing `---`.
+
+    When the last key holds a block scalar (`|`, `>`), a line after it would change the scalar's final line
+    break as YAML reads it, so the block then goes in front of that key instead. Every candidate is parsed
+    again and used only if all the other keys read back exactly as before."""
     card = editable_card(text)
     fm = card.front_matter
     assert fm is not None and fm.end_line is not None
-    closing = fm.end_line - 1
-    return replace_lines(text, closing, closing, block_lines)
+    candidates = [fm.end_line - 1]
+    blocks = top_level_blocks(card) if isinstance(fm.data, dict) else []
+    if blocks:
+        candidates.append(blocks[-1].start)
+    before = card.metadata
+    for at in candidates:
+        new_text = replace_lines(text, at, at, block_lines)
+        after = parse_card(new_text)
+        if after.front_matter is None or after.front_matter.error is not None:
+            continue
+        added = {key for key in after.metadata if key not in before}
+        if {k: v for k, v in after.metadata.items() if k not in added} == before:
+            return at
+    raise EditRefused("no place to add a key without changing another key's value")
 
 
 def set_top_level(text: str, key: str, block_lines: list[str]) -> str:
