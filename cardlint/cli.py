@@ -13,7 +13,6 @@ import importlib
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
@@ -174,7 +173,7 @@ def check(
     TARGETS are files, folders (their README.md), `-` for standard input, or Hub repos
     (org/name, org/name@revision, hf://org/name).
     """
-    from cardlint.run import CommandLine, run_check
+    from cardlint.run import run_check
 
     overrides: dict[str, Any] = {}
     if select:
@@ -299,7 +298,3 @@ def explain(rule: str) -> None:
     if found is None:
         raise click.UsageError(f"no rule '{rule}' (see `cardlint rules`)")
     click.echo(found.docs_markdown(), nl=False)
-
-
-def _path_exists(target: str) -> bool:
-    return target == "-" or Path(target).exists()

@@ -1,4 +1,4 @@
-"""Running a command over its targets: resolve each target, load config, analyse, render, decide the exit code.
+"""Running a command over its targets: resolve each, load config, analyse, render, decide the exit code.
 
 Kept apart from cli.py so the option parsing stays thin and this logic can be called (and tested) with plain
 values. Each target fails on its own: a target that cannot be read is one line on stderr and exit 2, while the
@@ -98,7 +98,9 @@ def resolve_targets(command_line: CommandLine, settings: Settings) -> Iterator[T
                 continue
             for path in paths:
                 try:
-                    yield Target(str(path), path, loaded=read_card_file(path, settings.limits, display=str(path)))
+                    yield Target(
+                        str(path), path, loaded=read_card_file(path, settings.limits, display=str(path))
+                    )
                 except SourceError as exc:
                     yield Target(str(path), path, error=str(exc))
             continue
@@ -110,9 +112,13 @@ def _hub_target(target: str, command_line: CommandLine, settings: Settings) -> T
 
     ref = parse_hub_target(target)
     if ref is None:
-        return Target(target, None, error=f"{target}: no such file or folder, and not a Hub repo id (org/name)")
+        return Target(
+            target, None, error=f"{target}: no such file or folder, and not a Hub repo id (org/name)"
+        )
     try:
-        return Target(target, None, loaded=load_hub_target(ref, offline=command_line.offline, limits=settings.limits))
+        return Target(
+            target, None, loaded=load_hub_target(ref, offline=command_line.offline, limits=settings.limits)
+        )
     except SourceError as exc:
         return Target(target, None, error=str(exc))
 

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 _DIRECTIVE = re.compile(
-    r"(?:<!--|#)[ \t]*cardlint-(disable-next-line|disable-file|disable|enable)\b[ \t]*([A-Za-z0-9_, \t-]*?)[ \t]*(?:-->|$)"
+    r"(?:<!--|#)[ \t]*cardlint-(disable-next-line|disable-file|disable|enable)\b"
+    r"[ \t]*([A-Za-z0-9_, \t-]*?)[ \t]*(?:-->|$)"
 )
 
 
@@ -53,7 +54,9 @@ def parse_suppressions(lines: list[str], front_matter_end: int | None) -> list[S
                 still_open = []
                 for range_selectors, start, start_column in open_ranges:
                     if not selectors or set(range_selectors) & set(selectors) or not range_selectors:
-                        result.append(Suppression("disable", range_selectors, start, start_column, start, number))
+                        result.append(
+                            Suppression("disable", range_selectors, start, start_column, start, number)
+                        )
                     else:
                         still_open.append((range_selectors, start, start_column))
                 open_ranges = still_open

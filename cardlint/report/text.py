@@ -1,4 +1,4 @@
-"""Human-readable output: findings (concise and full), statistics, the rule list, facts and estimate receipts."""
+"""Human-readable output: findings (concise, full), statistics, the rule list, facts and estimate receipts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Where cards come from. Only this package does I/O; everything downstream is a pure function of its output."""
+"""Where cards come from. Only this package does I/O; everything downstream is a pure function of it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ class Sidecars:
     config_path: str | None = None
     safetensors_parameters: int | None = None
     safetensors_path: str | None = None
-    safetensors_breakdown: dict[str, int] = field(default_factory=dict)  # lm_head/buffers/vision/quantized → count
+    safetensors_breakdown: dict[str, int] = field(
+        default_factory=dict
+    )  # lm_head/buffers/vision/quantized → count
     hub_info: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # sidecars that could not be read, one line each
 
