@@ -101,10 +101,18 @@ def _report(result: FixResult, *, diff_only: bool, verbose: bool) -> None:
     verb = "would fix" if diff_only else "fixed"
     for applied in result.fixes:
         where = f"{result.path}:{applied.line}" if applied.line else str(result.path)
-        click.echo(f"{where}: {verb} [{applied.rule}] {applied.message}", err=True)
+        click.echo(f"{where}: {verb} {_label(applied.rule)} {applied.message}", err=True)
     if verbose:
         for note in result.notes:
             click.echo(f"{result.path}: note: {note}", err=True)
+
+
+def _label(rule: str) -> str:
+    """`CL119 [misspelt-key]` for a catalogue rule; the disclosure answers several, so it keeps its name."""
+    from cardlint.catalogue import load_catalogue
+
+    found = load_catalogue().by_name(rule)
+    return f"{found.code} [{rule}]" if found is not None else f"[{rule}]"
 
 
 def _summary(results: list[FixResult], *, diff_only: bool, unsafe: bool) -> None:
