@@ -180,3 +180,25 @@ def test_device_count_from_a_training_config_dump() -> None:
     facts, _ = facts_of("finetune.md")
     counts = [fact for fact in facts if fact.kind == "hardware_count"]
     assert [(fact.value, fact.origin, fact.location.line) for fact in counts] == [(4, "code", 22)]
+
+
+def test_sections_about_a_sibling_model_keep_its_name() -> None:
+    text = (
+        "# Magpie Mini\n\n## Magpie Mini Emissions\n\n"
+        "Magpie Mini was trained on a single TPU v3-8 for 3 days.\n\n"
+        "## Magpie Mega Emissions\n\nMagpie Mega has been training for 40 days on a TPU v3-256.\n"
+    )
+    card = parse_card(text, "magpie.md")
+    facts = extract_facts(card, path="magpie.md", subject="org/magpie-mini")
+    assert own(facts, "training_duration_days") == [3]
+    mega = [fact for fact in facts if fact.kind == "training_duration_days" and fact.subject]
+    assert [fact.value for fact in mega] == [40]
+    assert "Mega" in str(mega[0].subject)
+
+
+def test_family_sentences_about_other_sizes() -> None:
+    text = "# Kite\n\nKite 70B was trained on 30.84M GPU hours.\nKite 8B was trained on 1.46M GPU hours.\n"
+    facts = extract_facts(parse_card(text, "k.md"), path="k.md", subject="org/Kite-8B")
+    assert own(facts, "device_hours") == [1.46e6]
+    other = [fact for fact in facts if fact.kind == "device_hours" and fact.subject]
+    assert [fact.value for fact in other] == [30.84e6]

@@ -19,7 +19,7 @@ from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.layout import Block, Layout
 from cardlint.extract.quantities import Quantity, find_quantities
-from cardlint.extract.subject import other_subject_name, size_of, sizes_agree
+from cardlint.extract.subject import normalise, other_subject_name, size_of, sizes_agree
 from cardlint.types import Fact
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z\[(\"'])|\n(?=\s*(?:[-*+]|\d{1,3}[.)])\s)|\n\s*\n")
@@ -170,9 +170,44 @@ def prose_facts(card: Card, layout: Layout, *, path: str, subject: str | None) -
         block_facts: list[Fact] = []
         for start, end in _sentences(block.text):
             block_facts.extend(_sentence_facts(context, block, start, end))
+        sibling = sibling_in_headings(block.headings, subject)
+        if sibling is not None:
+            block_facts = [
+                replace(fact, subject=sibling) if fact.subject is None else fact for fact in block_facts
+            ]
         facts.extend(block_facts)
         facts.extend(_stage_sums(block, block_facts))
     return facts
+
+
+_VARIANT_WORDS = {
+    "mini", "mega", "small", "large", "xl", "xxl", "tiny", "medium", "lite", "pro", "plus", "max", "ultra",
+    "turbo",
+}  # fmt: skip
+
+
+def sibling_in_headings(headings: tuple[str, ...], subject: str | None) -> str | None:
+    """The name of another member of the subject's family when a section heading names one ("DALL·E Mega
+    Estimated Emissions" in the DALL·E Mini card), else None."""
+    if not subject or not headings:
+        return None
+    name = subject.split("/")[-1]
+    tokens = [normalise(token) for token in re.split(r"[-_. ]+", name) if normalise(token)]
+    if not tokens or len(tokens[0]) < 3:
+        return None
+    family, own = tokens[0], normalise(name)
+    own_size = size_of(name)
+    for title in reversed(headings):
+        flat = normalise(title)
+        if family not in flat or own in flat:
+            continue
+        words = {normalise(word) for word in re.split(r"[\s\-_.·:]+", title)}
+        variant = (words & _VARIANT_WORDS) - set(tokens)
+        sizes = [size for size in (size_of(word) for word in title.split()) if size is not None]
+        other_size = own_size is not None and sizes and not any(sizes_agree(size, own_size) for size in sizes)
+        if variant or other_size:
+            return other_subject_name(title)
+    return None
 
 
 _ADDITIVE = re.compile(r"\badditional\b|\banother\b|\bfurther\b|\bplus\b|\bthen\b", re.IGNORECASE)
