@@ -83,7 +83,10 @@ def model_signals(metadata: dict[str, Any], facts: list[Fact]) -> ModelSignals:
     biological = bool(_words(names) & {w.lower() for w in words.get("biological_words", [])})
     parameters = own_parameters(facts)
     minimum = float(words.get("general_purpose_min_parameters", 1e9))
-    general_purpose = generative is True and (parameters is None or parameters >= minimum)
+    untagged_minimum = float(words.get("general_purpose_min_parameters_untagged", 1e10))
+    general_purpose = (generative is True and (parameters is None or parameters >= minimum)) or (
+        generative is None and parameters is not None and parameters >= untagged_minimum
+    )
     return ModelSignals(generative, biological, parameters, general_purpose)
 
 

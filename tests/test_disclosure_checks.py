@@ -204,3 +204,8 @@ def test_a_users_own_field_with_an_inline_finder(tmp_path) -> None:
     assert "ACME 4.2(a)" in finding.message
     done = text + "\n## Red-team results\n\nNo jailbreak succeeded in 500 attempts.\n"
     assert run(required_fields, context(done, [], None, policies=policies)) == []
+
+
+def test_training_techniques_are_not_a_fine_tune_of_another_model() -> None:
+    text = "---\npipeline_tag: text-generation\n---\n# Pine-1B\n\n### Quantization-Aware Training and LoRA\n"
+    assert run(base_model_declared, context(text, [], None)) == []

@@ -148,3 +148,19 @@ def test_small_bert_fine_tune_without_figures_gets_no_threshold_or_disclosure_fi
     assert run(compute_undeterminable, ctx) == []
     assert run(threshold_positions, ctx) == []
     assert run(required_fields, ctx) == []
+
+
+def test_untagged_model_of_100b_parameters_without_compute_figures_is_undeterminable() -> None:
+    text = "---\nlibrary_name: transformers\n---\n# Vast\n\nA model with 104B parameters.\n"
+    facts = [fact("parameters", 104e9, 6, "104B parameters")]
+    assert codes(run(compute_undeterminable, context(text, facts, None))) == ["CL407"]
+    small = [fact("parameters", 3e8, 6, "300M parameters")]
+    assert run(compute_undeterminable, context(text, small, None)) == []
+
+
+def test_unknown_compute_asks_only_for_what_the_gpai_indication_needs() -> None:
+    findings = run(required_fields, context(GENERATIVE_CARD, [], None))
+    assert findings and set(codes(findings)) == {"CL202"}
+    assert {f.policy for f in findings} == {"eu-ai-act"}  # not SB 53: 1e26 is implausible without figures
+    refs = " ".join(f.data["refs"] for f in findings)
+    assert "Annex XI 1(a)" in refs and "section 2" not in refs and "Art. 52(1)" not in refs

@@ -51,8 +51,10 @@ def trigger_level(
     if status == "straddles":
         return MAY_APPLY
     if status == "unknown":
-        # A fine-tune with no figures of its own is almost surely far below every test; CL408 asks for them.
-        return MAY_APPLY if signals.general_purpose and not fine_tune else NOT_APPLICABLE
+        # Without figures only the lowest, indicative criterion is plausibly met (CL407 asks for the figures);
+        # a fine-tune with no figures of its own is almost surely far below every test (CL408).
+        plausible = threshold.indicative and threshold.basis != "modification"
+        return MAY_APPLY if signals.general_purpose and plausible and not fine_tune else NOT_APPLICABLE
     if (
         threshold.indicative
         and threshold.basis != "modification"
