@@ -356,3 +356,25 @@ def test_report_renders_in_headless_chromium(tmp_path: Path, client: Any) -> Non
     plot = pixels[300:900, 100:1200, :3]
     coloured = ((plot.max(axis=2) - plot.min(axis=2)) > 0.2).mean()
     assert coloured > 0.01  # the bars and threshold lines were drawn, not an empty or broken page
+
+
+def test_a_population_without_estimates_still_summarises_and_renders(tmp_path: Path) -> None:
+    from cardlint.census.engine import threshold_table
+    from cardlint.census.report import render_report
+    from cardlint.census.rows import result_schema
+    from cardlint.census.summary import build_summary
+
+    texts = card_texts()
+    records = [{"id": f"org/{name}", "raw": texts[name]} for name in ("bare", "broken", "empty")]
+    results = tmp_path / "results"
+    results.mkdir()
+    rows = partition_rows(records, environment_for(SPEC))
+    pq.write_table(pa.Table.from_pylist(rows, schema=result_schema()), result_path(results, 0))
+    manifest = {"partitions": [{}, {}], "thresholds": threshold_table(SPEC), "as_of": SPEC["as_of"]}
+    summary = build_summary(results, manifest)
+    assert summary["cards"] == 3 and summary["estimates"]["cards_with_estimate"] == 0
+    assert summary["partitions"] == {"planned": 2, "written": 1}
+    assert all(entry["percentile"] is None for entry in summary["thresholds"])
+    assert summary["largest"] == [] and summary["estimates"]["histogram"]["central"] == []
+    page = render_report(summary)
+    assert "Partial: 1 of 2 partitions" in page and page.count("<svg") == 1  # the disclosure chart only

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +25,11 @@ MAX_FAILURES_LISTED = 20
 MAX_QUOTE_CHARS = 160
 BIN_WIDTH_DECADES = 0.25
 NO_TAG = "(none)"
+CARDS_KEY = "__cards__"
+BATCH_ROWS = 2048
 STATUSES = ("below", "straddles", "above", "unknown")
 
+_ESTIMATE_KEYS = ("id", "pipeline_tag", "flop_low", "flop_central", "flop_high", "estimate_driver")
 _COLUMNS = [
     "id",
     "pipeline_tag",
@@ -40,59 +45,105 @@ _COLUMNS = [
 
 
 def read_results(results: Path, columns: list[str] | None = None) -> list[dict[str, Any]]:
-    """Rows of every written results partition (hidden temporaries are ignored by pyarrow)."""
+    """Rows of every written results partition, whole (for tests and small runs; the summary streams)."""
     import pyarrow.parquet as pq
 
-    files = sorted(results.glob("part-*.parquet"))
     rows: list[dict[str, Any]] = []
-    for path in files:
+    for path in sorted(results.glob("part-*.parquet")):
         rows.extend(pq.read_table(path, columns=columns).to_pylist())
     return rows
 
 
+def iter_results(results: Path, columns: list[str]) -> Iterator[dict[str, Any]]:
+    """Rows of every results partition, batch by batch, so the summary's memory does not grow with the run."""
+    import pyarrow.parquet as pq
+
+    for path in sorted(results.glob("part-*.parquet")):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, columns=columns):
+            yield from batch.to_pylist()
+
+
+@dataclass
+class Tally:
+    """Everything the summary counts, filled in one pass over the results; only estimated cards are kept."""
+
+    cards: int = 0
+    failed: int = 0
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    by_tag: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    codes: Counter[str] = field(default_factory=Counter)
+    statuses: dict[tuple[str, str], dict[str, Counter[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(Counter))
+    )
+    estimated: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def analysed(self) -> int:
+        return self.cards - self.failed
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.cards += 1
+        if row["error"]:
+            self.failed += 1
+            if len(self.failures) < MAX_FAILURES_LISTED:
+                self.failures.append({"id": row["id"], "error": row["error"]})
+            return
+        tag = self.by_tag[row["pipeline_tag"] or NO_TAG]
+        tag[CARDS_KEY] += 1
+        for figure in FIGURES:
+            if row[f"discloses_{figure}"]:
+                tag[figure] += 1
+        self.codes.update(row["finding_codes"] or [])
+        for status in json.loads(row["thresholds"] or "[]"):
+            self.statuses[(status["policy"], status["threshold"])][status["basis"]][status["status"]] += 1
+        if row["flop_central"] is not None and row["flop_central"] > 0:
+            self.estimated.append({key: row[key] for key in _ESTIMATE_KEYS})
+
+
 def build_summary(results: Path, manifest: dict[str, Any], catalogue: Any = None) -> dict[str, Any]:
-    rows = read_results(results, _COLUMNS)
-    written = len(list(results.glob("part-*.parquet")))
-    analysed = [row for row in rows if not row["error"]]
-    estimated = [row for row in analysed if row["flop_central"] is not None and row["flop_central"] > 0]
+    tally = Tally()
+    for row in iter_results(results, _COLUMNS):
+        tally.add(row)
     return {
         "version": SUMMARY_VERSION,
         "cardlint": manifest.get("cardlint"),
         "input": manifest.get("input"),
         "as_of": manifest.get("as_of"),
-        "partitions": {"planned": len(manifest.get("partitions", [])), "written": written},
-        "cards": len(rows),
-        "analysed": len(analysed),
-        "failed": len(rows) - len(analysed),
-        "failures": [{"id": row["id"], "error": row["error"]} for row in rows if row["error"]][
-            :MAX_FAILURES_LISTED
-        ],
+        "partitions": {
+            "planned": len(manifest.get("partitions", [])),
+            "written": len(list(results.glob("part-*.parquet"))),
+        },
+        "cards": tally.cards,
+        "analysed": tally.analysed,
+        "failed": tally.failed,
+        "failures": tally.failures,
         "figures": {figure: list(kinds) for figure, kinds in FIGURES.items()},
-        "disclosure": disclosure(analysed),
-        "estimates": estimates(estimated, len(analysed)),
-        "thresholds": thresholds(analysed, estimated, manifest.get("thresholds", [])),
-        "findings": common_findings(analysed, catalogue),
-        "largest": largest(results, estimated),
+        "disclosure": disclosure(tally.by_tag),
+        "estimates": estimates(tally.estimated, tally.analysed),
+        "thresholds": thresholds(tally.statuses, tally.estimated, manifest.get("thresholds", [])),
+        "findings": common_findings(tally.codes, tally.analysed, catalogue),
+        "largest": largest(results, tally.estimated),
     }
 
 
 # ---------------------------------------------------------------- disclosure
 
 
-def disclosure(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    by_tag: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        by_tag[row["pipeline_tag"] or NO_TAG].append(row)
-    ordered = sorted(by_tag.items(), key=lambda item: (-len(item[1]), item[0]))
-    return {"overall": _rates(rows), "by_pipeline_tag": {tag: _rates(group) for tag, group in ordered}}
+def disclosure(by_tag: dict[str, Counter[str]]) -> dict[str, Any]:
+    overall: Counter[str] = Counter()
+    for counts in by_tag.values():
+        overall.update(counts)
+    ordered = sorted(by_tag.items(), key=lambda item: (-item[1][CARDS_KEY], item[0]))
+    return {"overall": _rates(overall), "by_pipeline_tag": {tag: _rates(counts) for tag, counts in ordered}}
 
 
-def _rates(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    counts = {figure: sum(1 for row in rows if row[f"discloses_{figure}"]) for figure in FIGURES}
+def _rates(counts: Counter[str]) -> dict[str, Any]:
+    cards = counts[CARDS_KEY]
+    figures = {figure: counts[figure] for figure in FIGURES}
     return {
-        "cards": len(rows),
-        "counts": counts,
-        "rates": {figure: (count / len(rows) if rows else 0.0) for figure, count in counts.items()},
+        "cards": cards,
+        "counts": figures,
+        "rates": {figure: (count / cards if cards else 0.0) for figure, count in figures.items()},
     }
 
 
@@ -182,21 +233,19 @@ def histogram(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def thresholds(
-    analysed: list[dict[str, Any]], estimated: list[dict[str, Any]], table: list[dict[str, Any]]
+    statuses: dict[tuple[str, str], dict[str, Counter[str]]],
+    estimated: list[dict[str, Any]],
+    table: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
     """Per threshold of the run's policies: its population percentile and the cards below/straddling/above
     it, counted per basis (training compute, or base + own compute for a fine-tune where that is open)."""
-    counts: dict[tuple[str, str], dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
-    for row in analysed:
-        for status in json.loads(row["thresholds"] or "[]"):
-            counts[(status["policy"], status["threshold"])][status["basis"]][status["status"]] += 1
     centrals = sorted(row["flop_central"] for row in estimated)
     highs = sorted(row["flop_high"] for row in estimated if row["flop_high"])
     lows = sorted(row["flop_low"] for row in estimated if row["flop_low"])
     result = []
     for entry in table:
         value = entry["value_flop"]
-        by_basis = counts.get((entry["policy"], entry["threshold"]), {})
+        by_basis = statuses.get((entry["policy"], entry["threshold"]), {})
         result.append(
             {
                 **entry,
@@ -228,13 +277,12 @@ def _share_below(sorted_values: list[float], value: float) -> float | None:
 # ---------------------------------------------------------------- findings and largest models
 
 
-def common_findings(rows: list[dict[str, Any]], catalogue: Any = None) -> list[dict[str, Any]]:
+def common_findings(counter: Counter[str], analysed: int, catalogue: Any = None) -> list[dict[str, Any]]:
     """The codes found on the most cards (a code counts once per card)."""
     if catalogue is None:
         from cardlint.catalogue import load_catalogue
 
         catalogue = load_catalogue()
-    counter = Counter(code for row in rows for code in row["finding_codes"] or [])
     result = []
     for code, cards in counter.most_common(TOP_FINDINGS):
         rule = catalogue.rules.get(code)
@@ -244,7 +292,7 @@ def common_findings(rows: list[dict[str, Any]], catalogue: Any = None) -> list[d
                 "name": rule.name if rule else "",
                 "severity": rule.severity.value if rule else "",
                 "cards": cards,
-                "share": cards / len(rows) if rows else 0.0,
+                "share": cards / analysed if analysed else 0.0,
             }
         )
     return result
@@ -258,7 +306,7 @@ def largest(results: Path, estimated: list[dict[str, Any]]) -> list[dict[str, An
     wanted = {row["id"] for row in top}
     details = {
         row["id"]: row
-        for row in read_results(results, ["id", "facts", "estimate", "pipeline_tag", "percentile"])
+        for row in iter_results(results, ["id", "facts", "estimate", "percentile"])
         if row["id"] in wanted
     }
     result = []
