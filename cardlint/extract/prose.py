@@ -144,9 +144,21 @@ _KEY_UNIT = re.compile(
 _GRAMS_UNITS = {"g": 1e-6, "gram": 1e-6, "grams": 1e-6, "kg": 1e-3, "kilogram": 1e-3, "kilograms": 1e-3,
                 "lb": 0.000453592,
                 "lbs": 0.000453592}  # fmt: skip
-_HOURS_IN_DAYS = re.compile(
-    r"\(\s{0,2}(?:\d+(?:\.\d+)?\s{0,2}[-–]\s{0,2})?(\d+(?:\.\d+)?)\s{0,2}days?\s{0,2}\)", re.IGNORECASE
-)
+_PARENTHESES = re.compile(r"\(([^()\n]{1,40})\)")
+
+
+def _restated_as_wall_clock(value_text: str, hours: float) -> bool:
+    """True when the value repeats its hours as days/weeks in brackets, which only wall-clock time does."""
+    for match in _PARENTHESES.finditer(value_text):
+        restated = next(find_quantities(match.group(1)), None)
+        if (
+            restated is not None
+            and restated.dimension == "duration"
+            and restated.unit_text[:1].lower() != "h"
+            and abs(restated.value * 24 - hours) <= max(1.0, 0.05 * hours)
+        ):
+            return True
+    return False
 
 
 STAGE_UNSTATED = "stage unstated"  # the sentence says neither pre-training nor fine-tuning
@@ -539,10 +551,9 @@ def _key_value_facts(ctx: _Context, block: Block, offset: int, match: re.Match[s
         if first is None or first.dimension not in ("count", "device_hours", "duration"):
             return
         hours = first.value * 24 if first.dimension == "duration" else first.value
-        days_note = _HOURS_IN_DAYS.search(value_text)
-        if days_note and abs(float(days_note.group(1)) * 24 - hours) < 1.0:
-            # "72 (3 days)": the hours are wall-clock time, not device-hours
-            yield _fact(ctx, block, "training_duration_days", hours / 24, *at(first))
+        if _restated_as_wall_clock(value_text, hours):
+            # "72 (3 days)", "336 hours (2 weeks)": the hours are wall-clock time, not device-hours
+            yield _fact(ctx, block, "training_duration_days", hours / 24, *at(first), **_flags(first))
             return
         yield _fact(ctx, block, "device_hours", hours, *at(first), **_flags(first))
     elif kind == "duration":
