@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from policy_support import TODAY, estimate, fact, fine_tune_lineage, frontier_405b, interval, llama_7b
 
 from cardlint.card import parse_card
@@ -205,3 +207,18 @@ def test_no_estimate_is_unknown_for_every_threshold() -> None:
     statuses = threshold_statuses(None, select_policies(None, [], TODAY), [], GENERATIVE)
     assert statuses and {s.status for s in statuses} == {"unknown"}
     assert all(s.decisive for s in statuses)
+
+
+@given(
+    low=st.floats(1e18, 1e28),
+    widths=st.tuples(st.floats(1.0, 100.0), st.floats(1.0, 100.0)),
+    threshold=st.sampled_from([1e23, 3e25, 1e25, 1e26]),
+    comparator=st.sampled_from([">", ">="]),
+)
+def test_compare_agrees_with_the_definition(low, widths, threshold, comparator) -> None:
+    central = low * widths[0]
+    judged = compare(Interval(low, central, central * widths[1]), threshold, comparator)
+    meets = (lambda x: x > threshold) if comparator == ">" else (lambda x: x >= threshold)
+    high = central * widths[1]
+    expected = "above" if meets(low) else "below" if not meets(high) else "straddles"
+    assert judged == expected
