@@ -62,8 +62,8 @@ def allowed_keys(result: FixResult) -> set[str]:
     for fix in result.fixes:
         if fix.rule == "misspelt-key":
             keys.update(part.strip("`") for part in fix.message.split()[1:4:2])
-        elif fix.rule == "yaml11-boolean":
-            keys.add(fix.message.rsplit("`", 2)[-2])
+        elif fix.rule.startswith("yaml11-"):
+            keys.add(fix.message.rsplit("`", 2)[-2].split(".")[0])
     return keys
 
 

@@ -157,7 +157,7 @@ def fix_yaml11_scalars(text: str, unsafe: bool = False) -> list[Change]:
             text = replace_token(text, surprise.line, surprise.column, surprise.raw, replacement)
         except EditRefused:
             continue
-        where = ".".join(str(part) for part in surprise.path[:1])
+        where = ".".join(str(part) for part in surprise.path)
         rule = _RULE_NAMES.get(finding.code, finding.code)
         changes.append(
             Change(rule, "safe", f"`{surprise.raw}` -> {replacement} in `{where}`", surprise.line, text)
