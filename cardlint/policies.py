@@ -321,9 +321,19 @@ def _validate(data: dict[str, Any], lines: Mapping[tuple[Any, ...], int], name: 
     )
     if not errors:
         return
-    messages = [f"{name}:{_line_for(_error_path(e), lines)}: {_explain(e)}" for e in errors[:5]]
-    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-    raise PolicyError("; ".join(messages) + more)
+    messages: list[str] = []
+    missing: dict[tuple[Any, ...], list[str]] = {}
+    for error in errors:
+        if error.validator == "required" and isinstance(error.instance, dict):
+            absent = [key for key in error.validator_value if key not in error.instance]
+            missing.setdefault(tuple(error.absolute_path), []).extend(absent)
+            continue
+        messages.append(f"{name}:{_line_for(_error_path(error), lines)}: {_explain(error)}")
+    for path, keys in missing.items():
+        where = ".".join(str(part) for part in path) or "top level"
+        messages.append(f"{name}:{_line_for(path, lines)}: {where}: missing {', '.join(sorted(set(keys)))}")
+    more = f" (and {len(messages) - 5} more)" if len(messages) > 5 else ""
+    raise PolicyError("; ".join(messages[:5]) + more)
 
 
 def _error_path(error: Any) -> tuple[Any, ...]:
