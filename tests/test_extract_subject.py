@@ -74,3 +74,18 @@ def test_tpu_slices_count_chips() -> None:
 
 def test_no_hardware_in_ordinary_words() -> None:
     assert normalise_hardware("BUCKWHEAT and an H-index of 100") is None
+
+
+def test_alias_table_rows_compile_and_carry_a_source() -> None:
+    import csv
+    import re
+
+    from cardlint.resources import resource_path
+
+    with resource_path("data", "hardware_aliases.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows
+    for row in rows:
+        re.compile(row["alias_regex"])
+        assert row["hardware_id"] == row["hardware_id"].lower()
+        assert row["source"].strip()

@@ -158,6 +158,8 @@ def base_model_from_value(block: Block, start: int, end: int) -> tuple[str, int,
         name = hub_id(link.url)
         if name:
             return name, link.start, link.end
+    if any(start <= other.start < end for other in block.links):
+        return None  # a link to a search page or a paper names no single model
     text = block.text[start:end]
     found = re.match(r"\s*\[?\s*([\w.-]{1,80}(?:/[\w.-]{1,80})?)", text)
     if found is None:

@@ -26,7 +26,7 @@ CODE, TABLE, HTML, HEADING, PROSE, BLANK, FRONT = (
 )
 HTML_TABLE = "html-table"
 
-_LIST_ITEM = re.compile(r"^\s{0,8}(?:[-*+]|\d{1,3}[.)])\s")
+_LIST_ITEM = re.compile(r"^\s{0,8}(?:>\s?){0,4}(?:[-*+]|\d{1,3}[.)])\s")
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]{0,15})(?:\s[^<>\n]{0,300})?/?>|<!--[^\n]{0,500}?-->")
 _LINK = re.compile(r"!?\[([^\[\]\n]{0,300})\]\(\s{0,2}([^()\s]{0,500})(?:\s[^()\n]{0,200})?\)")
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]]{1,500}")

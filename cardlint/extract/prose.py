@@ -22,7 +22,9 @@ from cardlint.extract.quantities import Quantity, find_quantities
 from cardlint.extract.subject import normalise, other_subject_name, size_of, sizes_agree
 from cardlint.types import Fact
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z\[(\"'])|\n(?=\s*(?:[-*+]|\d{1,3}[.)])\s)|\n\s*\n")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?;])\s+(?=[A-Z\[(\"'])|\n(?=\s{0,8}(?:>\s?){0,4}(?:[-*+]|\d{1,3}[.)])\s)|\n\s*\n"
+)
 
 _STAGE = re.compile(
     r"(?P<ft>after\s+(?:the\s+)?pre-?training|subsequent\s+(?:training\s+)?stages?|post-?train\w*|fine-?tun\w*"
@@ -63,7 +65,10 @@ _NOT_TRAINING_TOKENS_AFTER = re.compile(
     r"^\W{0,3}(?:per\s|/\s*s(?:ec)?\b|/|each\b|of\s+context|context|window|limit|long\b|in\s+length)",
     re.IGNORECASE,
 )
-_DATASET_WORDS = re.compile(r"dataset|corpus|contain|consist|comprise|collection", re.IGNORECASE)
+_DATASET_WORDS = re.compile(
+    r"dataset|corpus|contain|consist|comprise|collection|tokeni[sz]ed|\bdump\b|\btexts\b|articles|documents",
+    re.IGNORECASE,
+)
 _TRAIN_VERB = re.compile(r"\btrain(?:ed|ing)?\b|pre-?train|\bsaw\b|\bseen\b|processed", re.IGNORECASE)
 _PER_FOLLOWS = re.compile(r"^\s{0,2}(?:/|per\b)", re.IGNORECASE)
 _ACTIVE_AFTER = re.compile(r"^\s{0,2}(?:of\s+)?(?:activated|active)\b", re.IGNORECASE)
