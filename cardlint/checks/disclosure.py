@@ -105,7 +105,8 @@ class _Gap:
 
     @property
     def label(self) -> str:
-        return "; ".join(dict.fromkeys(f.label for f in self.fields))
+        """The first asking field's wording; the refs already name every article that asks."""
+        return self.fields[0].label
 
     @property
     def optional(self) -> bool:
