@@ -1,5 +1,24 @@
-"""cardlint: lint AI model cards and estimate the training compute they imply."""
+"""cardlint: lint AI model cards and estimate the training compute they imply.
+
+`cardlint.estimate(target)`, `cardlint.check(target)` and `cardlint.analyse_text(text)` return the same
+CardReport objects the CLI renders (see cardlint.api); they are imported on first use so that `import
+cardlint` stays cheap.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "estimate":
+        import cardlint.estimate as module
+
+        return module
+    if name in ("check", "analyse_text"):
+        from cardlint import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'cardlint' has no attribute {name!r}")

@@ -8,6 +8,8 @@ bundled data tables) so the CLI, the checks and the Python API all get the same 
 from __future__ import annotations
 
 import dataclasses
+import sys
+import types
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -142,3 +144,15 @@ def _lineage(
         return _interval_of(about, None, options) if about else None
 
     return trace_lineage(facts, own, own_note=own_note, base_estimate=base_estimate)
+
+
+class _CallableModule(types.ModuleType):
+    """Lets `cardlint.estimate(path)` work although `cardlint.estimate` is also this package's name."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from cardlint.api import estimate
+
+        return estimate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
