@@ -87,7 +87,7 @@ def test_init_writes_a_card_that_fix_can_fill(tmp_path: Path) -> None:
     assert code == 0 and card.exists()
     parsed = parse_card(card.read_text())
     assert parsed.front_matter is not None and parsed.front_matter.error is None
-    assert parsed.metadata == {"training_compute": None}
+    assert parsed.metadata == {"training_compute": {}}
     titles = [section.title for section in parsed.sections]
     assert titles[0] == "tiny-model"
     for heading in (

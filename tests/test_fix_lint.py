@@ -72,3 +72,11 @@ def test_yaml11_card_keeps_only_the_guess_it_will_not_make(tmp_path: Path) -> No
     assert "hardware_count: 1:30" in text  # sexagesimal: the author must say what they meant
     remaining = lint(card)
     assert remaining["CL109"] == remaining["CL111"] == 0 and remaining["CL110"] == 1
+
+
+def test_a_new_scaffold_has_valid_metadata(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["init", str(tmp_path)])
+    assert result.exit_code == 0
+    findings = lint(tmp_path / "README.md")
+    # no YAML problem, no schema problem (an empty `training_compute: {}` is a valid mapping), no placeholder
+    assert not {code for code in findings if code.startswith("CL1")}, findings

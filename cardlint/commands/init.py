@@ -84,7 +84,8 @@ def render_card(answers: Answers) -> str:
             lines.append(f"{key}: {yaml_scalar(key, value)}")
         else:
             lines.append(f"# {key}:")
-    lines.append(f"{DISCLOSURE_KEY}:")
+    # `{}` keeps the block a mapping (valid against the metadata schema) while every key is still commented.
+    lines.append(f"{DISCLOSURE_KEY}:" if answers.disclosure else f"{DISCLOSURE_KEY}: {{}}")
     lines.append(
         "  # Training compute, stated by you. `cardlint fix` fills in what the card text already says."
     )
