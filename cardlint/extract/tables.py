@@ -222,6 +222,10 @@ def _expand_spans(grid: list[list[Cell]]) -> list[list[Cell]]:
 
 # ---------------------------------------------------------------- what the columns mean
 
+# Columns that are never training figures of the model, whatever else the header says.
+_NEVER_HEADER = re.compile(
+    r"logit|inference|market[- ]based|non-?embedding|offset|per\s+(?:token|image|sample)", re.I
+)
 _SKIP_HEADER = re.compile(
     r"logit|inference|market[- ]based|non-?embedding|embedding|vocab|context|layers?\b|hidden|heads|"
     r"dimension|"
@@ -284,9 +288,9 @@ class _Reading:
 
 def _column_kind(header: str) -> _Column | None:
     text = header.strip()
-    if not text or (
-        _SKIP_HEADER.search(text) and not re.search(r"gpu hours|co2|carbon|emission|tdp|power", text, re.I)
-    ):
+    if not text or _NEVER_HEADER.search(text):
+        return None
+    if _SKIP_HEADER.search(text) and not re.search(r"gpu hours|co2|carbon|emission|tdp|power", text, re.I):
         return None
     for kind, pattern in _COLUMN_KINDS:
         if pattern.search(text):
