@@ -75,7 +75,7 @@ def test_html_table_with_rowspan_and_family_rows() -> None:
     assert 1.46e6 in own(facts, "device_hours")
     assert own(facts, "co2_tonnes") == [420]
     hours = next(fact for fact in facts if fact.kind == "device_hours" and fact.value == 1.46e6)
-    assert hours.location.line == 37
+    assert hours.location.line == 38
     seventy = [
         fact for fact in facts if fact.subject and "70B" in fact.subject and fact.kind == "device_hours"
     ]
