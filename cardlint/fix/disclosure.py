@@ -36,9 +36,7 @@ FIELD_ORDER = (*FACT_FIELDS, *ESTIMATE_FIELDS, *TAIL_FIELDS)
 INTEGER_FIELDS = frozenset({"parameters", "active_parameters", "training_tokens", "hardware_count"})
 SOURCE_KEY = "derived_from"
 UNKNOWN_SCOPE = "unknown"
-HEADER_COMMENT = (
-    "# Written by `cardlint fix` from figures this card states; check each value, then set scope."
-)
+HEADER_COMMENT = "# Written by `cardlint fix` from figures this card states (see derived_from); check them."
 
 _QUOTE_LIMIT = 70
 # Characters PyYAML's reader refuses even inside quotes, and the line breaks it would fold (NEL, LS, PS):
