@@ -99,6 +99,7 @@ def threshold_to_dict(status: ThresholdStatus) -> dict[str, Any]:
         "orders_of_magnitude": status.orders_of_magnitude,
         "decisive": status.decisive,
         "basis": status.basis,
+        "unchecked_conditions": list(status.unchecked_conditions),
     }
 
 
