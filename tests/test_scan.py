@@ -286,6 +286,41 @@ def test_cli_scan_end_to_end_with_summary_and_resume(hub: HubStandIn, tmp_path: 
     assert len(records) == 3 and all(r["status"] == "ok" for r in records)
     assert all({"facts", "estimate", "thresholds", "findings"} <= set(r) for r in records)
     assert "Scanned 3 repos" in result.stdout
+    assert "scan:" not in result.stderr  # no progress line when stderr is not a terminal
     result = runner.invoke(cli, ["scan", "--author", "acme", "-o", str(output), "--isolated", "acme/missing"])
     assert result.exit_code == 2
     assert len(output.read_text().splitlines()) == 4
+
+
+def test_memory_does_not_grow_with_the_number_of_repos(tmp_path: Path) -> None:
+    import tracemalloc
+
+    def scanner(target: str) -> dict[str, Any]:
+        return {"target": target, "status": "ok", "facts": ["x" * 200] * 100}  # ~20 kB per record
+
+    def peak(count: int) -> int:
+        output = tmp_path / f"scan-{count}.jsonl"
+        tracemalloc.start()
+        with output.open("a") as handle:
+            run_scan((f"acme/m-{index}" for index in range(count)), scanner, handle, jobs=4)
+        _, high = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return high
+
+    small, large = peak(200), peak(1000)
+    assert large < small + 1_000_000  # keeping the 800 extra records would take about 16 MB
+
+
+def test_offline_scan_of_known_repos_makes_no_request(
+    hub: HubStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _populate(hub, 3)
+    _scan(ids, io.StringIO())
+    hub.clear_requests()
+    offline = RepoScanner(analyser=fake_analyser, offline=True)
+    outcome = run_scan([*ids, "acme/never-seen"], offline.scan, io.StringIO(), jobs=2)
+    assert (outcome.written, outcome.errors) == (4, 1)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(SourceError, match="offline"):
+        list(list_model_ids(author="acme"))
+    assert hub.requests == []
