@@ -22,13 +22,17 @@ def expand_local(target: str, *, recursive: bool) -> list[Path]:
         if recursive:
             found = sorted(_walk_cards(path))
             if not found:
-                raise SourceError(f"{target}: no model card (README.md, MODEL_CARD.md, model_card.md) below it")
+                raise SourceError(
+                    f"{target}: no model card (README.md, MODEL_CARD.md, model_card.md) below it"
+                )
             return found
         for name in CARD_FILE_NAMES:
             candidate = path / name
             if candidate.is_file():
                 return [candidate]
-        raise SourceError(f"{target}: folder has no README.md or MODEL_CARD.md (use --recursive to search below it)")
+        raise SourceError(
+            f"{target}: folder has no README.md or MODEL_CARD.md (use --recursive to search below it)"
+        )
     if path.exists() or path.is_symlink():
         return [path]
     raise SourceError(f"{target}: no such file or folder")
@@ -53,14 +57,18 @@ def read_card_file(path: Path, limits: Limits, *, display: str | None = None) ->
     if not stat.S_ISREG(info.st_mode):
         raise SourceError(f"{shown}: not a regular file (a FIFO, device or socket is never read)")
     if info.st_size > limits.max_card_bytes:
-        raise SourceError(f"{shown}: file is {info.st_size:,} bytes, over the {limits.max_card_bytes:,}-byte limit")
+        raise SourceError(
+            f"{shown}: file is {info.st_size:,} bytes, over the {limits.max_card_bytes:,}-byte limit"
+        )
     try:
         with path.open("rb") as handle:
             raw = handle.read(limits.max_card_bytes + 1)
     except OSError as exc:
         raise SourceError(f"{shown}: cannot read: {exc.strerror or exc}") from None
     if len(raw) > limits.max_card_bytes:
-        raise SourceError(f"{shown}: file grew past the {limits.max_card_bytes:,}-byte limit while being read")
+        raise SourceError(
+            f"{shown}: file grew past the {limits.max_card_bytes:,}-byte limit while being read"
+        )
     return LoadedTarget(
         target=shown,
         path=shown,
@@ -78,7 +86,11 @@ def read_stdin(limits: Limits) -> LoadedTarget:
 
 
 def _folder_name(path: Path) -> str | None:
-    """The repository folder a card sits in, a hint for which model it describes."""
+    """A hint for which model the card describes: the repository folder of a README.md / MODEL_CARD.md, or
+    the file's own stem when it is named for the model (`Llama-3.1-8B.md`, `org__name.md`)."""
+    if path.name not in CARD_FILE_NAMES:
+        stem = path.stem.split("__")[-1]
+        return stem or None
     parent = path.resolve().parent
     return parent.name or None
 
