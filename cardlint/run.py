@@ -110,12 +110,12 @@ def resolve_targets(command_line: CommandLine, settings: Settings) -> Iterator[T
 def _hub_target(target: str, command_line: CommandLine, settings: Settings) -> Target:
     from cardlint.sources.hub import load_hub_target, parse_hub_target
 
-    ref = parse_hub_target(target)
-    if ref is None:
-        return Target(
-            target, None, error=f"{target}: no such file or folder, and not a Hub repo id (org/name)"
-        )
     try:
+        ref = parse_hub_target(target)  # raises for an invalid explicit hf:// id
+        if ref is None:
+            return Target(
+                target, None, error=f"{target}: no such file or folder, and not a Hub repo id (org/name)"
+            )
         return Target(
             target, None, loaded=load_hub_target(ref, offline=command_line.offline, limits=settings.limits)
         )
