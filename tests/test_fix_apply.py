@@ -58,7 +58,7 @@ def test_crlf_card_gets_a_block_and_keeps_every_other_byte() -> None:
     assert sources(block)["parameters"].startswith(f"line {body_line} ")
 
 
-def test_training_flop_is_left_out_when_it_would_read_back_narrower() -> None:
+def test_training_flop_that_would_read_back_narrower_is_an_unsafe_fix() -> None:
     narrowing = analysis(
         ("parameters", 7.2e9, "7.2 billion parameters"),
         ("training_tokens", 2.0e12, "2.0 trillion tokens"),
@@ -68,7 +68,12 @@ def test_training_flop_is_left_out_when_it_would_read_back_narrower() -> None:
     block = parse_card(result.text).metadata["training_compute"]
     assert block["parameters"] == 7200000000 and block["training_tokens"] == 2000000000000
     assert not {"training_flop", "training_flop_low", "training_flop_high", "method", "scope"} & set(block)
-    assert any("training_flop left out" in note for note in result.notes)
+    assert [(fix.rule, fix.safety) for fix in result.held_back] == [("compute-disclosure", "unsafe")]
+    assert [fix.safety for fix in result.fixes] == ["safe"]
+    unsafe = fix_text(card_text("crlf.md"), "crlf.md", unsafe=True, analyse=narrowing)
+    block = parse_card(unsafe.text).metadata["training_compute"]
+    assert block["training_flop"] == 8.6e22 and block["scope"] == "unknown"
+    assert [fix.safety for fix in unsafe.fixes] == ["unsafe"]
 
 
 def test_misspelt_keys_and_yaml_booleans_change_only_their_tokens() -> None:

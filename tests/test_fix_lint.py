@@ -57,7 +57,11 @@ def test_fixing_removes_what_it_fixes_and_adds_nothing(tmp_path: Path, name: str
         if code is not None:
             assert after[code] < before[code], (fix, before, after)
     appeared = set(after - before)
-    assert appeared <= REVEALED.get(name, set()), (result.fixes, before, after)
+    allowed = set(REVEALED.get(name, set()))
+    if any(fix.rule == "compute-disclosure" and fix.safety == "unsafe" for fix in result.fixes):
+        # a declared training_flop asks what it covers; the scope stays `unknown` until the author says
+        allowed.add("CL205")
+    assert appeared <= allowed, (result.fixes, before, after)
     if not unsafe:
         assert "CL113" not in appeared
 

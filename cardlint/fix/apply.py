@@ -82,11 +82,15 @@ def fix_text(text: str, path: str, *, unsafe: bool, analyse: Analysis | None = N
         result.text = changes[-1].text  # held-back changes carry the text unchanged
         result.fixes.extend(_applied(change) for change in changes if change.applied)
         result.held_back.extend(_applied(change) for change in changes if not change.applied)
-    outcome: DisclosureOutcome = write_disclosure(result.text, path, analyse or default_analysis)
+    outcome: DisclosureOutcome = write_disclosure(
+        result.text, path, analyse or default_analysis, unsafe=unsafe
+    )
     result.notes.extend(outcome.notes)
+    if outcome.held_back:
+        result.held_back.append(AppliedFix(DISCLOSURE_RULE, "unsafe", outcome.held_back, outcome.line))
     if outcome.text != result.text:
         result.text = outcome.text
-        result.fixes.append(AppliedFix(DISCLOSURE_RULE, "safe", outcome.message, outcome.line))
+        result.fixes.append(AppliedFix(DISCLOSURE_RULE, outcome.safety, outcome.message, outcome.line))
     if any(fix.rule == "no-front-matter" for fix in result.fixes) and not parse_card(result.text).metadata:
         # A front matter with nothing in it would only trade one finding (none) for another (empty).
         result.notes.append("no figures or keys to put in a new front matter; the card was left as it was")

@@ -43,9 +43,11 @@ class DisclosureOutcome:
     message: str = ""
     line: int | None = None
     notes: list[str] = field(default_factory=list)
+    safety: str = "safe"  # unsafe when the written training_flop narrows what cardlint will estimate
+    held_back: str | None = None  # the part left out because it was unsafe and unsafe fixes were off
 
 
-def write_disclosure(text: str, path: str, analyse: Analysis) -> DisclosureOutcome:
+def write_disclosure(text: str, path: str, analyse: Analysis, *, unsafe: bool = False) -> DisclosureOutcome:
     """Return the card text with the disclosure written or completed (or unchanged, with notes saying why)."""
     try:
         card = editable_card(text)
@@ -64,29 +66,35 @@ def write_disclosure(text: str, path: str, analyse: Analysis) -> DisclosureOutco
     if not plan:
         return DisclosureOutcome(text, notes=notes)
     try:
-        return _write(text, card, plan, path, analyse, notes)
+        return _write(text, card, plan, path, analyse, notes, unsafe)
     except EditRefused as exc:
         return DisclosureOutcome(text, notes=[*notes, f"compute disclosure not written: {exc}"])
 
 
 def _write(
-    text: str, card: Card, plan: Disclosure, path: str, analyse: Analysis, notes: list[str]
+    text: str, card: Card, plan: Disclosure, path: str, analyse: Analysis, notes: list[str], unsafe: bool
 ) -> DisclosureOutcome:
     new_text, message, line = _edit(text, card, plan)
+    safety, held_back = "safe", None
     if "training_flop" in plan.key_names() and not _interval_survives(new_text, path, analyse, plan):
-        # Until the estimator honours a stated training_flop_low/high, our figure would come back as a
-        # reported one, ±30%: narrower than the estimate, which could hide a threshold straddle.
-        notes.append(
-            "training_flop left out: cardlint would read it back with a narrower interval than the estimate's"
-        )
-        plan = plan.without(ESTIMATE_FIELDS)
-        if not plan:
-            return DisclosureOutcome(text, notes=notes)
-        new_text, message, line = _edit(text, card, plan)
+        # Once written, the figure is read back as the provider's own (±30%), which is narrower than the
+        # estimate and may settle a threshold straddle: a declaration only the author can make. So it is an
+        # unsafe fix; until the estimator honours training_flop_low/high it cannot be made safe.
+        if unsafe:
+            safety = "unsafe"
+            message += "; training_flop is read back as a declared figure, narrower than the estimate"
+        else:
+            held_back = (
+                "training_flop: it would be read back as a declared figure, narrower than the estimate"
+            )
+            plan = plan.without(ESTIMATE_FIELDS)
+            if not plan:
+                return DisclosureOutcome(text, notes=notes, held_back=held_back)
+            new_text, message, line = _edit(text, card, plan)
     problem = _damage(card, new_text, plan)
     if problem is not None:
         return DisclosureOutcome(text, notes=[*notes, f"compute disclosure not written: {problem}"])
-    return DisclosureOutcome(new_text, message, line, notes)
+    return DisclosureOutcome(new_text, message, line, notes, safety, held_back)
 
 
 def _interval_survives(new_text: str, path: str, analyse: Analysis, plan: Disclosure) -> bool:
