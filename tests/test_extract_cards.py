@@ -202,3 +202,14 @@ def test_family_sentences_about_other_sizes() -> None:
     assert own(facts, "device_hours") == [1.46e6]
     other = [fact for fact in facts if fact.kind == "device_hours" and fact.subject]
     assert [fact.value for fact in other] == [30.84e6]
+
+
+def test_clauses_that_name_another_model() -> None:
+    text = (
+        "# Heron\n\nThe original Heron model was trained for 1 trillion tokens and GPT-J was trained for "
+        "500 billion tokens.\nFalcon-7B was trained on 1.5T tokens, while our model saw 2T tokens.\n"
+    )
+    facts = extract_facts(parse_card(text, "h.md"), path="h.md", subject="org/Heron-13B")
+    assert sorted(own(facts, "training_tokens")) == [1e12, 2e12]  # type: ignore[type-var]
+    others = {fact.subject: fact.value for fact in facts if fact.subject}
+    assert others == {"GPT-J": 500e9, "Falcon-7B": 1.5e12}

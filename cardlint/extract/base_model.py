@@ -117,7 +117,17 @@ def base_models_in(
 _MODEL_WORDS = re.compile(
     r"\d|base|large|small|tiny|medium|mini|xl|cased|bert|gpt|t5|bart|llama|whisper", re.I
 )
-_GENERIC_FIRST = {"language", "model", "neural", "transformer", "deep", "large", "pre-trained", "pretrained"}
+_GENERIC_FIRST = {
+    "language",
+    "model",
+    "neural",
+    "transformer",
+    "deep",
+    "large",
+    "pre-trained",
+    "pretrained",
+    "code",
+}
 
 
 def _looks_like_model(name: str) -> bool:
@@ -146,7 +156,17 @@ def _names_other_model(before: str, own: str | None) -> bool:
     names = [name for name in names if name and name not in {normalise(word) for word in _GENERIC_WORDS}]
     if not names:
         return False
-    return not any(name in own or own in name for name in names)
+    return not any(names_subject(name, own) for name in names)
+
+
+def names_subject(name: str, own: str) -> bool:
+    """A normalised name is the subject's when it equals it, is part of it, or extends it without a new
+    size or version ("llama318binstruct" for llama318b, but not "wizardcoder33bv11" for wizardcoder)."""
+    if name == own or name in own:
+        return True
+    if own in name:
+        return not re.search(r"\d", name.replace(own, "", 1))
+    return False
 
 
 def base_model_from_value(block: Block, start: int, end: int) -> tuple[str, int, int] | None:

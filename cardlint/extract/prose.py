@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from cardlint.card import Card
-from cardlint.extract.base_model import base_model_from_value, base_models_in
+from cardlint.extract.base_model import base_model_from_value, base_models_in, names_subject
 from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.layout import Block, Layout
@@ -338,17 +338,54 @@ _UNIT_FOLLOWS = re.compile(
 )
 
 
+_CLAUSE_START = re.compile(r"[.;,:]\s|\band\b|\bwhile\b|\bwhereas\b")
+_NAME_LIKE = re.compile(r"[A-Z][\w.]*-[\w.-]*\w|[A-Za-z]+\d[\w.-]*\w")
+
+
+def _clause_around(sentence: str, position: int) -> tuple[int, int]:
+    """The clause holding `position`: from the last clause break before it to the first one after it."""
+    start, end = 0, len(sentence)
+    for match in _CLAUSE_START.finditer(sentence):
+        if match.end() <= position:
+            start = match.end()
+        elif match.start() > position:
+            end = match.start()
+            break
+    return start, end
+
+
+def _clause_names_other(ctx: _Context, sentence: str, position: int) -> str | None:
+    """ "GPT-J was trained for 500 billion tokens": the clause before a figure names another model."""
+    if not ctx.subject:
+        return None
+    own = normalise(ctx.subject.split("/")[-1])
+    start, _end = _clause_around(sentence, position)
+    names = [name for name in _NAME_LIKE.findall(sentence[start:position]) if len(normalise(name)) >= 3]
+    if not names or any(names_subject(normalise(name), own) for name in names):
+        return None
+    if not re.search(
+        r"\b(?:was|were|is|has been|had been|used|took|required|needed)\b", sentence[start:position]
+    ):
+        return None
+    return other_subject_name(names[-1])
+
+
 def _other_subject(ctx: _Context, sentence: str, position: int, value: float | None) -> str | None:
     """None when a figure in this sentence is about the card's model, else a name for the model it is
     about."""
+    if value is None:
+        named = _clause_names_other(ctx, sentence, position)
+        if named is not None:
+            return named
     if ctx.subject_size is None:
         return None
     from cardlint.extract.subject import sizes_in
 
+    clause_start, clause_end = _clause_around(sentence, position)
     mentions = [
         (size, s, e)
         for size, s, e in sizes_in(sentence)
-        if not (s <= position < e) and not _UNIT_FOLLOWS.match(sentence, e)
+        if not (s <= position < e) and not _UNIT_FOLLOWS.match(sentence, e) and clause_start <= s < clause_end
     ]
     if value is not None:
         if sizes_agree(value, ctx.subject_size):
