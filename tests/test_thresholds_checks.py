@@ -129,10 +129,27 @@ def test_biological_model_near_1e23_under_eo_14110() -> None:
     assert text_model == []
 
 
-def test_generative_model_without_figures_is_undeterminable() -> None:
-    (finding,) = run(compute_undeterminable, context(GENERATIVE_CARD, [], None))
+def test_generative_model_without_figures_is_undeterminable_when_its_name_says_it_is_large() -> None:
+    named = GENERATIVE_CARD.replace("# Bramble", "# Bramble-13B")
+    (finding,) = run(compute_undeterminable, context(named, [], None))
     assert finding.code == "CL407" and finding.policy == "eu-ai-act"
     assert finding.location.line == 2  # the pipeline_tag
+
+
+def test_generative_model_of_unknown_or_small_size_is_not_undeterminable() -> None:
+    assert run(compute_undeterminable, context(GENERATIVE_CARD, [], None)) == []
+    small = GENERATIVE_CARD.replace("# Bramble", "# Bramble-small-350M")
+    assert run(compute_undeterminable, context(small, [], None)) == []
+
+
+def test_size_from_name() -> None:
+    from cardlint.signals import size_from_name
+
+    assert size_from_name("llama-2-13b-chat") == 13e9
+    assert size_from_name(None, "Qwen2.5-0.5B-Instruct") == 0.5e9
+    assert size_from_name("DialoGPT-small") is None
+    assert size_from_name("bert-base-uncased", "gpt2-355m") == 355e6
+    assert size_from_name("resnet50b") is None
 
 
 def test_fine_tune_without_its_own_figures_gets_one_info_finding_only() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from cardlint.checks import CheckContext, check, finding
 from cardlint.policies import Policy, Threshold, format_flop
-from cardlint.signals import model_signals, signal_words
+from cardlint.signals import model_signals, signal_words, size_from_name
 from cardlint.types import Finding, Interval, Location, ThresholdStatus
 
 STRADDLED = "CL401"
@@ -209,6 +209,15 @@ def threshold_positions(context: CheckContext) -> Iterator[Finding]:
             )
 
 
+def _named_size_matters(context: CheckContext) -> bool:
+    """True when the model's name says it has at least the general-purpose minimum of parameters."""
+    metadata = context.card.metadata
+    title = context.card.sections[0].title if context.card.sections else None
+    model_name = metadata.get("model_name") if isinstance(metadata.get("model_name"), str) else None
+    size = size_from_name(context.subject, model_name, title)
+    return size is not None and size >= float(signal_words().get("general_purpose_min_parameters", 1e9))
+
+
 @check(UNDETERMINABLE, FINE_TUNE_UNDETERMINABLE)
 def compute_undeterminable(context: CheckContext) -> Iterator[Finding]:
     """No way to estimate compute for a model that looks like a general-purpose generative model."""
@@ -218,6 +227,8 @@ def compute_undeterminable(context: CheckContext) -> Iterator[Finding]:
     signals = model_signals(context.card.metadata, context.facts)
     if not signals.general_purpose:
         return
+    if signals.parameters is None and not _named_size_matters(context):
+        return  # a generative model of unknown size (a DialoGPT-small chat fine-tune): CL202 asks for figures
     keys = list(dict.fromkeys(s.policy for s in relevant))
     names = ", ".join(p.short_name for p in context.policies if p.key in keys)
     decisive = next((s.decisive for s in relevant if s.decisive), None)
