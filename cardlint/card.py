@@ -286,7 +286,11 @@ def _load_front_matter(fm: FrontMatter, limits: Limits) -> None:
         )
         return
     offset = fm.start_line - 1
-    loader = _BoundedLoader(fm.text)
+    try:
+        loader = _BoundedLoader(fm.text)  # the reader rejects control characters right here
+    except yaml.reader.ReaderError as exc:
+        fm.error = _reader_problem(exc, fm.text, offset)
+        return
     loader.max_depth = limits.max_yaml_depth
     loader.max_aliases = limits.max_yaml_aliases
     try:
@@ -347,6 +351,16 @@ def _salvage_surprises(fm: FrontMatter, limits: Limits) -> None:
     _load_front_matter(scratch, limits)
     if scratch.error is None:
         fm.surprises = scratch.surprises
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, offset: int) -> YamlProblem:
+    """A character YAML does not allow (a control character): its file line and column."""
+    before = text[: exc.position]
+    line = before.count("\n")
+    column = exc.position - (before.rfind("\n") + 1)
+    return YamlProblem(
+        f"character U+{exc.character:04X} is not allowed in YAML", line + 1 + offset, column + 1
+    )
 
 
 def _problem_from(exc: yaml.MarkedYAMLError, offset: int) -> YamlProblem:
