@@ -34,6 +34,8 @@ def extract_facts(
     if not any(fact.kind == "hardware_count" and fact.subject is None for fact in facts):
         facts += config_dump_facts(card, layout, path=path)
     facts = _fine_tune_stage(facts)
+    facts = _family_totals(facts)
+    facts = _generic_tpu(facts)
     facts += derived_facts(card, layout, facts, path=path)
     if sidecars is not None:
         try:
@@ -61,6 +63,34 @@ def _fine_tune_stage(facts: list[Fact]) -> list[Fact]:
             fact = replace(fact, kind=_FINE_TUNE_KIND[fact.kind])
         result.append(fact)
     return result
+
+
+def _family_totals(facts: list[Fact]) -> list[Fact]:
+    """A sentence that sums over the card ("a cumulative 39.3M GPU hours") in a card whose tables list other
+    family members for that figure states the family's total, not the subject's own figure."""
+    from cardlint.extract.prose import CUMULATIVE
+
+    family_kinds = {
+        fact.kind for fact in facts if fact.subject is not None and fact.origin in ("table", "html-table")
+    }
+    return [
+        replace(fact, subject="family total")
+        if fact.subject is None and fact.kind in family_kinds and CUMULATIVE in (fact.note or "").split("; ")
+        else fact
+        for fact in facts
+    ]
+
+
+def _generic_tpu(facts: list[Fact]) -> list[Fact]:
+    """`TPU` says less than `TPU v5e` about the same chips: keep the generic id only when no generation is
+    named for the card's model."""
+    specific = any(
+        fact.kind == "hardware_type" and fact.subject is None and str(fact.value).startswith("tpu-")
+        for fact in facts
+    )
+    if not specific:
+        return facts
+    return [fact for fact in facts if not (fact.kind == "hardware_type" and fact.value == "tpu")]
 
 
 def _unique(facts: list[Fact]) -> list[Fact]:

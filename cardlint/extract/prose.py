@@ -167,6 +167,19 @@ def _restated_as_wall_clock(value_text: str, hours: float) -> bool:
 
 
 STAGE_UNSTATED = "stage unstated"  # the sentence says neither pre-training nor fine-tuning
+CUMULATIVE = "cumulative"  # the sentence sums over something (a family of models, all runs)
+_CUMULATIVE_WORDS = re.compile(
+    r"cumulative|in aggregate|combined|\btotal\b|all (?:the )?models", re.IGNORECASE
+)
+
+
+def _cumulative(sentence: str) -> str | None:
+    return CUMULATIVE if _CUMULATIVE_WORDS.search(sentence) else None
+
+
+def _notes(*notes: str | None) -> str | None:
+    kept = [note for note in notes if note]
+    return "; ".join(kept) if kept else None
 
 
 @dataclass
@@ -455,7 +468,7 @@ def _quantity_facts(
             stage = stage_of(sentence, quantity.start, block.headings)
             kind = "fine_tune_device_hours" if stage == "ft" else "device_hours"
             subject = _other_subject(ctx, sentence, quantity.start, None)
-            note = STAGE_UNSTATED if stage == "unstated" else None
+            note = _notes(STAGE_UNSTATED if stage == "unstated" else None, _cumulative(sentence))
             yield _fact(ctx, block, kind, quantity.value, begin, finish, subject=subject, note=note, **flags)
             for mention in find_hardware(quantity.text):
                 yield _fact(ctx, block, "hardware_type", mention.hardware_id, begin, finish, subject=subject)
@@ -489,7 +502,10 @@ def _quantity_facts(
             if _PER_FOLLOWS.match(after) or quantity.value <= 0:
                 continue
             subject = _other_subject(ctx, sentence, quantity.start, None)
-            yield _fact(ctx, block, "co2_tonnes", quantity.value, begin, finish, subject=subject, **flags)
+            note = _cumulative(sentence)
+            yield _fact(
+                ctx, block, "co2_tonnes", quantity.value, begin, finish, subject=subject, note=note, **flags
+            )
 
 
 def _hardware_facts(
@@ -597,7 +613,9 @@ def _key_value_facts(ctx: _Context, block: Block, offset: int, match: re.Match[s
             # "72 (3 days)", "336 hours (2 weeks)": the hours are wall-clock time, not device-hours
             yield _fact(ctx, block, "training_duration_days", hours / 24, *at(first), **_flags(first))
             return
-        yield _fact(ctx, block, "device_hours", hours, *at(first), **_flags(first))
+        yield _fact(
+            ctx, block, "device_hours", hours, *at(first), note=_cumulative(value_text), **_flags(first)
+        )
     elif kind == "duration":
         if first is None or first.dimension != "duration":
             return
@@ -618,7 +636,9 @@ def _key_value_facts(ctx: _Context, block: Block, offset: int, match: re.Match[s
             tonnes = first.value * _GRAMS_UNITS.get(unit.group("unit").lower(), 1.0)
         else:
             return
-        yield _fact(ctx, block, "co2_tonnes", tonnes, *at(first), **_flags(first))
+        yield _fact(
+            ctx, block, "co2_tonnes", tonnes, *at(first), note=_cumulative(value_text), **_flags(first)
+        )
     elif kind == "energy":
         if first is None or first.dimension != "energy":
             return
