@@ -82,9 +82,21 @@ def test_html_table_with_rowspan_and_family_rows() -> None:
     assert [fact.value for fact in seventy] == [7.0e6]
 
 
-def test_conflicting_statements_are_both_kept() -> None:
+def test_cumulative_family_figures_are_the_family_total() -> None:
     facts, _ = facts_of("family_html.md", repo_id="example/Heron-3.1-8B")
-    assert sorted(own(facts, "device_hours")) == [1.46e6, 8.46e6]  # type: ignore[type-var]
+    assert own(facts, "device_hours") == [1.46e6]
+    totals = [fact.value for fact in facts if fact.subject == "family total"]
+    assert totals == [8.46e6]
+
+
+def test_conflicting_statements_are_both_kept() -> None:
+    text = (
+        "# Heron 70B\n\nTraining used 39.3M GPU hours on H100-80GB.\n\n"
+        "| Model | Training Time (GPU hours) |\n|---|---|\n| Heron 70B | 7.0M |\n"
+    )
+    facts = extract_facts(parse_card(text, "h.md"), path="h.md", subject="org/Heron-70B")
+    hours = sorted((fact.value, fact.location.line) for fact in facts if fact.kind == "device_hours")  # type: ignore[type-var]
+    assert hours == [(7.0e6, 7), (39.3e6, 3)]
 
 
 def test_prose_notations() -> None:
