@@ -227,8 +227,6 @@ def compute_undeterminable(context: CheckContext) -> Iterator[Finding]:
     signals = model_signals(context.card.metadata, context.facts)
     if not signals.general_purpose:
         return
-    if signals.parameters is None and not _named_size_matters(context):
-        return  # a generative model of unknown size (a DialoGPT-small chat fine-tune): CL202 asks for figures
     keys = list(dict.fromkeys(s.policy for s in relevant))
     names = ", ".join(p.short_name for p in context.policies if p.key in keys)
     decisive = next((s.decisive for s in relevant if s.decisive), None)
@@ -247,6 +245,8 @@ def compute_undeterminable(context: CheckContext) -> Iterator[Finding]:
             fix="state the fine-tuning tokens, or device-hours and accelerator type",
         )
         return
+    if signals.parameters is None and not _named_size_matters(context):
+        return  # a generative model of unknown size (a DialoGPT-small chat model): CL202 asks for figures
     yield finding(
         UNDETERMINABLE,
         "the card looks like a general-purpose generative model but gives no figure to estimate its "
