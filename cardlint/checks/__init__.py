@@ -65,6 +65,7 @@ CHECK_MODULES = (
     "cardlint.checks.consistency",
     "cardlint.checks.thresholds",
     "cardlint.checks.params",
+    "cardlint.checks.sidecars",
 )
 
 
@@ -81,11 +82,7 @@ def check(*codes: str) -> Callable[[CheckFunction], CheckFunction]:
 def all_checks() -> list[RegisteredCheck]:
     """Every registered check, importing the check modules on first use."""
     for name in CHECK_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+        importlib.import_module(name)
     return list(_REGISTRY)
 
 
