@@ -100,6 +100,8 @@ def base_models_in(
                 begin, finish = offset + found.start("name"), offset + found.end("name")
                 name = _CKPT.sub("", re.split(r"\.\s", name)[0])
                 name = _CKPT.sub("", name.rstrip("."))
+                if sentence[found.end("name") : found.end("name") + 1] == ",":
+                    name = re.sub(r"\.\d{1,3}$", "", name)  # "v1-2`.225,000 steps": a number glued on
                 if re.search(r"\s(?:model|models|architecture|weights|checkpoint)$", name, re.IGNORECASE):
                     name = name.rsplit(" ", 1)[0]
                 if _NOT_A_MODEL_AFTER.match(sentence, found.end("name")) or not _looks_like_model(name):

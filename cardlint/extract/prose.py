@@ -58,7 +58,14 @@ _DATA_HOURS = re.compile(
     re.IGNORECASE,
 )
 _NOT_TRAINING_TOKENS_BEFORE = re.compile(
-    r"context|sequence|window|length|max(?:imum)?|prompt|vocab|batch|limit|input|output|every|image|per\b",
+    r"context|sequence|window|length|max(?:imum)?|prompt|vocab|batch|limit|input|output|every|image|per\b"
+    r"|first|warm-?up|ramp|decay|schedule|last",
+    re.IGNORECASE,
+)
+# "a dataset containing over 1.2 trillion tokens": the figure right after such words is a data size.
+_DATA_SIZE_BEFORE = re.compile(
+    r"(?:contain\w*|consist\w*\s+of|compris\w*|dataset\s+of|corpus\s+of|totall?ing)\s+"
+    r"(?:over|about|approximately|around|roughly|~|more\s+than|nearly)?\s*$",
     re.IGNORECASE,
 )
 _NOT_TRAINING_TOKENS_AFTER = re.compile(
@@ -454,6 +461,8 @@ def _quantity_facts(
             if _NOT_TRAINING_TOKENS_AFTER.match(after):
                 continue
             if _DATASET_WORDS.search(sentence) and not _TRAIN_VERB.search(sentence):
+                continue
+            if _DATA_SIZE_BEFORE.search(before) and _DATASET_WORDS.search(before):
                 continue
             kind = (
                 "fine_tune_tokens"
