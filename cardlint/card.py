@@ -279,7 +279,7 @@ def _is_closing(line: str) -> bool:
     return line.rstrip("\r").rstrip(" \t") == "---"
 
 
-def _load_front_matter(fm: FrontMatter, limits: Limits) -> None:
+def _load_front_matter(fm: FrontMatter, limits: Limits, *, salvage: bool = True) -> None:
     if len(fm.text.encode("utf-8", errors="replace")) > limits.max_front_matter_bytes:
         fm.error = YamlProblem(
             f"front matter is larger than the {limits.max_front_matter_bytes:,}-byte limit", fm.start_line, 1
@@ -300,7 +300,8 @@ def _load_front_matter(fm: FrontMatter, limits: Limits) -> None:
         return
     except yaml.MarkedYAMLError as exc:
         fm.error = _problem_from(exc, offset)
-        _salvage_surprises(fm, limits)
+        if salvage:
+            _salvage_surprises(fm, limits)
         return
     except yaml.YAMLError as exc:
         fm.error = YamlProblem(str(exc).splitlines()[0], fm.start_line, 1)
@@ -348,7 +349,7 @@ def _salvage_surprises(fm: FrontMatter, limits: Limits) -> None:
     if prefix_lines <= 0:
         return
     scratch = FrontMatter("\n".join(fm.text.split("\n")[:prefix_lines]), fm.start_line, fm.end_line)
-    _load_front_matter(scratch, limits)
+    _load_front_matter(scratch, limits, salvage=False)  # once only: nested salvages made this quadratic
     if scratch.error is None:
         fm.surprises = scratch.surprises
 
