@@ -190,3 +190,33 @@ def test_messages_are_ours_not_the_validators() -> None:
 def test_broken_front_matter_gives_no_schema_problems() -> None:
     assert validate_metadata(parse_card("---\nlicense: [mit\n---\nText\n")) == []
     assert validate_metadata(parse_card("# no metadata\n")) == []
+
+
+_RESULT = "  - task: {type: text-classification}\n    dataset: {type: imdb, name: IMDb}\n"
+
+
+@pytest.mark.parametrize(
+    "model_index",
+    [
+        "- name: tiny\n  results:\n" + _RESULT + "    metrics: [{type: accuracy, value: 0.9}]\n",
+        "- name: tiny\n  results:\n  - task: {type: text-classification}\n"
+        "    metrics: [{type: accuracy, value: 1}]\n",
+        "- name: tiny\n  results:\n" + _RESULT + "    metrics: [{type: accuracy}]\n",
+        "- name: tiny\n  results:\n  - task: {name: Classification}\n    dataset: {type: imdb, name: IMDb}\n"
+        "    metrics: [{type: accuracy, value: 0.9}]\n",
+        "- results:\n" + _RESULT + "    metrics: [{type: accuracy, value: 0.9}]\n",
+        "- name: tiny\n  results:\n  - task: {type: text-classification}\n    dataset: {type: imdb}\n"
+        "    metrics: [{type: accuracy, value: 0.9}]\n",
+    ],
+)
+def test_malformed_model_index_matches_what_huggingface_hub_refuses(model_index: str) -> None:
+    from huggingface_hub import ModelCard
+
+    text = f"---\nmodel-index:\n{model_index}---\nText\n"
+    try:
+        ModelCard(text)
+        refused = False
+    except (ValueError, KeyError, TypeError):
+        refused = True
+    flagged = any(problem.code == "CL117" for problem in validate_metadata(parse_card(text)))
+    assert flagged == refused
