@@ -30,7 +30,14 @@ from cardlint.fix.apply import FixResult, apply_fixes
 from cardlint.fix.disclosure import DISCLOSURE_KEY
 
 # The rule each fix answers (the finding that must be gone afterwards), by the fix's rule name.
-ANSWERS = {"misspelt-key": "CL119", "yaml11-boolean": "CL109", "no-front-matter": "CL104"}
+ANSWERS = {
+    "misspelt-key": "CL119",
+    "yaml11-boolean": "CL109",
+    "yaml11-number": "CL110",
+    "yaml11-timestamp": "CL111",
+    "no-front-matter": "CL104",
+    "base-model-undeclared": "CL207",
+}
 
 
 def model_folder(card: Path) -> str:
@@ -58,7 +65,10 @@ _ENVIRONMENTS: dict[str, Any] = {}
 
 
 def allowed_keys(result: FixResult) -> set[str]:
-    keys = {DISCLOSURE_KEY}
+    keys = {
+        DISCLOSURE_KEY,
+        *(["base_model"] if any(f.rule == "base-model-undeclared" for f in result.fixes) else []),
+    }
     for fix in result.fixes:
         if fix.rule == "misspelt-key":
             keys.update(part.strip("`") for part in fix.message.split()[1:4:2])
@@ -148,7 +158,7 @@ def main() -> int:
                 after_lint = lint(copy)
                 for fix in applied.fixes:
                     code = ANSWERS.get(fix.rule)
-                    if code and after_lint[code] >= before_lint[code]:
+                    if code and before_lint[code] and after_lint[code] >= before_lint[code]:
                         failures.append(f"{card.name}: {code} still reported after `{fix.message}`")
                 for code, number in (after_lint - before_lint).items():
                     appeared[code] += number

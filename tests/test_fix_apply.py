@@ -110,6 +110,19 @@ def test_the_written_block_passes_the_metadata_schema() -> None:
     assert validate_metadata(parse_card(new)) == []
 
 
+def test_a_base_model_named_by_repo_id_is_declared_only_with_unsafe_fixes() -> None:
+    old = card_text("fine_tune.md")
+    named = analysis(("base_model", "org/base-7b", "org/base-7b"))
+    safe = fix_text(old, "f.md", unsafe=False, analyse=named)
+    assert safe.text == old and [fix.rule for fix in safe.held_back] == ["base-model-undeclared"]
+    unsafe = fix_text(old, "f.md", unsafe=True, analyse=named)
+    assert unsafe.text == old.replace(
+        "- generated_from_trainer\n", "- generated_from_trainer\nbase_model: org/base-7b\n"
+    )
+    two = analysis(("base_model", "org/base-7b", "org/base-7b"), ("base_model", "other/model", "invoices"))
+    assert fix_text(old, "f.md", unsafe=True, analyse=two).text == old  # two candidates: no guess
+
+
 def test_a_misspelling_next_to_the_right_key_is_left_alone() -> None:
     old = card_text("both_keys.md")
     result = fix_text(old, "both_keys.md", unsafe=False, analyse=no_analysis)

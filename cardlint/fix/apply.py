@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cardlint.card import CardReadError, decode, parse_card
+from cardlint.fix.base_model import fix_base_model
 from cardlint.fix.disclosure_edit import DisclosureOutcome, write_disclosure
 from cardlint.fix.edits import EditRefused
 from cardlint.fix.mechanical import Change, fix_missing_front_matter, fix_misspelt_keys, fix_yaml11_scalars
@@ -72,19 +73,24 @@ class TextFix:
 
 
 def fix_text(text: str, path: str, *, unsafe: bool, analyse: Analysis | None = None) -> TextFix:
-    """Apply the mechanical fixes, then write the disclosure block; `analyse(text, path)` gives facts and the
-    estimate (the real extractor and estimator by default)."""
+    """Apply the mechanical fixes, declare a base model the text names, then write the disclosure block;
+    `analyse(text, path)` gives facts and the estimate (the real extractor and estimator by default)."""
+    analyse = _remembered(analyse or default_analysis)
     result = TextFix(text)
-    for step in (fix_missing_front_matter, fix_misspelt_keys, fix_yaml11_scalars):
+    steps: list[Callable[[str, bool], list[Change]]] = [
+        fix_missing_front_matter,
+        fix_misspelt_keys,
+        fix_yaml11_scalars,
+        lambda current, allow: fix_base_model(current, path, analyse, unsafe=allow),
+    ]
+    for step in steps:
         changes = step(result.text, unsafe)
         if not changes:
             continue
         result.text = changes[-1].text  # held-back changes carry the text unchanged
         result.fixes.extend(_applied(change) for change in changes if change.applied)
         result.held_back.extend(_applied(change) for change in changes if not change.applied)
-    outcome: DisclosureOutcome = write_disclosure(
-        result.text, path, analyse or default_analysis, unsafe=unsafe
-    )
+    outcome: DisclosureOutcome = write_disclosure(result.text, path, analyse, unsafe=unsafe)
     result.notes.extend(outcome.notes)
     if outcome.held_back:
         result.held_back.append(AppliedFix(DISCLOSURE_RULE, "unsafe", outcome.held_back, outcome.line))
@@ -97,6 +103,18 @@ def fix_text(text: str, path: str, *, unsafe: bool, analyse: Analysis | None = N
         result.held_back.extend(fix for fix in result.fixes if fix.rule == "no-front-matter")
         return TextFix(text, held_back=result.held_back, notes=result.notes)
     return result
+
+
+def _remembered(analyse: Analysis) -> Analysis:
+    """The analysis of each distinct text once: several steps look at the same text."""
+    cache: dict[str, tuple[list[Fact], Estimate | None]] = {}
+
+    def remembered(text: str, path: str) -> tuple[list[Fact], Estimate | None]:
+        if text not in cache:
+            cache[text] = analyse(text, path)
+        return cache[text]
+
+    return remembered
 
 
 def _applied(change: Change) -> AppliedFix:

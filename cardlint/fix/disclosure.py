@@ -282,9 +282,22 @@ def yaml_scalar(key: str, value: int | float | str) -> str:
         if key.startswith("training_flop"):
             return f"{value:.1e}"  # two significant figures, in the form YAML 1.1 reads as a float
         return _yaml_float(value)
-    if value == UNKNOWN_SCOPE or (re.fullmatch(r"[a-z][a-z0-9_-]*", value) and value not in _YAML11_WORDS):
+    if _PLAIN.fullmatch(value) and value.lower() not in _YAML11_WORDS and _reads_back(value):
         return value
     return quote(value)
+
+
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9._/-]*")
+
+
+def _reads_back(value: str) -> bool:
+    """Whether `value` written plain is read by YAML 1.1 as exactly that string."""
+    import yaml
+
+    try:
+        return bool(yaml.safe_load(f"k: {value}") == {"k": value})
+    except yaml.YAMLError:
+        return False
 
 
 _YAML11_WORDS = frozenset({"yes", "no", "on", "off", "y", "n", "true", "false", "null"})
