@@ -83,6 +83,7 @@ def resolve_targets(command_line: CommandLine, settings: Settings) -> Iterator[T
     """Local paths win over Hub ids; `hf://` never touches the disk; `-` reads stdin."""
     from cardlint.sources.local import expand_local, read_card_file, read_stdin
 
+    bases: Any = None  # one cache of base-model cards per run, created when the first Hub target appears
     for target in command_line.targets:
         if target == "-":
             try:
@@ -104,11 +105,16 @@ def resolve_targets(command_line: CommandLine, settings: Settings) -> Iterator[T
                 except SourceError as exc:
                     yield Target(str(path), path, error=str(exc))
             continue
-        yield _hub_target(target, command_line, settings)
+        if bases is None:
+            from cardlint.sources.hub import BaseCardCache
+
+            bases = BaseCardCache()
+        yield _hub_target(target, command_line, settings, bases)
 
 
-def _hub_target(target: str, command_line: CommandLine, settings: Settings) -> Target:
-    from cardlint.sources.hub import load_hub_target, parse_hub_target
+def _hub_target(target: str, command_line: CommandLine, settings: Settings, bases: Any) -> Target:
+    """A Hub repo with its base-model cards (for lineage), fetched through huggingface_hub's cache."""
+    from cardlint.sources.hub import base_chain, load_hub_target, parse_hub_target
 
     try:
         ref = parse_hub_target(target)  # raises for an invalid explicit hf:// id
@@ -116,11 +122,13 @@ def _hub_target(target: str, command_line: CommandLine, settings: Settings) -> T
             return Target(
                 target, None, error=f"{target}: no such file or folder, and not a Hub repo id (org/name)"
             )
-        return Target(
-            target, None, loaded=load_hub_target(ref, offline=command_line.offline, limits=settings.limits)
-        )
+        loaded = load_hub_target(ref, offline=command_line.offline, limits=settings.limits)
     except SourceError as exc:
         return Target(target, None, error=str(exc))
+    loaded.bases, loaded.notes = base_chain(
+        loaded, offline=command_line.offline, limits=settings.limits, cache=bases
+    )
+    return Target(target, None, loaded=loaded)
 
 
 # ---------------------------------------------------------------- analysis

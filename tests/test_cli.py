@@ -16,7 +16,9 @@ CARDS = ROOT / "tests" / "cards" / "cli"
 REPORT_SCHEMA = json.loads((ROOT / "schemas" / "report.schema.json").read_text())
 
 
-def cardlint(*args: str, cwd: Path | None = None, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+def cardlint(
+    *args: str, cwd: Path | None = None, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
     result = subprocess.run(
         [sys.executable, "-m", "cardlint", *args],
@@ -66,7 +68,9 @@ def test_duplicate_key_points_at_the_second_occurrence() -> None:
 
 
 def test_select_ignore_by_name_prefix_and_statistics() -> None:
-    selected = _json(cardlint("check", "--format", "json", "--select", "CL1", "--ignore", "CL108", str(CARDS / "bad")))
+    selected = _json(
+        cardlint("check", "--format", "json", "--select", "CL1", "--ignore", "CL108", str(CARDS / "bad"))
+    )
     codes = {f["code"] for f in selected["results"][0]["findings"]}
     assert codes and all(code.startswith("CL1") for code in codes) and "CL108" not in codes
     stats = cardlint("check", "--statistics", str(CARDS / "bad"))

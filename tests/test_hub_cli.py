@@ -94,3 +94,22 @@ def test_gated_card_error_names_the_fix_and_exits_2(hub: HubStandIn, runner: Cli
     result = runner.invoke(cli, ["check", "acme/tiny-7b", "--isolated"])
     assert result.exit_code == 2
     assert "HF_TOKEN" in result.stderr and "Traceback" not in result.output
+
+
+def test_lineage_uses_the_base_models_own_card_from_the_hub(hub: HubStandIn, runner: CliRunner) -> None:
+    """A base the reference table does not know is estimated from its own Hub card (6·N·D here)."""
+    hub.add_repo(
+        "acme/base-3b",
+        {"README.md": card("license: mit", "# base-3b\n\nIt has 3B parameters, trained on 1T tokens.\n")},
+    )
+    fine_tune = card(
+        "license: mit\nbase_model: acme/base-3b\npipeline_tag: text-generation",
+        "# chat-3b\n\nFine-tuned from acme/base-3b.\n",
+    )
+    hub.add_repo("acme/chat-3b", {"README.md": fine_tune})
+    result = runner.invoke(cli, ["estimate", "acme/chat-3b", "--format", "json", "--isolated"])
+    assert result.exit_code == 0, result.output
+    lineage = json.loads(result.stdout)["results"][0]["estimate"]["lineage"]
+    assert lineage["base_model"] == "acme/base-3b"
+    assert lineage["base_flop"] == pytest.approx(6 * 3e9 * 1e12, rel=0.01)
+    assert lineage["base_source"] == "the base model's own card on the Hub"

@@ -20,5 +20,7 @@ def unreadable_sidecars(context: CheckContext) -> Iterator[Finding]:
     if sidecars is None:
         return
     for problem in sidecars.problems:
-        where = sidecars.config_path if problem.startswith("config.json") and sidecars.config_path else context.path
+        where = context.path
+        if problem.startswith("config.json") and sidecars.config_path:
+            where = sidecars.config_path
         yield finding(SIDECAR_UNREADABLE, f"sidecar file not used: {problem}", Location(where, 1, 1))

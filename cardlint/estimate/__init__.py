@@ -86,11 +86,14 @@ def estimate_compute(
     *,
     config: dict[str, Any] | Mapping[str, Any] | None = None,
     options: EstimateOptions | None = None,
+    base_estimates: Mapping[str, Interval] | None = None,
 ) -> Estimate:
     """Estimate the training compute of the card's own model (facts with `subject is None`).
 
     `config` is the model's config.json (layers, width and context for the attention term, expert counts for
-    an MoE); `options` the user's utilisation band, precision and extra accelerators.
+    an MoE); `options` the user's utilisation band, precision and extra accelerators; `base_estimates` the
+    compute of base models estimated from their own cards (Hub targets), used when the reference table
+    does not know the base.
     """
     options = options or EstimateOptions()
     facts = list(facts)
@@ -98,7 +101,7 @@ def estimate_compute(
     combined = combine(methods)
     lineage = None
     if base_model_names(facts):
-        lineage = _lineage(facts, config, options, combined.interval)
+        lineage = _lineage(facts, config, options, combined.interval, base_estimates or {})
     central = combined.interval.central if combined.interval is not None else None
     if central is None and lineage is not None and lineage.cumulative is not None:
         central = lineage.cumulative.central
@@ -115,7 +118,11 @@ def estimate_compute(
 
 
 def _lineage(
-    facts: Sequence[Fact], config: Mapping[str, Any] | None, options: EstimateOptions, main: Interval | None
+    facts: Sequence[Fact],
+    config: Mapping[str, Any] | None,
+    options: EstimateOptions,
+    main: Interval | None,
+    base_estimates: Mapping[str, Interval],
 ) -> Lineage | None:
     names = base_model_names(facts)
     match = find_reference(names[0])
@@ -135,13 +142,17 @@ def _lineage(
         own = main
         own_note = "the card's training figures taken as the fine-tune's own compute"
 
-    def base_estimate(name: str) -> Interval | None:
+    def base_estimate(name: str) -> tuple[Interval, str] | None:
         about = [
             dataclasses.replace(f, subject=None)
             for f in facts
             if f.subject and _subject_matches(f.subject, name)
         ]
-        return _interval_of(about, None, options) if about else None
+        interval = _interval_of(about, None, options) if about else None
+        if interval is not None:
+            return interval, "the card's own figures about the base model"
+        fetched = next((v for k, v in base_estimates.items() if _subject_matches(k, name)), None)
+        return (fetched, "the base model's own card on the Hub") if fetched is not None else None
 
     return trace_lineage(facts, own, own_note=own_note, base_estimate=base_estimate)
 

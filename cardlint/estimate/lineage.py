@@ -95,7 +95,7 @@ def trace_lineage(
     own: Interval | None,
     *,
     own_note: str | None = None,
-    base_estimate: Callable[[str], Interval | None] | None = None,
+    base_estimate: Callable[[str], tuple[Interval, str] | None] | None = None,
     lookup: Lookup = find_reference,
 ) -> Lineage | None:
     """The Lineage of the card's model, or None when the card names no base model.
@@ -118,8 +118,8 @@ def trace_lineage(
     if base_interval is None and base_estimate is not None:
         from_card = base_estimate(names[0])
         if from_card is not None:
-            base_interval, base_flop = from_card, from_card.central
-            source = "the card's own figures about the base model"
+            base_interval, source = from_card
+            base_flop = base_interval.central
     if own_note:
         notes.append(own_note)
     cumulative: Interval | None = None

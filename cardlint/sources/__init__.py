@@ -32,6 +32,8 @@ class LoadedTarget:
     repo_id: str | None = None  # Hub repo id, when the card came from the Hub
     revision: str | None = None  # resolved commit sha for Hub targets
     folder_name: str | None = None  # the repository folder the card sits in, a hint for the subject
+    bases: list[LoadedTarget] = field(default_factory=list)  # Hub base-model cards, nearest first
+    notes: list[str] = field(default_factory=list)  # what could not be fetched about the lineage
 
 
 class SourceError(Exception):
