@@ -251,7 +251,8 @@ def parse_card(text: str, path: str = "<card>", *, limits: Limits = DEFAULT_LIMI
         return Card(path, text, lines, None, False, 1, limits=limits)
     end_index = None
     for index in range(first + 1, len(lines)):
-        if _is_closing(lines[index]):
+        closing = _LAST_CLOSING if index == len(lines) - 1 else _CLOSING
+        if closing.fullmatch(lines[index]):
             end_index = index
             break
     if end_index is None:
@@ -274,9 +275,10 @@ def _opening_index(lines: list[str]) -> int | None:
     return None
 
 
-def _is_closing(line: str) -> bool:
-    """The Hub closes the block at a line that is `---` at column 1, optionally followed by spaces or tabs."""
-    return line.rstrip("\r").rstrip(" \t") == "---"
+# The Hub closes the block at `---` in column 1, then optional spaces or tabs, then CRLF, LF or the end of the
+# file: a line ending in `\r\r\n` (seen in real cards) does not close it.
+_CLOSING = re.compile(r"---[ \t]*\r?")
+_LAST_CLOSING = re.compile(r"---[ \t]*")
 
 
 def _load_front_matter(fm: FrontMatter, limits: Limits, *, salvage: bool = True) -> None:

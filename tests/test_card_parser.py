@@ -161,7 +161,8 @@ def test_invalid_utf8_is_repaired_and_reported() -> None:
 
 
 # The Hub's own front-matter pattern (huggingface_hub says it is the server's regex) decides whether a card
-# has metadata; cardlint must agree with it on every edge case.
+# has metadata; cardlint must agree with it on every edge case. One known divergence: the Hub also takes a
+# lone CR (old Mac files) as a line break, while cardlint's lines are split on LF only.
 HUB_EDGE_CASES = [
     "---\nlicense: mit\n---\nbody",
     "---\r\nlicense: mit\r\n---\r\nbody",
@@ -174,6 +175,8 @@ HUB_EDGE_CASES = [
     "---\nlicense: mit\n ---\nbody",
     "---\nlicense: mit\n----\nbody",
     "---\nlicense: mit\nsome text---\n",
+    "---\r\r\nlicense: mit\r\r\n---\r\r\nbody",
+    "---\nlicense: mit\n---\r",
 ]
 
 

@@ -495,3 +495,9 @@ model-index:
 Text
 """
     assert codes_at(text) == []
+
+
+def test_cl105_closing_line_with_a_stray_carriage_return() -> None:
+    [found] = lint("---\r\r\nlicense: mit\r\r\n---\r\r\n# A model\r\r\n")
+    assert (found.code, found.location.line, found.location.column) == ("CL105", 1, 1)
+    assert "line 3" in found.message

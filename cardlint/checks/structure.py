@@ -76,17 +76,25 @@ def unclosed_front_matter(ctx: CheckContext) -> Iterator[Finding]:
     if fm is None or fm.closed:
         return
     message = "the front matter is never closed by a line `---`, so the Hub ignores all of its metadata"
-    glued = _glued_closing_line(ctx.card, fm.start_line)
-    if glued is not None:
-        message += f"; line {glued} ends with `---`, which must stand on a line of its own"
+    near = _near_closing_line(ctx.card, fm.start_line)
+    if near is not None:
+        message += f"; {near}"
     yield finding(UNCLOSED_FRONT_MATTER, message, ctx.at(fm.start_line - 1, 1))
 
 
-def _glued_closing_line(card: Card, start_line: int) -> int | None:
+def _near_closing_line(card: Card, start_line: int) -> str | None:
+    """Where the author probably meant to close the block: a `---` with stray characters after it, or a `---`
+    glued to the end of another line."""
     for index in range(start_line - 1, len(card.lines)):
-        text = card.lines[index].rstrip("\r").rstrip()
-        if text.endswith("---") and text.strip() != "---" and not text.strip().startswith("-"):
-            return index + 1
+        line = card.lines[index]
+        if line.strip() == "---":
+            stray = repr(line.lstrip()[3:])
+            return (
+                f"line {index + 1} holds `---` followed by {stray}, which the Hub does not accept as the end"
+            )
+        text = line.rstrip()
+        if text.endswith("---") and not text.lstrip().startswith("-"):
+            return f"line {index + 1} ends with `---`, which must stand on a line of its own"
     return None
 
 
