@@ -272,6 +272,13 @@ def test_utf16_and_unreadable_cards(tmp_path: Path, demo: None) -> None:
     assert missing.error is not None
 
 
+def test_a_fifo_is_never_opened(tmp_path: Path, demo: None) -> None:
+    fifo = tmp_path / "README.md"
+    os.mkfifo(fifo)
+    result = apply_fixes(fifo, unsafe=True, diff_only=False)  # would block forever if it were read
+    assert result.error is not None and not result.changed
+
+
 def test_nothing_to_do_leaves_the_file_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(apply_module, "default_analysis", no_analysis)
     card = copy_card(tmp_path, "author_block.md")

@@ -157,8 +157,11 @@ def apply_fixes(path: Path, *, unsafe: bool, diff_only: bool, analyse: Analysis 
     """Fix one card on disk. Never raises for a bad card: problems come back in `FixResult.error`."""
     result = FixResult(path)
     try:
-        original = path.read_bytes()
         before = os.stat(path)
+        if not stat.S_ISREG(before.st_mode):
+            result.error = "not a regular file (a FIFO, device or socket is never read or written)"
+            return result
+        original = path.read_bytes()
     except OSError as exc:
         result.error = f"cannot read: {exc.strerror or exc}"
         return result
