@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -103,13 +104,51 @@ def load_config(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
-    table = document.get("tool", {}).get("cardlint", {}) if path.name == "pyproject.toml" else document
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); TOML files must be UTF-8") from None
+    table: Any = document
+    if path.name == "pyproject.toml":
+        tool = document.get("tool", {})
+        table = tool.get("cardlint", {}) if isinstance(tool, dict) else None
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.cardlint] must be a table")
+        raise ConfigError(f"{_at(str(path), 'cardlint')}: [tool.cardlint] must be a table")
     for key in table:
         if key not in _KNOWN_KEYS:
-            raise ConfigError(f"{path}: unknown config key '{key}' (known: {', '.join(sorted(_KNOWN_KEYS))})")
+            raise ConfigError(
+                f"{_at(str(path), key)}: unknown config key '{key}' (known: {', '.join(sorted(_KNOWN_KEYS))})"
+            )
     return table
+
+
+def _at(source: str, key: str, *, value: str | None = None) -> str:
+    """`file:line` where `key` (or the quoted `value` under it) is written; just `file` when not found.
+
+    tomllib keeps no positions, so the line is found in the text: the first cardlint line that assigns the
+    key or opens a table of that name. Good enough to put an editor on the right line.
+    """
+    try:
+        text = Path(source).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return source
+    quoted = re.escape(key)
+    assigns = re.compile(rf"(?:^|[{{,]\s*)[\"']?{quoted}[\"']?\s*=")
+    header = re.compile(rf"^\[\[?\s*(?:tool\.)?(?:cardlint\.)?[\"']?{quoted}[\"']?\s*\]")
+    in_scope = not source.endswith("pyproject.toml")
+    key_line = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            if source.endswith("pyproject.toml"):
+                in_scope = stripped.startswith(("[tool.cardlint", "[[tool.cardlint"))
+            if in_scope and header.match(stripped):
+                key_line = key_line or number
+            continue
+        if in_scope and key_line is None and assigns.search(stripped):
+            key_line = number
+        found_value = value is not None and (f'"{value}"' in line or f"'{value}'" in line)
+        if in_scope and key_line is not None and found_value:
+            return f"{source}:{number}"
+    return f"{source}:{key_line}" if key_line is not None else source
 
 
 def apply_config(settings: Settings, table: dict[str, Any], source: str) -> Settings:
@@ -119,44 +158,104 @@ def apply_config(settings: Settings, table: dict[str, Any], source: str) -> Sett
         if key in table:
             value = table[key]
             if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-                raise ConfigError(f"{source}: '{key}' must be a list of strings")
+                raise ConfigError(f"{_at(source, key)}: '{key}' must be a list of strings")
+            if key not in ("policies", "policy-files"):
+                _check_selectors(value, source, key)
             changes[key.replace("-", "_")] = tuple(value)
     if "extend-ignore" in changes:
         changes["ignore"] = changes.get("ignore", settings.ignore) + changes.pop("extend_ignore")
     if "fail-on" in table:
-        changes["fail_on"] = _severity(table["fail-on"], f"{source}: 'fail-on'")
+        changes["fail_on"] = _severity(table["fail-on"], f"{_at(source, 'fail-on')}: 'fail-on'")
     if "as-of" in table:
-        changes["as_of"] = _date(table["as-of"], f"{source}: 'as-of'")
+        changes["as_of"] = _date(table["as-of"], f"{_at(source, 'as-of')}: 'as-of'")
     if "require-front-matter" in table:
         if not isinstance(table["require-front-matter"], bool):
-            raise ConfigError(f"{source}: 'require-front-matter' must be true or false")
+            raise ConfigError(
+                f"{_at(source, 'require-front-matter')}: 'require-front-matter' must be true or false"
+            )
         changes["require_front_matter"] = table["require-front-matter"]
     if "per-file-ignores" in table:
         changes["per_file_ignores"] = _per_file_ignores(table["per-file-ignores"], source)
     if "severity" in table:
         overrides = table["severity"]
         if not isinstance(overrides, dict):
-            raise ConfigError(f"{source}: 'severity' must be a table of CODE = \"error|warning|info\"")
+            raise ConfigError(
+                f"{_at(source, 'severity')}: 'severity' must be a table of CODE = \"error|warning|info\""
+            )
+        _check_rule_codes(list(overrides), source)
         changes["severity_overrides"] = tuple(
-            (str(code), _severity(level, f"{source}: severity.{code}")) for code, level in overrides.items()
+            (str(code), _severity(level, f"{_at(source, str(code))}: severity.{code}"))
+            for code, level in overrides.items()
         )
     if "utilisation" in table:
         changes["utilisation"] = _utilisation(table["utilisation"], source)
     if "hardware" in table:
         hardware = table["hardware"]
         if not isinstance(hardware, list) or not all(isinstance(item, dict) for item in hardware):
-            raise ConfigError(f"{source}: 'hardware' must be an array of tables ([[tool.cardlint.hardware]])")
+            raise ConfigError(
+                f"{_at(source, 'hardware')}: 'hardware' must be an array of tables "
+                "([[tool.cardlint.hardware]])"
+            )
+        _check_hardware(hardware, source)
         changes["hardware"] = tuple(hardware)
     if "limits" in table:
-        if not isinstance(table["limits"], dict):
-            raise ConfigError(f"{source}: 'limits' must be a table")
-        try:
-            changes["limits"] = settings.limits.updated(table["limits"])
-        except KeyError as exc:
-            raise ConfigError(f"{source}: unknown limit {exc}") from None
-        except (TypeError, ValueError):
-            raise ConfigError(f"{source}: limits must be whole numbers") from None
+        changes["limits"] = _limits(settings.limits, table["limits"], source)
     return replace(settings, **changes)
+
+
+def _check_selectors(selectors: list[str], source: str, key: str, *, label: str = "") -> None:
+    """Every selector in a config list names a rule, so a typo fails here, naming file, key and line."""
+    from cardlint.catalogue import load_catalogue
+    from cardlint.engine import SelectorError, resolve_selectors
+
+    catalogue = load_catalogue()
+    for selector in selectors:
+        try:
+            resolve_selectors([selector], catalogue)
+        except SelectorError:
+            raise ConfigError(
+                f"{_at(source, key, value=selector)}: {label or repr(key)} names no rule: '{selector}' "
+                "(see `cardlint rules`)"
+            ) from None
+
+
+def _check_rule_codes(codes: list[str], source: str) -> None:
+    """Severity overrides name single rules (a code or a name); anything else would be silently unused."""
+    from cardlint.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    for code in codes:
+        if catalogue.lookup(str(code)) is None:
+            raise ConfigError(
+                f"{_at(source, str(code))}: severity.{code} names no rule (see `cardlint rules`)"
+            )
+
+
+def _check_hardware(entries: list[dict[str, Any]], source: str) -> None:
+    """Each extra accelerator is read now, so a missing `id` or a non-number peak is a config error."""
+    from cardlint.estimate.hardware import accelerator_from_mapping
+
+    for index, entry in enumerate(entries):
+        try:
+            accelerator_from_mapping(entry, source="user config")
+        except KeyError as exc:
+            raise ConfigError(f"{_at(source, 'hardware')}: hardware entry {index + 1} has no {exc}") from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ConfigError(f"{_at(source, 'hardware')}: hardware entry {index + 1}: {exc}") from None
+
+
+def _limits(current: Limits, values: Any, source: str) -> Limits:
+    if not isinstance(values, dict):
+        raise ConfigError(f"{_at(source, 'limits')}: 'limits' must be a table")
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ConfigError(
+                f"{_at(source, name)}: limit '{name}' must be a positive whole number (got {value!r})"
+            )
+    try:
+        return current.updated(values)
+    except KeyError as exc:
+        raise ConfigError(f"{_at(source, str(exc.args[0]))}: unknown limit {exc}") from None
 
 
 def _severity(value: Any, where: str) -> Severity:
@@ -177,11 +276,16 @@ def _date(value: Any, where: str) -> dt.date:
 
 def _per_file_ignores(value: Any, source: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
-        raise ConfigError(f"{source}: 'per-file-ignores' must be a table of \"glob\" = [codes]")
+        raise ConfigError(
+            f"{_at(source, 'per-file-ignores')}: 'per-file-ignores' must be a table of \"glob\" = [codes]"
+        )
     result = []
     for pattern, codes in value.items():
         if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
-            raise ConfigError(f"{source}: per-file-ignores '{pattern}' must be a list of codes")
+            raise ConfigError(
+                f"{_at(source, str(pattern))}: per-file-ignores '{pattern}' must be a list of codes"
+            )
+        _check_selectors(codes, source, str(pattern), label=f"per-file-ignores '{pattern}'")
         result.append((str(pattern), tuple(codes)))
     return tuple(result)
 
@@ -191,9 +295,15 @@ def _utilisation(value: Any, source: str) -> tuple[float, float, float]:
         try:
             low, central, high = (float(value[key]) for key in ("low", "central", "high"))
         except (KeyError, TypeError, ValueError):
-            raise ConfigError(f"{source}: 'utilisation' needs numbers low, central and high") from None
+            raise ConfigError(
+                f"{_at(source, 'utilisation')}: 'utilisation' needs numbers low, central and high"
+            ) from None
     else:
-        raise ConfigError(f"{source}: 'utilisation' must be a table {{low, central, high}}")
+        raise ConfigError(
+            f"{_at(source, 'utilisation')}: 'utilisation' must be a table {{low, central, high}}"
+        )
     if not 0 < low <= central <= high <= 1:
-        raise ConfigError(f"{source}: 'utilisation' must satisfy 0 < low <= central <= high <= 1")
+        raise ConfigError(
+            f"{_at(source, 'utilisation')}: 'utilisation' must satisfy 0 < low <= central <= high <= 1"
+        )
     return low, central, high
