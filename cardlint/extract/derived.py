@@ -95,7 +95,7 @@ def _tokens(card: Card, layout: Layout, path: str, kinds: set[str]) -> Iterator[
     from cardlint.extract.prose import stage_of
 
     done = set(kinds)
-    for block in layout.prose_blocks():
+    for block in layout.blocks:
         found = _tokens_in(block)
         if found is None:
             continue

@@ -33,14 +33,16 @@ class HardwareMention:
 
 
 @functools.cache
-def _aliases() -> tuple[tuple[re.Pattern[str], str], ...]:
+def _aliases() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    """(pattern, id, literal): the literal is the alias's fixed lowercase start, a cheap pre-check."""
     rows = []
     with resource_path("data", "hardware_aliases.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             pattern = re.compile(
                 _BOUNDARY_BEFORE + _VENDOR + "(?:" + row["alias_regex"] + ")" + _BOUNDARY_AFTER, re.IGNORECASE
             )
-            rows.append((pattern, row["hardware_id"]))
+            literal = re.match(r"[a-z0-9]+", row["alias_regex"].lower())
+            rows.append((pattern, row["hardware_id"], literal.group(0) if literal else ""))
     return tuple(rows)
 
 
@@ -54,7 +56,10 @@ def find_hardware(text: str) -> Iterator[HardwareMention]:
     if not _PREFILTER.search(text):
         return
     taken: list[HardwareMention] = []
-    for pattern, hardware_id in _aliases():
+    lowered = text.lower()
+    for pattern, hardware_id, literal in _aliases():
+        if literal and literal not in lowered:
+            continue
         for match in pattern.finditer(text):
             if any(match.start() < other.end and other.start < match.end() for other in taken):
                 continue

@@ -137,6 +137,11 @@ class Layout:
         chain.sort(key=lambda s: s.level)
         return tuple(s.title for s in chain)
 
+    @functools.cached_property
+    def blocks(self) -> list[Block]:
+        """prose_blocks(), computed once per card (several extractors read them)."""
+        return self.prose_blocks()
+
     def prose_blocks(self) -> list[Block]:
         """Paragraphs and list items outside code, tables and HTML; HTML blocks become text too."""
         blocks: list[Block] = []
@@ -174,7 +179,7 @@ def clean_lines(card: Card, lines: list[int], headings: tuple[str, ...], limit: 
         if parts:
             parts.append("\n")
             positions.append((line, 1))
-        _clean_into(raw, line, parts, positions, links, sum(len(p) for p in parts))
+        _clean_into(raw, line, parts, positions, links, len(positions))
     return Block("".join(parts), positions, headings, links)
 
 

@@ -201,7 +201,7 @@ def prose_facts(card: Card, layout: Layout, *, path: str, subject: str | None) -
     """Facts from paragraphs, list items and `Key: value` lines (tables and code are read elsewhere)."""
     context = _Context(card, path, subject, size_of(subject.split("/")[-1]) if subject else None)
     facts: list[Fact] = []
-    for block in layout.prose_blocks():
+    for block in layout.blocks:
         if not any(ch.isdigit() for ch in block.text) and not _has_words_of_interest(block.text):
             continue
         block_facts: list[Fact] = []
@@ -278,12 +278,25 @@ def _has_words_of_interest(text: str) -> bool:
     return _INTEREST.search(text) is not None
 
 
+_MAX_SENTENCE = 1000  # longer runs without a full stop are cut, so context look-ups stay bounded
+_BREAK = re.compile(r"[,;]\s|\s")
+
+
 def _sentences(text: str) -> Iterator[tuple[int, int]]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        yield start, match.start()
+        yield from _bounded(text, start, match.start())
         start = match.end()
-    yield start, len(text)
+    yield from _bounded(text, start, len(text))
+
+
+def _bounded(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while end - start > _MAX_SENTENCE:
+        cut = _BREAK.search(text, start + _MAX_SENTENCE * 4 // 5, start + _MAX_SENTENCE)
+        stop = cut.end() if cut else start + _MAX_SENTENCE
+        yield start, stop
+        start = stop
+    yield start, end
 
 
 def _sentence_facts(ctx: _Context, block: Block, start: int, end: int) -> Iterator[Fact]:
