@@ -41,9 +41,20 @@ def _aliases() -> tuple[tuple[re.Pattern[str], str, str], ...]:
             pattern = re.compile(
                 _BOUNDARY_BEFORE + _VENDOR + "(?:" + row["alias_regex"] + ")" + _BOUNDARY_AFTER, re.IGNORECASE
             )
-            literal = re.match(r"[a-z0-9]+", row["alias_regex"].lower())
-            rows.append((pattern, row["hardware_id"], literal.group(0) if literal else ""))
+            rows.append((pattern, row["hardware_id"], _literal_start(row["alias_regex"])))
     return tuple(rows)
+
+
+def _literal_start(alias_regex: str) -> str:
+    """The letters every match must begin with ("h100" of `h100[\\s-]*80`), without a character that a
+    quantifier makes optional ("tpu" of `tpus?`); empty when the regex starts with a group."""
+    match = re.match(r"[a-z0-9]+", alias_regex.lower())
+    if match is None:
+        return ""
+    literal = match.group(0)
+    if alias_regex[match.end() : match.end() + 1] in ("?", "*", "{"):
+        literal = literal[:-1]
+    return literal
 
 
 _PREFILTER = re.compile(
