@@ -225,3 +225,11 @@ def test_clauses_that_name_another_model() -> None:
     assert sorted(own(facts, "training_tokens")) == [1e12, 2e12]  # type: ignore[type-var]
     others = {fact.subject: fact.value for fact in facts if fact.subject}
     assert others == {"GPT-J": 500e9, "Falcon-7B": 1.5e12}
+
+
+def test_chinese_hardware_duration_and_device_hours() -> None:
+    facts, _ = facts_of("chinese.md", repo_id="org/鹭-7B")
+    assert own(facts, "hardware_count") == [512]
+    assert own(facts, "hardware_type") == ["a100"]  # the RTX 4090 is for inference (推理)
+    assert own(facts, "training_duration_days") == [21]
+    assert own(facts, "device_hours") == [258_000]

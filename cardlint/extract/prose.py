@@ -28,13 +28,14 @@ _SENTENCE_END = re.compile(
 
 _STAGE = re.compile(
     r"(?P<ft>after\s+(?:the\s+)?pre-?training|subsequent\s+(?:training\s+)?stages?|post-?train\w*|fine-?tun\w*"
-    r"|finetun\w*|instruction[- ]tun\w*|\bSFT\b|\bRLHF\b|\bDPO\b|\bQ?LoRA\b|supervised|alignment|distill\w*)"
-    r"|(?P<pt>(?:continued\s+)?pre-?train\w*|pretrain\w*|from\s+scratch)",
+    r"|finetun\w*|instruction[- ]tun\w*|\bSFT\b|\bRLHF\b|\bDPO\b|\bQ?LoRA\b|supervised|alignment|distill\w*"
+    r"|微调|指令|对齐)"
+    r"|(?P<pt>(?:continued\s+)?pre-?train\w*|pretrain\w*|from\s+scratch|预训练)",
     re.IGNORECASE,
 )
 _TRAINING = re.compile(
     r"train|fine-?tun|compute|hardware|cluster|gpu[- ]hours|spent|\bused\b|utili[sz]|provided|research cloud"
-    r"|\bTRC\b|\bTFRC\b|programme|sponsor|supercomputer|\bGPUs:|epochs?",
+    r"|\bTRC\b|\bTFRC\b|programme|sponsor|supercomputer|\bGPUs:|epochs?|训练|算力",
     re.IGNORECASE,
 )
 _INFERENCE = re.compile(
@@ -43,7 +44,7 @@ _INFERENCE = re.compile(
     r"|can run|colab|latency|speed|throughput|generat(?:e|ion) (?:time|speed)|quantiz|\bint[48]\b|minimum"
     r"|recommend|requirements?|requires?|required|must be used|or (?:above|higher|newer)|you can|your own"
     r"|locally"
-    r"|load the model|consumer[- ]grade|sampling|benchmark|\bsupports?\b|memory usage",
+    r"|load the model|consumer[- ]grade|sampling|benchmark|\bsupports?\b|memory usage|推理|部署|显存",
     re.IGNORECASE,
 )
 _NEGATIVE_HEADINGS = re.compile(
@@ -102,7 +103,7 @@ _PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 30.0}
 _COUNT_BEFORE_HARDWARE = re.compile(
     r"(?<![\w.,])(\d{1,6})\s{0,2}(?:[x×*]\s{0,2}(\d{1,6})\s{0,2})?(?:[x×*]\s{0,2})?"
     r"(?:(?:nodes?|servers?|machines?)\s+(?:with|of|each with)\s+(\d{1,3})\s+)?"
-    r"(?:\d{2,3}\s?GB\s+)?"
+    r"(?:\d{2,3}\s?GB\s+)?(?:[张块台个枚]\s{0,2})?"
     r"(?:(?:nvidia|tesla|google|cloud|amd|intel|aws)\s+){0,2}$",
     re.IGNORECASE,
 )
@@ -501,7 +502,7 @@ def _quantity_facts(
                 continue
             if re.search(r"\b(?:ago|every|per|each|later|after|before|epoch)\s*$", before, re.I):
                 continue
-            if not re.search(r"train|took|\bfor\b|time|duration|lasted|over|spent|run", before + after, re.I):
+            if not re.search(r"train|took|\bfor\b|time|duration|lasted|over|spent|run|训练|用时|耗时|历时", before + after, re.I):
                 continue
             yield _fact(ctx, block, "training_duration_days", quantity.value, begin, finish, **flags)
         elif dimension == "flop":

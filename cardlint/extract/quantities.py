@@ -101,7 +101,7 @@ _SI = {
 }  # fmt: skip
 
 # Units, tried in this order at the position right after the number (and its magnitude).
-_DEVICE_WORDS = r"(?:GPU|TPU|NPU|IPU|accelerator|chip|device|A100|H100|H800|V100)"
+_DEVICE_WORDS = r"(?:GPU|TPU|NPU|IPU|accelerator|chip|device|A100|H100|H800|V100|卡)"
 _UNIT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "pf_days",
@@ -122,7 +122,7 @@ _UNIT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\s{0,2}(?P<device>(?:[A-Za-z][\w-]{0,20}\s){0,2})?"
             + _DEVICE_WORDS
-            + r"s?[\s-]{0,2}(?P<per>hours?|hrs?|h|days?)(?![A-Za-z])",
+            + r"s?[\s-]{0,2}(?P<per>hours?|hrs?|h|days?|小时|时|天)(?![A-Za-z])",
             re.I,
         ),
     ),
@@ -146,7 +146,7 @@ _UNIT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "parameters",
         re.compile(
             r"[\s-]{0,2}(?:(?:total|trainable|active|activated|learnable|non-embedding)\s)?"
-            r"(?:parameters?|params?)(?![a-z])",
+            r"(?:parameters?|params?|参数)(?![a-z])",
             re.I,
         ),
     ),
@@ -335,7 +335,7 @@ def _read_unit(text: str, pos: int, value: float) -> tuple[str, float, int, dict
             per = groups["per"].lower()
             word = match.group(0)
             extras["device"] = word.strip()
-            if per.startswith("d"):
+            if per.startswith("d") or per == "天":
                 return "device_hours", value * 24.0, match.end(), extras
             return "device_hours", value, match.end(), extras
         if name == "co2":
