@@ -78,6 +78,9 @@ _DATASET_WORDS = re.compile(
     re.IGNORECASE,
 )
 _TRAIN_VERB = re.compile(r"\btrain(?:ed|ing)?\b|pre-?train|\bsaw\b|\bseen\b|processed", re.IGNORECASE)
+_DURATION_CONTEXT = re.compile(
+    r"train|took|\bfor\b|time|duration|lasted|over|spent|run|训练|用时|耗时|历时", re.I
+)
 _PER_FOLLOWS = re.compile(r"^\s{0,2}(?:/|per\b)", re.IGNORECASE)
 _ACTIVE_AFTER = re.compile(r"^\s{0,2}(?:of\s+)?(?:activated|active)\b", re.IGNORECASE)
 _MODEL_AFTER = re.compile(
@@ -502,7 +505,7 @@ def _quantity_facts(
                 continue
             if re.search(r"\b(?:ago|every|per|each|later|after|before|epoch)\s*$", before, re.I):
                 continue
-            if not re.search(r"train|took|\bfor\b|time|duration|lasted|over|spent|run|训练|用时|耗时|历时", before + after, re.I):
+            if not _DURATION_CONTEXT.search(before + after):
                 continue
             yield _fact(ctx, block, "training_duration_days", quantity.value, begin, finish, **flags)
         elif dimension == "flop":
