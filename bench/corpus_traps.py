@@ -4,7 +4,9 @@ catch it; with --bulk, the CL1xx counts over the ~25,000 bulk cards as well.
 Usage: python bench/corpus_traps.py [--bulk] [--show]
 
 Runs cardlint's real pipeline (all CL1xx rules selected) on the raw bytes of each trap card and prints what
-fires. Exits 1 when a trap is missed, 0 otherwise, and 0 with a note when ../shared is absent.
+fires. With --bulk it also compares, card by card, the metadata cardlint reads with what the Hub reads (the
+Hub's front-matter regex, as copied in huggingface_hub, then PyYAML). Exits 1 when a trap is missed or a
+card's metadata differs, 0 otherwise, and 0 with a note when ../shared is absent.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import yaml  # noqa: E402
 from corpus import BULK_TAR, CORPUS, require_corpus  # noqa: E402
+from huggingface_hub.repocard import REGEX_YAML_BLOCK  # noqa: E402
 
+from cardlint.card import CardReadError, decode, parse_card  # noqa: E402
 from cardlint.pipeline import Environment, Stages, analyse  # noqa: E402
 from cardlint.settings import Settings  # noqa: E402
 from cardlint.sources import LoadedTarget  # noqa: E402
@@ -73,8 +78,27 @@ def all_cards(env: Environment) -> None:
     print("\nCL1xx over cards/:", ", ".join(f"{code} {n}" for code, n in sorted(counts.items())))
 
 
-def bulk(env: Environment) -> None:
+def hub_metadata(text: str) -> object:
+    """What the Hub reads as metadata: None without a block, "error" when the YAML does not load."""
+    match = REGEX_YAML_BLOCK.search(text)
+    if match is None:
+        return None
+    try:
+        return yaml.safe_load(match.group(2))
+    except yaml.YAMLError:
+        return "error"
+
+
+def cardlint_metadata(text: str) -> object:
+    fm = parse_card(text).front_matter
+    if fm is None or not fm.closed or not fm.opening_exact:
+        return None
+    return "error" if fm.error is not None else fm.data
+
+
+def bulk(env: Environment) -> int:
     counts: Counter[str] = Counter()
+    differ: list[str] = []
     cards_with: Counter[str] = Counter()
     started = time.perf_counter()
     total = 0
@@ -86,13 +110,22 @@ def bulk(env: Environment) -> None:
             if handle is None:
                 continue
             total += 1
-            codes = [item.code for item in lint(handle.read(), member.name, env)]
+            raw = handle.read()
+            try:
+                text, _ = decode(raw)
+                if hub_metadata(text) != cardlint_metadata(text):
+                    differ.append(member.name)
+            except CardReadError:
+                pass
+            codes = [item.code for item in lint(raw, member.name, env)]
             counts.update(codes)
             cards_with.update(set(codes))
     elapsed = time.perf_counter() - started
     print(f"\nbulk: {total} cards in {elapsed:.1f} s (findings / cards with the code)")
     for code in sorted(counts):
         print(f"  {code} {counts[code]:6} {cards_with[code]:6}")
+    print(f"metadata read differently from the Hub: {len(differ)} cards", *differ[:10], sep="\n  ")
+    return len(differ)
 
 
 def main() -> int:
@@ -104,9 +137,8 @@ def main() -> int:
     env = environment()
     missed = check_traps(env, args.show)
     all_cards(env)
-    if args.bulk:
-        bulk(env)
-    return 1 if missed else 0
+    differ = bulk(env) if args.bulk else 0
+    return 1 if missed or differ else 0
 
 
 if __name__ == "__main__":

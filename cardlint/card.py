@@ -249,12 +249,7 @@ def parse_card(text: str, path: str = "<card>", *, limits: Limits = DEFAULT_LIMI
     first = _opening_index(lines)
     if first is None:
         return Card(path, text, lines, None, False, 1, limits=limits)
-    end_index = None
-    for index in range(first + 1, len(lines)):
-        closing = _LAST_CLOSING if index == len(lines) - 1 else _CLOSING
-        if closing.fullmatch(lines[index]):
-            end_index = index
-            break
+    end_index = _closing_index(lines, first)
     if end_index is None:
         fm = FrontMatter("\n".join(lines[first + 1 :]), start_line=first + 2, end_line=None)
         fm.opening_exact = lines[first].rstrip("\r").lstrip() == "---"
@@ -272,6 +267,21 @@ def _opening_index(lines: list[str]) -> int | None:
     for index, line in enumerate(lines):
         if line.strip():
             return index if line.strip() == "---" else None
+    return None
+
+
+def _closing_index(lines: list[str], first: int) -> int | None:
+    """The closing `---`. The Hub's regex needs a line break before it that the opening did not consume, so a
+    `---` right after the opening starts the YAML (a document marker) unless nothing else closes the block;
+    then the block is simply empty."""
+    for index in range(first + 2, len(lines)):
+        closing = _LAST_CLOSING if index == len(lines) - 1 else _CLOSING
+        if closing.fullmatch(lines[index]):
+            return index
+    if first + 1 < len(lines):
+        closing = _LAST_CLOSING if first + 1 == len(lines) - 1 else _CLOSING
+        if closing.fullmatch(lines[first + 1]):
+            return first + 1
     return None
 
 

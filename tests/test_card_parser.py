@@ -176,6 +176,8 @@ HUB_EDGE_CASES = [
     "---\nlicense: mit\n----\nbody",
     "---\nlicense: mit\nsome text---\n",
     "---\r\r\nlicense: mit\r\r\n---\r\r\nbody",
+    "---\n---\nlicense: mit\n---\nbody",
+    "---\n---\n# title\n",
     "---\nlicense: mit\n---\r",
 ]
 
