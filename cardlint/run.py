@@ -209,8 +209,7 @@ def run_check(
     from cardlint.engine import SelectorError
 
     try:
-        if fix:
-            _apply_fixes(command_line, unsafe=unsafe_fixes)
+        fix_errors = _apply_fixes(command_line, unsafe=unsafe_fixes) if fix else []
         serial = jobs == 1 or "-" in command_line.targets  # workers cannot share our stdin
         reports, errors, settings = (
             analyse_all(command_line, None) if serial else _analyse_parallel(command_line, jobs)
@@ -219,6 +218,7 @@ def run_check(
         click.echo(f"cardlint: {exc}", err=True)
         return EXIT_ERROR
     _print_errors(errors)
+    errors += fix_errors  # already printed by the fixer
     catalogue = load_catalogue()
     fmt = _auto_format(output_format)
     if statistics:
@@ -272,10 +272,13 @@ def _write_step_summary(reports: list[CardReport], catalogue: Any) -> None:
     write_step_summary(reports, catalogue)
 
 
-def _apply_fixes(command_line: CommandLine, *, unsafe: bool) -> None:
+def _apply_fixes(command_line: CommandLine, *, unsafe: bool) -> list[str]:
+    """`check --fix`: apply fixes to local cards before linting; returns the errors (exit 2)."""
+    from cardlint.commands.fix import report_fix
     from cardlint.fix.apply import apply_fixes
     from cardlint.sources.local import expand_local
 
+    errors: list[str] = []
     for target in command_line.targets:
         if target == "-" or not Path(target).exists():
             continue
@@ -284,7 +287,11 @@ def _apply_fixes(command_line: CommandLine, *, unsafe: bool) -> None:
         except SourceError:
             continue
         for path in paths:
-            apply_fixes(path, unsafe=unsafe, diff_only=False)
+            result = apply_fixes(path, unsafe=unsafe, diff_only=False)
+            report_fix(result, diff_only=False, verbose=False)
+            if result.error:
+                errors.append(f"{result.path}: {result.error}")
+    return errors
 
 
 def _analyse_parallel(command_line: CommandLine, jobs: int) -> tuple[list[CardReport], list[str], Settings]:

@@ -179,3 +179,14 @@ def test_facts_and_estimate_json(command: str) -> None:
 def test_no_color_and_not_a_tty_means_plain_text() -> None:
     result = cardlint("check", str(CARDS / "bad"))
     assert "\x1b[" not in result.stdout
+
+
+def test_check_fix_applies_safe_fixes_then_lints_what_is_left(tmp_path: Path) -> None:
+    card = tmp_path / "README.md"
+    card.write_text("---\nlicense: mit\npipeline-tag: text-classification\n---\n# tiny\n\nA small classifier.\n")
+    before = _json(cardlint("check", "--format", "json", str(card)))
+    assert "CL119" in {f["code"] for f in before["results"][0]["findings"]}
+    after = cardlint("check", "--fix", "--format", "json", str(card))
+    assert "pipeline_tag: text-classification" in card.read_text()
+    assert "CL119" not in {f["code"] for f in _json(after)["results"][0]["findings"]}
+    assert "CL119" in after.stderr  # what was fixed is said on stderr

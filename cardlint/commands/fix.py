@@ -55,7 +55,7 @@ def fix(
             continue
         result = apply_fixes(path, unsafe=unsafe_fixes, diff_only=diff_only)
         results.append(result)
-        _report(result, diff_only=diff_only, verbose=verbose)
+        report_fix(result, diff_only=diff_only, verbose=verbose)
     for line in errors:
         click.echo(f"cardlint: {line}", err=True)
     _summary(results, diff_only=diff_only, unsafe=unsafe_fixes)
@@ -91,7 +91,7 @@ def _has_front_matter(path: Path) -> bool:
         return True  # let apply_fixes report the problem
 
 
-def _report(result: FixResult, *, diff_only: bool, verbose: bool) -> None:
+def report_fix(result: FixResult, *, diff_only: bool, verbose: bool) -> None:
     if result.diff and diff_only:
         click.echo(result.diff, nl=False)
     if result.error:

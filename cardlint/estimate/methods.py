@@ -106,7 +106,9 @@ def rounding_of(fact: Fact) -> float:
         digits = significant_digits(match.group())
         longer = digits.startswith(wanted) and len(digits) > len(wanted)
         if digits and (wanted.startswith(digits) or longer):
-            return 0.5 / int(_at_least_two(match.group(), digits))
+            # A YAML integer (`parameters: 7000000000`) is usually a rounded figure written out in full,
+            # not a claim of ten-digit precision: keep only the digits it really gives.
+            return 0.5 / int(digits if fact.origin == "yaml" else _at_least_two(match.group(), digits))
     if fact.derived:
         return 0.0
     return float(constants()["inputs"]["unknown_rounding"])
