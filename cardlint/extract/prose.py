@@ -540,11 +540,13 @@ def _hardware_facts(
     mentions = list(find_hardware(sentence))
     if not mentions:
         return
-    if negative or not _TRAINING.search(sentence) or _INFERENCE.search(sentence):
+    if negative or _USER_RECIPE.search(sentence):
         return
     for mention in mentions:
         if _HOURS_AFTER_DEVICE.match(sentence, mention.end):
             continue  # "5000 A100-hours", "2.788M H800 GPU hours": reported with the device-hours figure
+        if not _trained_on(sentence, mention.start, mention.end):
+            continue
         begin, finish = offset + mention.start, offset + mention.end
         subject = _other_subject(ctx, sentence, mention.start, None)
         yield _fact(ctx, block, "hardware_type", mention.hardware_id, begin, finish, subject=subject)
@@ -559,6 +561,34 @@ def _hardware_facts(
 _HOURS_AFTER_DEVICE = re.compile(
     r"[\s-]{0,2}(?:(?:GPU|TPU|chip|accelerator)s?[\s-]{0,2})?(?:hours?|hrs?)\b", re.I
 )
+
+
+# Cues around an accelerator name; inference phrases come first so "must be used" is not read as "used".
+_CUES = re.compile(
+    r"(?P<inference>must be used|or (?:above|higher|newer)|inference|\binfer\b|deploy\w*|serving|\bserve\b"
+    r"|to run\b|runs (?:on|in|with)|can run|running (?:on|it|locally)|latency|throughput|quantiz\w*"
+    r"|\bint[48]\b|minimum|requirements?|requires?|required|load the model|consumer[- ]grade|benchmark\w*"
+    r"|memory usage|推理|部署|显存)"
+    r"|(?P<training>train\w*|pre-?train\w*|fine-?tun\w*|\bcompute\b|hardware|cluster|gpu[- ]hours|spent"
+    r"|\bused\b"
+    r"|utili[sz]\w*|provided|research cloud|\bTRC\b|\bTFRC\b|programme|sponsor\w*|supercomputer|epochs?"
+    r"|\bGPUs:|训练|算力)",
+    re.IGNORECASE,
+)
+# Sentences that tell readers what they can do with the model are never about how it was trained.
+_USER_RECIPE = re.compile(r"you can|your own|\busers?\b|we (?:now )?support|\bsupports?\b", re.IGNORECASE)
+
+
+def _trained_on(sentence: str, start: int, end: int) -> bool:
+    """The cue nearest before the accelerator name decides (training or inference); without one, the nearest
+    cue after it."""
+    before = None
+    for match in _CUES.finditer(sentence, max(0, start - 150), start):
+        before = match
+    if before is not None:
+        return before.group("training") is not None
+    after = _CUES.search(sentence, end, min(len(sentence), end + 80))
+    return after is not None and after.group("training") is not None
 
 
 def _hardware_count(sentence: str, start: int, end: int) -> tuple[int, int] | None:
