@@ -165,3 +165,9 @@ def test_linear_time_on_hostile_lines(hostile: str) -> None:
     for _ in find_quantities(hostile):
         pass
     assert time.perf_counter() - started < 5.0
+
+
+@pytest.mark.parametrize("text", ["10^310", "0e310", "2.1 x 10e350", "9.9E+999 FLOP", "1e-400 FLOP"])
+def test_absurd_exponents_do_not_raise(text: str) -> None:
+    for quantity in find_quantities(text):
+        assert quantity.value == quantity.value  # never NaN

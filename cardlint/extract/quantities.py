@@ -223,6 +223,16 @@ class _Number:
     magnitude: bool = False
 
 
+def _pow10(exponent: str) -> float:
+    """10**exponent, saturating to inf (dropped later) instead of raising for absurd exponents."""
+    power = int(exponent.replace("\u2212", "-"))
+    if power > 300:
+        return math.inf
+    if power < -300:
+        return 0.0
+    return 10.0**power
+
+
 def _read_number(text: str, pos: int) -> _Number | None:
     """The number starting exactly at `pos` (after _NUMBER matched there), with any magnitude."""
     match = _NUMBER.match(text, pos)
@@ -248,7 +258,7 @@ def _read_number(text: str, pos: int) -> _Number | None:
     magnitude = False
     sci = _SCI_E.match(text, end)
     if sci:
-        value *= 10.0 ** int(sci.group(1).replace("\u2212", "-"))
+        value *= _pow10(sci.group(1))
         end = sci.end()
         magnitude = True
     power = _POWER_OF_TEN.match(text, end)
@@ -257,10 +267,10 @@ def _read_number(text: str, pos: int) -> _Number | None:
         exp_text = exp_text.translate(_SUPERSCRIPTS).replace("\u2212", "-")
         if power.group("eexp"):
             # "2.1 x 10e21": 10e21 is literally 1e22, but the writer probably meant 10^21; keep the literal.
-            value *= 10.0 * 10.0 ** int(exp_text[1:])
+            value *= 10.0 * _pow10(exp_text[1:])
             ambiguous = True
         else:
-            value *= 10.0 ** int(exp_text)
+            value *= _pow10(exp_text)
         end = power.end()
         magnitude = True
     elif raw == "10" and not sci:
@@ -269,7 +279,7 @@ def _read_number(text: str, pos: int) -> _Number | None:
             exp_text = (bare.group("exp") or bare.group("supexp") or bare.group("sup") or "0").translate(
                 _SUPERSCRIPTS
             )
-            value = 10.0 ** int(exp_text.replace("\u2212", "-"))
+            value = _pow10(exp_text)
             end = bare.end()
             magnitude = True
     if not magnitude:
