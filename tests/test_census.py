@@ -133,6 +133,10 @@ def test_results_and_summary_match_the_pipeline_card_by_card(tmp_path: Path, cli
         assert sorted(result["finding_codes"]) == sorted({f.code for f in report.findings})
         assert json.loads(result["estimate"]) == json.loads(json.dumps(estimate_to_dict(report.estimate)))
         assert json.loads(result["thresholds"]) == [threshold_to_dict(s) for s in report.thresholds]
+        assert result["threshold_status"] == [
+            f"{s.policy}/{s.threshold_id}/{s.basis}={s.status}" for s in report.thresholds
+        ]
+        assert result["fact_kinds"] == sorted({fact.kind for fact in report.facts})
         interval = report.estimate.training_flop if report.estimate else None
         assert result["flop_central"] == (interval.central if interval else None)
         own = {fact.kind for fact in report.facts if fact.subject is None and not fact.derived}

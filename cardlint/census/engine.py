@@ -73,6 +73,7 @@ class PartitionOutcome:
     cards: int = 0
     failed_cards: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # CPU time the worker process got for this task (wall minus waiting)
     worker: str = ""
     peak_rss_bytes: int = 0
 
@@ -109,13 +110,16 @@ def prepare(options: CensusOptions) -> dict[str, Any]:
         raise CensusError(f"{options.input}: no such file or folder")
     options.output.mkdir(parents=True, exist_ok=True)
     (options.output / RESULTS).mkdir(exist_ok=True)
-    source = options.input
+    source = options.input.resolve()  # absolute: workers may run in another folder
     try:
         if is_readme_source(source):
             from cardlint.limits import DEFAULT_LIMITS
 
             files = convert_readmes(
-                source, options.output / CONVERTED, options.partition_size, DEFAULT_LIMITS.max_card_bytes
+                source,
+                options.output.resolve() / CONVERTED,
+                options.partition_size,
+                DEFAULT_LIMITS.max_card_bytes,
             )
         else:
             files = parquet_files(source)
@@ -233,7 +237,7 @@ def run_partition(
 
     from cardlint.census.rows import partition_rows, result_schema
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     part = Partition(**partition)
     target = result_path(Path(results), part.index)
     outcome = PartitionOutcome(index=part.index, worker=_worker_name())
@@ -246,6 +250,7 @@ def run_partition(
         outcome.cards = len(rows)
         outcome.failed_cards = sum(1 for row in rows if row["error"])
     outcome.seconds = time.perf_counter() - started
+    outcome.cpu_seconds = time.process_time() - cpu_started
     outcome.peak_rss_bytes = _peak_rss()
     return outcome
 
@@ -277,7 +282,7 @@ def run_census(
     """
     started = time.perf_counter()
     manifest = prepare(options)
-    results = options.output / RESULTS
+    results = (options.output / RESULTS).resolve()
     _remove_stale_temporaries(results)
     partitions = manifest["partitions"]
     pending = [p for p in partitions if not result_path(results, p["index"]).exists()]

@@ -208,7 +208,10 @@ def _threshold_lines(table: list[dict[str, Any]]) -> list[tuple[float, str]]:
     by_value: dict[float, list[str]] = defaultdict(list)
     for entry in table:
         if entry["value_flop"] and entry["value_flop"] > 0:
-            by_value[entry["value_flop"]].append(f"{entry['policy']} {entry['threshold']}")
+            modifier = entry.get("basis") == "modification"  # a share of the base model's compute
+            by_value[entry["value_flop"]].append(
+                f"{entry['policy']} (modifier, fallback)" if modifier else entry["policy"]
+            )
     return [
         (math.log10(value), f"{_flop(value)}: " + ", ".join(sorted(set(names))))
         for value, names in sorted(by_value.items())

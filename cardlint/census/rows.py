@@ -93,6 +93,8 @@ def empty_row(record: dict[str, Any]) -> Row:
         if record.get(name) is not None:
             row[name] = _passthrough(name, record[name])
     row["finding_codes"] = []
+    row["fact_kinds"] = []
+    row["threshold_status"] = []
     for figure in FIGURES:
         row[f"discloses_{figure}"] = False
     return row
@@ -113,6 +115,11 @@ def report_columns(report: CardReport) -> Row:
             [finding_to_dict(f) for f in report.findings], ensure_ascii=False, default=str
         ),
         "finding_codes": sorted({finding.code for finding in report.findings}),
+        "fact_kinds": sorted({fact.kind for fact in report.facts}),
+        "threshold_status": [
+            f"{status.policy}/{status.threshold_id}/{status.basis}={status.status}"
+            for status in report.thresholds
+        ],
         "errors": severities.get("error", 0),
         "warnings": severities.get("warning", 0),
         "infos": severities.get("info", 0),
@@ -164,6 +171,8 @@ COLUMN_NAMES: tuple[str, ...] = (
     "subject",
     *(f"discloses_{figure}" for figure in FIGURES),
     "finding_codes",
+    "fact_kinds",
+    "threshold_status",
     "errors",
     "warnings",
     "infos",
@@ -194,6 +203,8 @@ def result_schema() -> Any:
         "subject": pa.string(),
         **{f"discloses_{figure}": pa.bool_() for figure in FIGURES},
         "finding_codes": pa.list_(pa.string()),
+        "fact_kinds": pa.list_(pa.string()),
+        "threshold_status": pa.list_(pa.string()),  # policy/threshold/basis=status, for quick filters
         "errors": pa.int32(),
         "warnings": pa.int32(),
         "infos": pa.int32(),
