@@ -233,3 +233,11 @@ def test_chinese_hardware_duration_and_device_hours() -> None:
     assert own(facts, "hardware_type") == ["a100"]  # the RTX 4090 is for inference (推理)
     assert own(facts, "training_duration_days") == [21]
     assert own(facts, "device_hours") == [258_000]
+
+
+def test_chinese_numbers_glued_to_characters() -> None:
+    text = "# 鹭-7B\n\n我们在预训练阶段使用了8张A100训练21天，共消耗2.6万亿tokens。\n"
+    facts = extract_facts(parse_card(text, "c.md"), path="c.md", subject="org/鹭-7B")
+    assert own(facts, "hardware_count") == [8]
+    assert own(facts, "training_duration_days") == [21]
+    assert own(facts, "training_tokens") == [2.6e12]

@@ -104,14 +104,14 @@ _WORD_NUMBERS = {
 }  # fmt: skip
 _PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 30.0}
 _COUNT_BEFORE_HARDWARE = re.compile(
-    r"(?<![\w.,])(\d{1,6})\s{0,2}(?:[x×*]\s{0,2}(\d{1,6})\s{0,2})?(?:[x×*]\s{0,2})?"
+    r"(?<![A-Za-z0-9_.,])(\d{1,6})\s{0,2}(?:[x×*]\s{0,2}(\d{1,6})\s{0,2})?(?:[x×*]\s{0,2})?"
     r"(?:(?:nodes?|servers?|machines?)\s+(?:with|of|each with)\s+(\d{1,3})\s+)?"
     r"(?:\d{2,3}\s?GB\s+)?(?:[张块台个枚]\s{0,2})?"
     r"(?:(?:nvidia|tesla|google|cloud|amd|intel|aws)\s+){0,2}$",
     re.IGNORECASE,
 )
 _COUNT_GPUS = re.compile(
-    r"(?<![\w.,])(\d{1,6})\s{0,2}(?:[x×*]\s{0,2}(\d{1,6})\s{0,2})?(?:GPUs|TPUs|accelerators|chips)\b"
+    r"(?<![A-Za-z0-9_.,])(\d{1,6})\s{0,2}(?:[x×*]\s{0,2}(\d{1,6})\s{0,2})?(?:GPUs|TPUs|accelerators|chips)\b"
 )
 
 # `Key: value` lines (model-card templates, spec lists): what each key reports.

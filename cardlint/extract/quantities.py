@@ -38,7 +38,7 @@ _MAX_DIGITS = 30  # longer digit runs are identifiers or noise, never a reported
 
 _NUMBER = re.compile(
     r"""
-    (?<![\w.,])
+    (?<![A-Za-z0-9_.,])
     (?:
         (?P<grouped>\d{1,3}(?:,\d{3})+(?:\.\d+)?)           # 1,234,567.5
       | (?P<eurogrouped>\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?)     # 1.234.567,5
@@ -461,7 +461,7 @@ def _quantity_at(text: str, number: _Number) -> Quantity:
     )
 
 
-_NUMBER_START = re.compile(r"(?<![\w.,])(?:\d|\.\d)")
+_NUMBER_START = re.compile(r"(?<![A-Za-z0-9_.,])(?:\d|\.\d)")
 
 
 def find_quantities(text: str) -> Iterator[Quantity]:
