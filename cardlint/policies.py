@@ -202,7 +202,15 @@ def builtin_finders() -> dict[str, Finder]:
 @functools.cache
 def _builtin_policies() -> tuple[Policy, ...]:
     folder = resource_path("rules", "policies")
-    return tuple(sorted((load_policy_file(path) for path in folder.glob("*.yaml")), key=lambda p: p.id))
+    return tuple(
+        sorted(
+            (
+                parse_policy(path.read_text(encoding="utf-8-sig"), str(path), trusted=True)
+                for path in folder.glob("*.yaml")
+            ),
+            key=lambda p: p.id,
+        )
+    )
 
 
 def all_policies() -> list[Policy]:
@@ -226,13 +234,18 @@ def load_policy_file(path: str | Path) -> Policy:
     return parse_policy(text, str(path))
 
 
-def parse_policy(text: str, name: str) -> Policy:
-    """Build a Policy from YAML text; `name` is used in error messages."""
-    data, lines = _load_yaml(text, name)
+def parse_policy(text: str, name: str, *, trusted: bool = False) -> Policy:
+    """Build a Policy from YAML text; `name` is used in error messages.
+
+    `trusted` is for the built-in profiles only: they are read with libyaml and not validated against the
+    schema at run time (a test validates every one), which takes most of the policy loading off a cold start.
+    """
+    data, lines = _load_yaml(text, name, trusted=trusted)
     if not isinstance(data, dict):
         raise PolicyError(f"{name}:1: a policy file must be a YAML mapping")
     data = _dates_to_strings(data)
-    _validate(data, lines, name)
+    if not trusted:
+        _validate(data, lines, name)
     finders = builtin_finders()
     _check_references(data, lines, name, finders)
     return _build_policy(data, name, finders)
@@ -250,8 +263,11 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _load_yaml(text: str, name: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
-    loader = _NoAliasLoader(text)
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load_yaml(text: str, name: str, *, trusted: bool = False) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    loader = _FAST_LOADER(text) if trusted else _NoAliasLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:

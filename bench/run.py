@@ -1,0 +1,297 @@
+"""Performance benchmarks of `cardlint check`, each next to a baseline measured in the same run.
+
+Usage: python bench/run.py [--write] [--runs 10] [--sizes 1000,5000,25000] [--only cold,bulk]
+                           [--src CHECKOUT] [--label NAME]
+
+- cold: whole-process wall time of `cardlint check` on one card (median of --runs), next to
+  `check-jsonschema` on the same card's front matter and `python -c pass`.
+- bulk: `check` (all rules, every policy) over the bulk cards in one process at each size, next to the parse
+  floor (bench/perf_floor.py); cards/s per core from the child's CPU time (robust on a shared machine), wall
+  time, peak RSS per size; then `--jobs 2` vs `--jobs 1` on the largest size (wall time).
+
+Every command line is printed. `--write` regenerates bench/RESULTS.md; `--src` runs another checkout of
+cardlint (e.g. a `git worktree` of an older commit) with this venv, to measure a before/after pair.
+The cold benchmark needs nothing outside the repo; the bulk one skips cleanly without ../shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpus import CORPUS, OUT, ROOT, bulk_cards, subset_dir  # noqa: E402
+
+VENV_BIN = Path(sys.executable).parent
+CARD = ROOT / "examples" / "acme-7b" / "README.md"
+SCHEMA = ROOT / "schemas" / "card-metadata.schema.json"
+RESULTS = HERE / "RESULTS.md"
+POLICIES = sorted(p.stem for p in (ROOT / "rules" / "policies").glob("*.yaml"))
+
+
+@dataclass
+class Run:
+    """One child process: wall seconds, CPU seconds (user + system) and peak RSS in MiB."""
+
+    wall: float
+    cpu: float
+    rss_mib: float
+    returncode: int
+    stdout: str
+
+
+def run(command: list[str], env: dict[str, str] | None = None, capture: bool = False) -> Run:
+    """Run `command`, measuring only that child (os.wait4), so other load on the machine does not count as
+    its CPU time."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    stdout = process.stdout.read().decode() if capture and process.stdout else ""
+    _pid, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode, stdout)
+
+
+def shown(command: list[str]) -> str:
+    return " ".join(shlex.quote(os.path.relpath(part, ROOT) if part.startswith(str(ROOT)) else part) for part in command)
+
+
+def cardlint_command(src: str | None) -> tuple[list[str], dict[str, str]]:
+    env = dict(os.environ)
+    if src:
+        env["PYTHONPATH"] = src
+        return [sys.executable, "-m", "cardlint"], env
+    return [str(VENV_BIN / "cardlint")], env
+
+
+def machine() -> dict[str, Any]:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_at_start": os.getloadavg()[0],
+    }
+
+
+# ---------------------------------------------------------------- cold start
+
+
+def cold(runs: int, src: str | None) -> dict[str, Any]:
+    front = OUT / "acme-7b-front-matter.yaml"
+    front.parent.mkdir(parents=True, exist_ok=True)
+    text = CARD.read_text(encoding="utf-8")
+    front.write_text(text.split("---\n", 2)[1], encoding="utf-8")
+    base, env = cardlint_command(src)
+    commands = {
+        "cardlint check": [*base, "check", str(CARD)],
+        "check-jsonschema": [str(VENV_BIN / "check-jsonschema"), "--schemafile", str(SCHEMA), str(front)],
+        "python -c pass": [sys.executable, "-c", "pass"],
+    }
+    results: dict[str, Any] = {}
+    for name, command in commands.items():
+        run(command, env)  # warm the page cache and .pyc files: cold means a new process, not a cold disk
+        walls = [run(command, env).wall for _ in range(runs)]
+        results[name] = {"command": shown(command), "median": statistics.median(walls), "min": min(walls)}
+        print(f"cold  {name:18} median {results[name]['median']:.3f} s  min {results[name]['min']:.3f} s"
+              f"  $ {results[name]['command']}")
+    ours = results["cardlint check"]["median"]
+    results["ratio_vs_check_jsonschema"] = ours / results["check-jsonschema"]["median"]
+    results["ratio_vs_python"] = ours / results["python -c pass"]["median"]
+    print(f"cold  ratio to check-jsonschema {results['ratio_vs_check_jsonschema']:.2f}, "
+          f"to python -c pass {results['ratio_vs_python']:.2f}")
+    return results
+
+
+# ---------------------------------------------------------------- bulk
+
+
+def bulk(sizes: list[int], src: str | None) -> dict[str, Any]:
+    cards = bulk_cards()
+    base, env = cardlint_command(src)
+    policy_options = [option for policy in POLICIES for option in ("--policy", policy)]
+    results: dict[str, Any] = {"sizes": [], "policies": POLICIES}
+    largest_folder: Path | None = None
+    largest = 0
+    for size in sizes:
+        size = min(size, len(cards))
+        folder = OUT / "bulk" if size == len(cards) else subset_dir(cards[:size], f"bulk-{size // 1000}k")
+        command = [*base, "check", "--isolated", "--select", "ALL", *policy_options, "--exit-zero", "-r",
+                   str(folder)]
+        floor_command = [sys.executable, str(HERE / "perf_floor.py"), str(folder)]
+        floor = run(floor_command, capture=True)
+        floor_cards = json.loads(floor.stdout)["cards"]
+        ours = run(command, env)
+        entry = {
+            "cards": size,
+            "command": shown(command),
+            "floor_command": shown(floor_command),
+            "wall": ours.wall,
+            "cpu": ours.cpu,
+            "rss_mib": ours.rss_mib,
+            "cards_per_cpu_s": size / ours.cpu,
+            "floor_cpu": floor.cpu,
+            "floor_cards_per_cpu_s": floor_cards / floor.cpu,
+            "ratio_to_floor": ours.cpu / floor.cpu,
+            "returncode": ours.returncode,
+        }
+        results["sizes"].append(entry)
+        print(f"bulk  {size:6} cards  check {ours.cpu:7.1f} s CPU ({entry['cards_per_cpu_s']:5.0f} cards/s/core, "
+              f"wall {ours.wall:6.1f} s, peak RSS {ours.rss_mib:5.0f} MiB, exit {ours.returncode})  "
+              f"floor {floor.cpu:6.1f} s CPU ({entry['floor_cards_per_cpu_s']:5.0f} cards/s)  "
+              f"ratio {entry['ratio_to_floor']:.2f}")
+        print(f"      $ {entry['command']}\n      $ {entry['floor_command']}")
+        if size >= largest:
+            largest, largest_folder = size, folder
+    if largest_folder is not None:
+        one = results["sizes"][-1]
+        command = [*base, "check", "--isolated", "--select", "ALL", *policy_options, "--exit-zero", "--jobs",
+                   "2", "-r", str(largest_folder)]
+        two = run(command, env)
+        results["jobs"] = {
+            "cards": largest,
+            "command": shown(command),
+            "jobs1_wall": one["wall"],
+            "jobs2_wall": two.wall,
+            "jobs2_cpu": two.cpu,
+            "speedup": one["wall"] / two.wall,
+            "load_at_end": os.getloadavg()[0],
+        }
+        print(f"jobs  {largest} cards  --jobs 1 {one['wall']:.1f} s wall, --jobs 2 {two.wall:.1f} s wall "
+              f"(CPU {two.cpu:.1f} s)  speed-up {results['jobs']['speedup']:.2f}  load {os.getloadavg()[0]:.1f}")
+        print(f"      $ {results['jobs']['command']}")
+    return results
+
+
+# ---------------------------------------------------------------- RESULTS.md
+
+
+def write_results(data: dict[str, Any]) -> None:
+    m = data["machine"]
+    lines = [
+        "# cardlint performance",
+        "",
+        "Regenerated by `python bench/run.py --write` (see the docstring of bench/run.py for what each figure",
+        "means). Every figure is paired with a baseline measured in the same run. CPU time is the child",
+        "process's own user + system time (os.wait4), so other load on a shared machine does not inflate it;",
+        "wall times do suffer from it, hence the load average.",
+        "",
+        f"Machine: {m['nproc']} cores (`nproc`), {m['cpu']}, Python {m['python']}, {m['platform']};",
+        f"load average {m['load_at_start']:.1f} at the start. Measured {data['when']}"
+        + (f" ({data['label']})." if data.get("label") else "."),
+        "",
+    ]
+    if "cold" in data:
+        c = data["cold"]
+        lines += [
+            "## Cold start (one card, whole process, median of %d runs)" % data["runs"],
+            "",
+            "| command | median s | min s |",
+            "|---|---|---|",
+        ]
+        for name in ("cardlint check", "check-jsonschema", "python -c pass"):
+            lines.append(f"| `{c[name]['command']}` | {c[name]['median']:.3f} | {c[name]['min']:.3f} |")
+        lines += [
+            "",
+            f"Ratio cardlint / check-jsonschema: **{c['ratio_vs_check_jsonschema']:.2f}** (target <= 1.0); "
+            f"cardlint / `python -c pass`: {c['ratio_vs_python']:.2f}.",
+            "",
+        ]
+    if "bulk" in data:
+        b = data["bulk"]
+        lines += [
+            "## Throughput, scaling and memory (bulk cards, one process, `--jobs 1`)",
+            "",
+            "`check` runs every rule (`--select ALL`) and every policy (`--policy` for each of "
+            + ", ".join(b["policies"])
+            + "). The floor reads each card, `yaml.safe_load`s its front matter and parses its body with "
+            "markdown-it (bench/perf_floor.py).",
+            "",
+            "| cards | check CPU s | cards/s/core | wall s | peak RSS MiB | floor CPU s | floor cards/s | "
+            "ratio to floor |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for e in b["sizes"]:
+            lines.append(
+                f"| {e['cards']:,} | {e['cpu']:.1f} | {e['cards_per_cpu_s']:.0f} | {e['wall']:.1f} | "
+                f"{e['rss_mib']:.0f} | {e['floor_cpu']:.1f} | {e['floor_cards_per_cpu_s']:.0f} | "
+                f"{e['ratio_to_floor']:.2f} |"
+            )
+        lines += ["", "Commands:", ""]
+        for e in b["sizes"]:
+            lines += [f"- `{e['command']}`", f"- `{e['floor_command']}`"]
+        if "jobs" in b:
+            j = b["jobs"]
+            lines += [
+                "",
+                f"## `--jobs 2` vs `--jobs 1` ({j['cards']:,} cards, wall time)",
+                "",
+                f"`--jobs 1` {j['jobs1_wall']:.1f} s, `--jobs 2` {j['jobs2_wall']:.1f} s (CPU {j['jobs2_cpu']:.1f} s"
+                f" over all processes): speed-up **{j['speedup']:.2f}** (target >= 1.7). Load average "
+                f"{j['load_at_end']:.1f} at the end: on a shared machine the second core is not free.",
+                "",
+                f"- `{j['command']}`",
+            ]
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {RESULTS}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--write", action="store_true", help="regenerate bench/RESULTS.md")
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--sizes", default="1000,5000,25000")
+    parser.add_argument("--only", default="cold,bulk")
+    parser.add_argument("--src", help="run the cardlint package from this checkout instead")
+    parser.add_argument("--label", help="a note for RESULTS.md (e.g. the commit)")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    args = parser.parse_args()
+    parts = set(args.only.split(","))
+    data: dict[str, Any] = {
+        "machine": machine(),
+        "runs": args.runs,
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "label": args.label,
+    }
+    print(f"machine: {data['machine']}")
+    if "cold" in parts:
+        data["cold"] = cold(args.runs, args.src)
+    if "bulk" in parts:
+        if not CORPUS.is_dir():
+            print(f"bulk: skipped, no corpus at {CORPUS}")
+        else:
+            data["bulk"] = bulk([int(s) for s in args.sizes.split(",")], args.src)
+    if args.json:
+        args.json.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    if args.write:
+        write_results(data)
+
+
+if __name__ == "__main__":
+    main()
