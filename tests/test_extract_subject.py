@@ -89,3 +89,13 @@ def test_alias_table_rows_compile_and_carry_a_source() -> None:
         re.compile(row["alias_regex"])
         assert row["hardware_id"] == row["hardware_id"].lower()
         assert row["source"].strip()
+
+
+def test_tpu_cores_are_counted_as_chips() -> None:
+    from cardlint.card import parse_card
+    from cardlint.extract import extract_facts
+
+    card = parse_card("The model was trained on 256 cloud TPU v3 cores over two weeks.\n", "t.md")
+    facts = extract_facts(card, path="t.md", subject=None)
+    assert [fact.value for fact in facts if fact.kind == "hardware_count"] == [128]
+    assert [fact.value for fact in facts if fact.kind == "device_hours"] == [128 * 14 * 24]

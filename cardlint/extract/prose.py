@@ -553,9 +553,29 @@ def _hardware_facts(
         count = _hardware_count(sentence, mention.start, mention.end)
         if count is not None:
             value, count_start = count
+            note = None
+            if _counts_tensorcores(mention.hardware_id, sentence, mention.end):
+                value, note = max(1, value // 2), f"{value} TensorCores = {max(1, value // 2)} chips"
             yield _fact(
-                ctx, block, "hardware_count", float(value), offset + count_start, finish, subject=subject
+                ctx,
+                block,
+                "hardware_count",
+                float(value),
+                offset + count_start,
+                finish,
+                subject=subject,
+                note=note,
             )
+
+
+def _counts_tensorcores(hardware_id: str, sentence: str, end: int) -> bool:
+    """ "256 TPU v3 cores": TPU v2-v4 and v5p chips have two TensorCores each."""
+    if not re.fullmatch(r"tpu-v[234]|tpu-v5p|tpu", hardware_id):
+        return False
+    return (
+        re.match(r"(?:-\d+)?\s{0,2}(?:pod\s+)?(?:tensor\s*)?cores\b", sentence[end : end + 24], re.I)
+        is not None
+    )
 
 
 _HOURS_AFTER_DEVICE = re.compile(
