@@ -31,7 +31,7 @@ import pyarrow.parquet as pq  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
 from cardlint.census.engine import CensusError, CensusOptions, census, environment_for, result_path  # noqa: E402
-from cardlint.census.rows import FIGURES, loaded_target, partition_rows  # noqa: E402
+from cardlint.census.rows import FIGURES, loaded_target, partition_rows, result_schema  # noqa: E402
 from cardlint.census.summary import read_results  # noqa: E402
 from cardlint.cli import cli  # noqa: E402
 from cardlint.pipeline import analyse  # noqa: E402
@@ -49,7 +49,7 @@ def client() -> Any:
 
     with (
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=":0"
         ) as cluster,
         Client(cluster) as active,
     ):
@@ -292,7 +292,7 @@ def test_a_card_that_breaks_the_pipeline_is_a_row_with_its_error(tmp_path: Path)
     assert [row["id"] for row in failed] == ["org/mid"]
     assert failed[0]["error"].startswith("RecursionError") and failed[0]["flop_central"] is None
     assert all(row["estimate"] is not None for row in rows if not row["error"])
-    table = pa.Table.from_pylist(rows, schema=__import__("cardlint.census.rows").census.rows.result_schema())
+    table = pa.Table.from_pylist(rows, schema=result_schema())
     assert table.num_rows == len(records)
 
 
@@ -365,7 +365,6 @@ def test_report_renders_in_headless_chromium(tmp_path: Path, client: Any) -> Non
 def test_a_population_without_estimates_still_summarises_and_renders(tmp_path: Path) -> None:
     from cardlint.census.engine import threshold_table
     from cardlint.census.report import render_report
-    from cardlint.census.rows import result_schema
     from cardlint.census.summary import build_summary
 
     texts = card_texts()

@@ -352,7 +352,7 @@ def _client_for(options: CensusOptions, client: Any) -> Iterator[Any]:
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: another cluster on the machine may hold 8787
             silence_logs=logging.ERROR,
         ) as cluster,
         Client(cluster) as local,
