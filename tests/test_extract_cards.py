@@ -241,3 +241,14 @@ def test_chinese_numbers_glued_to_characters() -> None:
     assert own(facts, "hardware_count") == [8]
     assert own(facts, "training_duration_days") == [21]
     assert own(facts, "training_tokens") == [2.6e12]
+
+
+def test_model_names_in_a_size_column_label_the_rows() -> None:
+    text = (
+        "# Olmo\n\n| Size | Training Tokens | Layers |\n|---|---|---|\n"
+        "| [Olmo 1B](https://huggingface.co/org/Olmo-1B) | 3 Trillion | 16 |\n"
+        "| [Olmo 7B](https://huggingface.co/org/Olmo-7B) | 2.5 Trillion | 32 |\n"
+    )
+    facts = extract_facts(parse_card(text, "o.md"), path="o.md", subject="org/Olmo-7B")
+    assert own(facts, "parameters") == [7e9]
+    assert own(facts, "training_tokens") == [2.5e12]

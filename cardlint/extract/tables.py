@@ -365,7 +365,9 @@ def _facts_of(card: Card, table: Table, path: str, subject: str | None) -> Itera
             else other_subject_name(_readable(labels[row_index], sizes[row_index]))
         )
         for index, column in columns.items():
-            if index >= len(row) or index == _label_index(row, columns):
+            if index >= len(row) or (
+                index == _label_index(row, columns) and columns[index].kind != "parameters"
+            ):
                 continue
             yield from _cell_facts(card, table, row[index], column, path, row_subject)
 
@@ -408,13 +410,29 @@ def _readable(label: str, size: float | None) -> str:
     return label or "other row"
 
 
+_QUANTITY_WORDS = re.compile(
+    r"\b(?:thousand|million|billion|trillion|params?|parameters|tokens?|hours?|days?|[KMBTG])\b",
+    re.IGNORECASE,
+)
+
+
 def _label_index(row: list[Cell], columns: dict[int, _Column]) -> int:
+    """The cell that names the row's model: the first with a name in it (`OLMo 7B`, `Llama 3.1 8B`), even in
+    a size column; else the first non-figure cell."""
     for index, cell in enumerate(row):
-        if index in columns:
-            continue
-        if cell.text.strip():
+        if _is_name(cell.text):
+            return index
+    for index, cell in enumerate(row):
+        if index not in columns and cell.text.strip():
             return index
     return -1
+
+
+def _is_name(text: str) -> bool:
+    cleaned = clean_text(text, 0).text
+    for quantity in find_quantities(cleaned):
+        cleaned = cleaned.replace(quantity.text, " ", 1)
+    return re.search(r"[^\W\d_]{2,}", _QUANTITY_WORDS.sub(" ", cleaned)) is not None
 
 
 def _row_label(row: list[Cell], columns: dict[int, _Column]) -> str:
