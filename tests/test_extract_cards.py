@@ -252,3 +252,13 @@ def test_model_names_in_a_size_column_label_the_rows() -> None:
     facts = extract_facts(parse_card(text, "o.md"), path="o.md", subject="org/Olmo-7B")
     assert own(facts, "parameters") == [7e9]
     assert own(facts, "training_tokens") == [2.5e12]
+
+
+def test_cells_that_carry_their_own_units() -> None:
+    text = (
+        "# Finch\n\n| Model | Training Time | Emissions |\n|---|---|---|\n"
+        "| Finch 7B | 82,432 GPU hours | 31 tCO2eq |\n| Finch 13B | 160,000 GPU hours | 60 tCO2eq |\n"
+    )
+    facts = extract_facts(parse_card(text, "f.md"), path="f.md", subject="org/Finch-7B")
+    assert own(facts, "device_hours") == [82432]
+    assert own(facts, "co2_tonnes") == [31]

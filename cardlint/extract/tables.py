@@ -356,6 +356,12 @@ def _facts_of(card: Card, table: Table, path: str, subject: str | None) -> Itera
         own_row = data_rows[0]
     if own_row is not None:
         yield from _row_base_model(card, table, body[own_row], columns, path, subject)
+    unit_columns = {
+        index: _Column("by-unit", 1.0, cell.text)
+        for index, cell in enumerate(header)
+        if index not in columns and kinds.get(index) is None and not _SKIP_HEADER.search(cell.text)
+    }
+    columns = {**columns, **unit_columns}
     if not columns:
         return
     for row_index, row in enumerate(body):
@@ -461,6 +467,9 @@ def _cell_facts(
     if _EMPTY.match(text):
         return
     kind = column.kind
+    if kind == "by-unit":
+        yield from _unit_cell_facts(card, table, block, path, subject)
+        return
     if kind == "hardware_type":
         for mention in find_hardware(text):
             yield _make(
@@ -475,6 +484,32 @@ def _cell_facts(
         yield _make(card, table, block, kind, value, quantity.start, quantity.end, path, subject, quantity)
         if kind not in ("parameters",):
             return
+
+
+# A cell whose own unit says what it is ("82,432 GPU hours") under a header that does not.
+_UNIT_KINDS = {
+    "device_hours": "device_hours",
+    "co2": "co2_tonnes",
+    "energy": "energy_mwh",
+    "parameters": "parameters",
+    "tokens": "training_tokens",
+    "flop": "training_flop",
+}
+
+
+def _unit_cell_facts(
+    card: Card, table: Table, block: Block, path: str, subject: str | None
+) -> Iterator[Fact]:
+    for quantity in find_quantities(block.text):
+        kind = _UNIT_KINDS.get(quantity.dimension)
+        if kind is None or (kind == "training_tokens" and quantity.value < 1e8):
+            continue
+        if kind == "training_flop" and quantity.value < 1e15:
+            continue
+        yield _make(
+            card, table, block, kind, quantity.value, quantity.start, quantity.end, path, subject, quantity
+        )
+        return
 
 
 def _value_for(kind: str, quantity: Quantity, column: _Column) -> float | None:
