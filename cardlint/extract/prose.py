@@ -50,7 +50,8 @@ _INFERENCE = re.compile(
 _NEGATIVE_HEADINGS = re.compile(
     r"inference|usage|how to|quick ?start|getting started|deploy|serving|install|requirement|quantiz|example"
     r"|demo|run(?:ning)? (?:the|locally)|speed|latency|memory|vram|limitation|bias|citation|license|contact"
-    r"|evaluation|benchmark|result|performance|use with|use the model|intended use|downstream",
+    r"|evaluation|benchmark|result|performance|use with|use the model|intended use|downstream|comparison"
+    r"|compared|\bvs\b|versus",
     re.IGNORECASE,
 )
 _DATA_HOURS = re.compile(
@@ -458,7 +459,7 @@ def _quantity_facts(
                 or re.search(r"trainable|non-embedding", before, re.I)
             ):
                 continue
-            if quantity.value < 1e5:
+            if quantity.value < 1e5 or (negative and ctx.subject_size is None):
                 continue
             active = "activ" in unit or bool(_ACTIVE_AFTER.match(after))
             kind = "active_parameters" if active else "parameters"
