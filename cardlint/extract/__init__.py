@@ -44,7 +44,7 @@ def extract_facts(
             pass
         else:
             facts += sidecar_facts(sidecars, path)
-    return _unique(facts)
+    return _unique(facts, path)
 
 
 _FINE_TUNE_KIND = {"device_hours": "fine_tune_device_hours", "training_tokens": "fine_tune_tokens"}
@@ -93,18 +93,25 @@ def _generic_tpu(facts: list[Fact]) -> list[Fact]:
     return [fact for fact in facts if not (fact.kind == "hardware_type" and fact.value == "tpu")]
 
 
-def _unique(facts: list[Fact]) -> list[Fact]:
+def _unique(facts: list[Fact], path: str) -> list[Fact]:
+    """Duplicates dropped; the card's facts in file order, then those of sidecar files."""
     seen: set[tuple[object, ...]] = set()
     result = []
     for fact in facts:
-        key = (fact.kind, fact.value, fact.location.line, fact.subject, fact.origin)
+        key = (fact.kind, fact.value, fact.location.path, fact.location.line, fact.subject, fact.origin)
         if key in seen:
             continue
         seen.add(key)
         result.append(fact)
     order = {"yaml": 0}
     result.sort(
-        key=lambda fact: (fact.location.line or 0, order.get(fact.origin, 1), fact.location.column or 0)
+        key=lambda fact: (
+            fact.location.path != path,
+            fact.location.path,
+            fact.location.line or 0,
+            order.get(fact.origin, 1),
+            fact.location.column or 0,
+        )
     )
     return result
 
