@@ -262,3 +262,36 @@ def test_cells_that_carry_their_own_units() -> None:
     facts = extract_facts(parse_card(text, "f.md"), path="f.md", subject="org/Finch-7B")
     assert own(facts, "device_hours") == [82432]
     assert own(facts, "co2_tonnes") == [31]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "value"),
+    [
+        ("The model was trained on 15 trillion tokens.", "training_tokens", 15e12),
+        ("Pretraining took 1.3M GPU hours on H100-80GB.", "device_hours", 1.3e6),
+        ("Pretraining took 1.3M GPU hours on H100-80GB.", "hardware_type", "h100-80gb"),
+        ("We trained it with 440 A100 GPUs for 9.5 days.", "hardware_count", 440),
+        ("We trained it with 440 A100 GPUs for 9.5 days.", "device_hours", 440 * 9.5 * 24),
+        ("It has 671B total parameters, 37B activated for each token.", "active_parameters", 37e9),
+        ("Training used more than 2 zettaFLOPs of compute.", "training_flop", 2e21),
+        ("The run consumed 3640 petaflop/s-days.", "training_flop", 3640 * 1e15 * 86400),
+        ("Training consumed about 1,082 MWh of electricity.", "energy_mwh", 1082),
+        ("Training emitted 25 tonnes of CO2eq.", "co2_tonnes", 25),
+    ],
+)
+def test_issue_sentences(sentence: str, kind: str, value: float | str) -> None:
+    facts = extract_facts(parse_card(f"# M\n\n{sentence}\n", "m.md"), path="m.md", subject=None)
+    values = own(facts, kind)
+    assert any(v == value or (isinstance(v, float) and v == pytest.approx(value)) for v in values), values
+
+
+def test_lower_bound_and_approximation_flags_reach_the_facts() -> None:
+    facts = extract_facts(
+        parse_card("# M\n\nTrained on more than 2T tokens using ~1,000 GPU hours.\n", "m.md"),
+        path="m.md",
+        subject=None,
+    )
+    tokens = next(fact for fact in facts if fact.kind == "training_tokens")
+    hours = next(fact for fact in facts if fact.kind == "device_hours")
+    assert tokens.lower_bound and not tokens.approximate
+    assert hours.approximate and not hours.lower_bound
