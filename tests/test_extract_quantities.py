@@ -171,3 +171,29 @@ def test_linear_time_on_hostile_lines(hostile: str) -> None:
 def test_absurd_exponents_do_not_raise(text: str) -> None:
     for quantity in find_quantities(text):
         assert quantity.value == quantity.value  # never NaN
+
+
+UNITS = {
+    "GPU hours": ("device_hours", 1.0),
+    "GPU-days": ("device_hours", 24.0),
+    "days": ("duration", 1.0),
+    "weeks": ("duration", 7.0),
+    "MWh": ("energy", 1.0),
+    "kWh": ("energy", 1e-3),
+    "tCO2eq": ("co2", 1.0),
+    "kg CO2eq": ("co2", 1e-3),
+    "tokens": ("tokens", 1.0),
+    "parameters": ("parameters", 1.0),
+    "FLOPs": ("flop", 1.0),
+    "W": ("power", 1.0),
+}
+
+
+@settings(max_examples=80, deadline=None)
+@given(value=st.integers(min_value=1, max_value=10**6), unit=st.sampled_from(sorted(UNITS)))
+def test_round_trip_units(value: int, unit: str) -> None:
+    quantity = parse_quantity(f"{value:,} {unit}")
+    dimension, scale = UNITS[unit]
+    assert quantity is not None
+    assert quantity.dimension == dimension
+    assert quantity.value == pytest.approx(value * scale)
