@@ -501,3 +501,10 @@ def test_cl105_closing_line_with_a_stray_carriage_return() -> None:
     [found] = lint("---\r\r\nlicense: mit\r\r\n---\r\r\n# A model\r\r\n")
     assert (found.code, found.location.line, found.location.column) == ("CL105", 1, 1)
     assert "line 3" in found.message
+
+
+@pytest.mark.parametrize("code", sorted(CL1_CODES - ENGINE_EMITTED))
+def test_catalogue_example_triggers_its_rule(code: str) -> None:
+    """The bad example in each rule's docs, linted as a card, yields that rule (docs cannot drift)."""
+    example = load_catalogue().rules[code].example
+    assert code in {found for found, _, _ in codes_at(example)}
