@@ -55,6 +55,7 @@ class Fact:
     lower_bound: bool = False
     ambiguous: bool = False
     note: str | None = None
+    interval: tuple[float, float] | None = None  # a range the card states for this figure (low, high)
 
 
 @dataclass(frozen=True)

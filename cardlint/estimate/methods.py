@@ -160,6 +160,9 @@ def reported(facts: Sequence[Fact]) -> MethodResult:
         central = value / factor
         low = central * min(1.0 - margin, down * factor)
         assumptions.append(f"central value reads the notation as meant: {central:.3g}")
+    if fact.interval is not None and not fact.ambiguous:
+        low, high = fact.interval
+        assumptions = [f"the card's own figure and the interval it states ({low:.2g} to {high:.2g})"]
     if len(candidates) > 1:
         assumptions.append(f"{len(candidates)} training-FLOP figures stated; used line {fact.location.line}")
     return MethodEstimate(

@@ -38,6 +38,7 @@ def make_fact(
     lower_bound: bool = False,
     ambiguous: bool = False,
     note: str | None = None,
+    interval: tuple[float, float] | None = None,
 ) -> Fact:
     return Fact(
         kind=kind,
@@ -52,4 +53,5 @@ def make_fact(
         lower_bound=lower_bound,
         ambiguous=ambiguous,
         note=note,
-    )
+        interval=interval,
+)

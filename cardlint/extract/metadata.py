@@ -93,8 +93,14 @@ def _training_compute(block: dict[str, Any], fact: Any) -> Iterator[Fact]:
     root = ("training_compute",)
     for key, kind in _NUMERIC_KEYS.items():
         value = _number(block.get(key))
-        if value is not None and value >= 0:
-            yield fact(kind, value, (*root, key))
+        if value is None or value < 0:
+            continue
+        if key == "training_flop":
+            low, high = _number(block.get("training_flop_low")), _number(block.get("training_flop_high"))
+            if low is not None and high is not None and 0 < low <= value <= high:
+                yield fact(kind, value, (*root, key), interval=(low, high))
+                continue
+        yield fact(kind, value, (*root, key))
     hardware = block.get("hardware_type")
     if isinstance(hardware, str) and hardware.strip():
         yield fact(

@@ -34,6 +34,7 @@ def fact_to_dict(fact: Fact) -> dict[str, Any]:
         "lower_bound": fact.lower_bound,
         "ambiguous": fact.ambiguous,
         "note": fact.note,
+        "interval": list(fact.interval) if fact.interval is not None else None,
     }
 
 
