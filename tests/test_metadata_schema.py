@@ -225,7 +225,10 @@ def test_malformed_model_index_matches_what_huggingface_hub_refuses(model_index:
 def test_the_documented_training_compute_example_is_valid() -> None:
     from pathlib import Path
 
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "metadata.md").read_text(encoding="utf-8")
+    path = Path(__file__).resolve().parents[1] / "docs" / "metadata.md"
+    if not path.is_file():
+        pytest.skip("docs/ is not part of the sdist")
+    doc = path.read_text(encoding="utf-8")
     block = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
     card = parse_card(f"---\n{block}---\nText\n")
     assert card.metadata["training_compute"]["training_flop"] == 3.8e25
