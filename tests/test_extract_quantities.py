@@ -197,3 +197,10 @@ def test_round_trip_units(value: int, unit: str) -> None:
     assert quantity is not None
     assert quantity.dimension == dimension
     assert quantity.value == pytest.approx(value * scale)
+
+
+def test_describing_words_between_magnitude_and_tokens() -> None:
+    quantity = parse_quantity("14.8 trillion diverse and high-quality tokens")
+    assert quantity is not None and quantity.dimension == "tokens" and quantity.value == 14.8e12
+    active = parse_quantity("37B activated for each token")
+    assert active is not None and active.dimension == "count"

@@ -188,6 +188,12 @@ _LOWER_BEFORE = re.compile(
 _UPPER_BEFORE = re.compile(r"(?:<|≤|<=|up to|under|less than|at most|below|fewer than)\s{0,2}$", re.I)
 _RANGE_JOIN = re.compile(r"\s{0,2}(?:-|–|—|to|~)\s{0,2}(?=[\d.])")
 _PLUS_AFTER = re.compile(r"\+")
+# "14.8 trillion diverse and high-quality tokens": a few describing words between a magnitude and its unit.
+_DESCRIBED_TOKENS = re.compile(
+    r"(?:\s{1,2}(?!(?:for|each|per|of|in|on|at|to|with|every|activated|active|parameters?|params?)\b)"
+    r"(?:[A-Za-z][A-Za-z-]{0,20}|,)){1,4}?\s{1,2}tokens?\b",
+    re.IGNORECASE,
+)
 _SUM_AFTER = re.compile(r"\s\+\s(?=\d)")
 # "Llama 3-8B", "Qwen-2-7B": a number glued to a name is a version, not the start of a range.
 _NAME_BEFORE = re.compile(r"(?:-|[A-Z][\w.]*\s)$")
@@ -423,6 +429,10 @@ def _quantity_at(text: str, number: _Number) -> Quantity:
         lower = True
         end = plus.end()
     unit = _read_unit(text, end, value)
+    if unit is None and number.magnitude:
+        described = _DESCRIBED_TOKENS.match(text, end)
+        if described is not None:
+            unit = ("tokens", value, described.end(), {})
     dimension, unit_name, device = "count", "count", None
     unit_text = ""
     if unit is not None:
