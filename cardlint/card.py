@@ -16,10 +16,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from cardlint.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
 
@@ -30,35 +33,100 @@ class _LimitExceeded(yaml.YAMLError):
         self.mark = mark
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """PyYAML's pure safe loader (the Hub's own parser; libyaml accepts TABs that it rejects), with depth and
-    alias counts bounded while composing, so a hostile card fails before anything is expanded."""
+class _Bounds:
+    """Depth and alias counts bounded while composing, so a hostile card fails before anything is expanded."""
 
     max_depth = DEFAULT_LIMITS.max_yaml_depth
     max_aliases = DEFAULT_LIMITS.max_yaml_aliases
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-        self._aliases = 0
+    _depth = 0
+    _aliases = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
+        if self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
             self._aliases += 1
             if self._aliases > self.max_aliases:
                 raise _LimitExceeded(
-                    f"YAML uses more than {self.max_aliases} aliases", self.peek_event().start_mark
+                    f"YAML uses more than {self.max_aliases} aliases",
+                    self.peek_event().start_mark,  # type: ignore[attr-defined]
                 )
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[misc]
         self._depth += 1
         if self._depth > self.max_depth:
             raise _LimitExceeded(
-                f"YAML nested deeper than {self.max_depth} levels", self.peek_event().start_mark
+                f"YAML nested deeper than {self.max_depth} levels",
+                self.peek_event().start_mark,  # type: ignore[attr-defined]
             )
         try:
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[misc]
         finally:
             self._depth -= 1
+
+
+class _BoundedLoader(_Bounds, yaml.SafeLoader):
+    """PyYAML's pure safe loader (the Hub's own parser; libyaml accepts TABs that it rejects), bounded."""
+
+
+_CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)  # None: PyYAML without libyaml
+
+_USE_PURE_LOADER: Any = object()
+# What the pure reader refuses, and line breaks other than \n and \r\n (marks are mapped by counting \n).
+_NOT_FOR_LIBYAML = re.compile(yaml.reader.Reader.NON_PRINTABLE.pattern + "|[\x85\u2028\u2029]|\r(?!\n)")
+
+
+def _fast_node(text: str, limits: Limits) -> Any:
+    """The node graph composed from libyaml's events (about 10x faster), or _USE_PURE_LOADER.
+
+    Only the events come from libyaml; composing, tag resolution, bounds and everything after are the pure
+    loader's own code. libyaml differs from the pure scanner on TABs and (in wording) on errors, and its
+    reader accepts characters the pure reader refuses, so a text with a TAB, a non-printable character, an
+    unusual line break or an anchor (aliases are the bounded loader's business), and any text libyaml
+    fails on, goes to the pure loader, which then also gives the exact error. bench/perf_yaml_equivalence.py
+    compares both on every corpus card; tests/test_perf_yaml.py on hand-written cases.
+    """
+    if _CParser is None or "\t" in text or "&" in text or _NOT_FOR_LIBYAML.search(text):
+        return _USE_PURE_LOADER
+    loader = _FastLoader(text)
+    loader.max_depth = limits.max_yaml_depth
+    loader.max_aliases = limits.max_yaml_aliases
+    try:
+        return loader.get_single_node()
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return _USE_PURE_LOADER
+    finally:
+        loader.dispose()
+
+
+if _CParser is not None:
+
+    class _FastLoader(_Bounds, yaml.composer.Composer, _CParser, SafeConstructor, Resolver):
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            # libyaml ends an unterminated last line with a virtual line break; the pure scanner does not, so
+            # marks at the very end (an empty last value, the end of the last block) sit one line lower.
+            self._last_line = stream.count("\n")
+            self._last_column = len(stream) - (stream.rfind("\n") + 1)
+
+        def _pure_marks(self, node: Any) -> Any:
+            if node.start_mark.line > self._last_line:
+                node.start_mark = yaml.Mark("", 0, self._last_line, self._last_column, None, None)
+            if node.end_mark.line > self._last_line:
+                node.end_mark = yaml.Mark("", 0, self._last_line, self._last_column, None, None)
+            return node
+
+        def compose_scalar_node(self, anchor: Any) -> Any:
+            node = super().compose_scalar_node(anchor)
+            if node.style == "":  # libyaml's plain style; the pure parser says None
+                node.style = None
+            return self._pure_marks(node)
+
+        def compose_sequence_node(self, anchor: Any) -> Any:
+            return self._pure_marks(super().compose_sequence_node(anchor))
+
+        def compose_mapping_node(self, anchor: Any) -> Any:
+            return self._pure_marks(super().compose_mapping_node(anchor))
 
 
 Path_ = tuple[str | int, ...]
@@ -173,10 +241,7 @@ class Card:
     @functools.cached_property
     def tokens(self) -> list[Token]:
         """markdown-it tokens of the body; `token.map` is already shifted to 0-based *file* lines."""
-        from markdown_it import MarkdownIt
-
-        parser = MarkdownIt("commonmark", {"html": True}).enable("table")
-        tokens = parser.parse(self.body)
+        tokens = _markdown_parser().parse(self.body)
         offset = self.body_start_line - 1
         for token in _walk(tokens):
             if token.map is not None:
@@ -285,6 +350,14 @@ def _closing_index(lines: list[str], first: int) -> int | None:
     return None
 
 
+@functools.cache
+def _markdown_parser() -> MarkdownIt:
+    """One parser per process: building it (rule chains, regexes) cost as much as parsing a short card."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
 # The Hub closes the block at `---` in column 1, then optional spaces or tabs, then CRLF, LF or the end of the
 # file: a line ending in `\r\r\n` (seen in real cards) does not close it.
 _CLOSING = re.compile(r"---[ \t]*\r?")
@@ -298,6 +371,10 @@ def _load_front_matter(fm: FrontMatter, limits: Limits, *, salvage: bool = True)
         )
         return
     offset = fm.start_line - 1
+    node = _fast_node(fm.text, limits)
+    if node is not _USE_PURE_LOADER:
+        _finish_front_matter(fm, node, limits, offset)
+        return
     try:
         loader = _BoundedLoader(fm.text)  # the reader rejects control characters right here
     except yaml.reader.ReaderError as exc:
@@ -323,6 +400,11 @@ def _load_front_matter(fm: FrontMatter, limits: Limits, *, salvage: bool = True)
         return
     finally:
         loader.dispose()
+    _finish_front_matter(fm, node, limits, offset)
+
+
+def _finish_front_matter(fm: FrontMatter, node: yaml.Node | None, limits: Limits, offset: int) -> None:
+    """Data, marks, duplicates and surprises from the composed node graph, whichever parser built it."""
     if node is None:
         fm.data = None
         return

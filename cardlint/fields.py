@@ -6,6 +6,7 @@ instruments never disagree about whether a card states its licence.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -109,7 +110,7 @@ def locate(finder: Finder, card: Card, facts: list[Fact]) -> FieldState:
     body = _body(card)
     placeholder: int | None = None
     if finder.labels:
-        label_patterns = [re.compile(p, re.IGNORECASE) for p in finder.labels]
+        label_patterns = [_pattern(p, re.IGNORECASE) for p in finder.labels]
         for number, line in body.lines:
             match = _LABEL_LINE.match(line)
             if match is None or not any(p.search(match.group("label")) for p in label_patterns):
@@ -121,7 +122,7 @@ def locate(finder: Finder, card: Card, facts: list[Fact]) -> FieldState:
                 return FieldState(True, None, place_line)
     if finder.sections:
         for section in card.sections:
-            if not any(re.search(p, section.title, re.IGNORECASE) for p in finder.sections):
+            if not any(_pattern(p, re.IGNORECASE).search(section.title) for p in finder.sections):
                 continue
             content = [(n, body.by_line.get(n, "")) for n in range(section.line + 1, section.end_line + 1)]
             content = [(n, text) for n, text in content if not text.lstrip().startswith("#")]
@@ -130,15 +131,21 @@ def locate(finder: Finder, card: Card, facts: list[Fact]) -> FieldState:
             first = next((n for n, text in content if _is_placeholder(text)), None)
             if first is not None:
                 placeholder = placeholder or first
-    if finder.text and any(re.search(p, body.text, re.IGNORECASE | re.MULTILINE) for p in finder.text):
+    if finder.text and any(_pattern(p, re.IGNORECASE | re.MULTILINE).search(body.text) for p in finder.text):
         return FieldState(True, None, place_line)
     return FieldState(False, placeholder, place_line)
+
+
+@functools.cache
+def _pattern(pattern: str, flags: int) -> re.Pattern[str]:
+    """Finder patterns compiled once per process (`re`'s cache lookup on each call was a hot spot)."""
+    return re.compile(pattern, flags)
 
 
 def _place_line(finder: Finder, card: Card) -> int | None:
     if finder.place_pattern:
         for section in card.sections:
-            if re.search(finder.place_pattern, section.title, re.IGNORECASE):
+            if _pattern(finder.place_pattern, re.IGNORECASE).search(section.title):
                 return section.line
     if finder.place_metadata and card.front_matter is not None:
         return card.front_matter.start_line

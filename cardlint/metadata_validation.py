@@ -16,12 +16,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
-
+from cardlint.quick_schema import surely_valid
 from cardlint.resources import load_yaml_resource, schema
 
 if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+
     from cardlint.card import Card, FrontMatter, Path_
 
 # The rule each kind of schema problem is reported under (codes and names match rules/rules.yaml).
@@ -129,10 +130,18 @@ def metadata_schema() -> dict[str, Any]:
 
 @functools.cache
 def metadata_validator() -> Draft202012Validator:
-    """The compiled validator, built once per process (building it costs more than validating a card)."""
+    """The compiled validator, built once per process (building it costs more than validating a card).
+
+    jsonschema is imported here, not at the top: a card with valid metadata never needs it (`_FORMATS`)."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
     checker = FormatChecker(formats=())
-    checker.checks("hub-language")(lambda value: not isinstance(value, str) or is_language_code(value))
+    checker.checks("hub-language")(_FORMATS["hub-language"])
     return Draft202012Validator(metadata_schema(), format_checker=checker)
+
+
+# The format checks the validator runs; every other `format` in the schema is only an annotation.
+_FORMATS = {"hub-language": lambda value: not isinstance(value, str) or is_language_code(value)}
 
 
 def schema_at(path: tuple[str | int, ...]) -> dict[str, Any]:
@@ -191,9 +200,12 @@ def validate_metadata(card: Card) -> list[MetadataProblem]:
     metadata = card.metadata
     if fm is None or not metadata:
         return []
+    instance = json_ready(metadata)
+    if surely_valid(instance, metadata_schema(), _FORMATS):
+        return []  # the real validator would find nothing either (see cardlint/quick_schema.py)
     surprise_paths = {surprise.path for surprise in fm.surprises}
     problems: dict[tuple[tuple[str | int, ...], str], MetadataProblem] = {}
-    for error in _leaf_errors(metadata_validator().iter_errors(json_ready(metadata))):
+    for error in _leaf_errors(metadata_validator().iter_errors(instance)):
         path = tuple(error.absolute_path)
         if path in surprise_paths:
             continue

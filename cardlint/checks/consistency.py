@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -449,15 +449,29 @@ def emissions_implausible(ctx: CheckContext) -> Iterator[Finding]:
 # --- CL309 / CL310: notation ------------------------------------------------------------------------------
 
 
-def _text_lines(card: Any) -> Iterator[tuple[int, str]]:
-    """(1-based line, text) of every line outside fenced or indented code."""
+def _text_lines(card: Any, wanted: Callable[[str], bool]) -> Iterator[tuple[int, str]]:
+    """(1-based line, text) of every `wanted` line with a digit outside fenced or indented code.
+
+    `wanted` is the caller's cheap test, run first: scanning every character of every line for a digit
+    was most of these checks' time."""
     code: set[int] = set()
     for token in card.tokens:
         if token.type in ("fence", "code_block") and token.map is not None:
             code.update(range(token.map[0] + 1, token.map[1] + 1))
     for number, text in enumerate(card.lines, start=1):
-        if number not in code and any(ch.isdigit() for ch in text):
+        if wanted(text) and number not in code and any(ch.isdigit() for ch in text):
             yield number, text
+
+
+def _mentions_flop(text: str) -> bool:
+    return "flop" in text.lower()
+
+
+_TEN_E = re.compile(r"10\s*[eE][-+]?\d")
+
+
+def _has_ten_e(text: str) -> bool:
+    return _TEN_E.search(text) is not None
 
 
 @check("CL309")
@@ -466,9 +480,7 @@ def flop_rate_as_count(ctx: CheckContext) -> Iterator[Finding]:
     from cardlint.extract.quantities import find_quantities
 
     limit = float(constants()["rates"]["implausible_flop_per_second"])
-    for line, text in _text_lines(ctx.card):
-        if "flop" not in text.lower():
-            continue
+    for line, text in _text_lines(ctx.card, _mentions_flop):
         for quantity in find_quantities(text):
             unit_text = getattr(quantity, "unit_text", "") or ""
             if quantity.dimension == "flop_rate" and quantity.value >= limit:
@@ -494,9 +506,7 @@ def ambiguous_exponent(ctx: CheckContext) -> Iterator[Finding]:
     from cardlint.extract.quantities import find_quantities
 
     flagged: set[int] = set()
-    for line, text in _text_lines(ctx.card):
-        if not re.search(r"10\s*[eE][-+]?\d", text):
-            continue
+    for line, text in _text_lines(ctx.card, _has_ten_e):
         for quantity in find_quantities(text):
             if quantity.ambiguous:
                 flagged.add(line)
