@@ -111,10 +111,13 @@ if _CParser is not None:
 
         def _pure_marks(self, node: Any) -> Any:
             if node.start_mark.line > self._last_line:
-                node.start_mark = yaml.Mark("", 0, self._last_line, self._last_column, None, None)
+                node.start_mark = self._end_mark()
             if node.end_mark.line > self._last_line:
-                node.end_mark = yaml.Mark("", 0, self._last_line, self._last_column, None, None)
+                node.end_mark = self._end_mark()
             return node
+
+        def _end_mark(self) -> yaml.Mark:
+            return yaml.Mark("", 0, self._last_line, self._last_column, None, None)  # type: ignore[arg-type]
 
         def compose_scalar_node(self, anchor: Any) -> Any:
             node = super().compose_scalar_node(anchor)
