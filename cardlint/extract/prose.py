@@ -602,14 +602,17 @@ _USER_RECIPE = re.compile(r"you can|your own|\busers?\b|we (?:now )?support|\bsu
 
 def _trained_on(sentence: str, start: int, end: int) -> bool:
     """The cue nearest before the accelerator name decides (training or inference); without one, the nearest
-    cue after it."""
+    cue after it; without either, the sentence's cues (all of them training ones)."""
     before = None
     for match in _CUES.finditer(sentence, max(0, start - 150), start):
         before = match
     if before is not None:
         return before.group("training") is not None
     after = _CUES.search(sentence, end, min(len(sentence), end + 80))
-    return after is not None and after.group("training") is not None
+    if after is not None:
+        return after.group("training") is not None
+    cues = list(_CUES.finditer(sentence))
+    return bool(cues) and all(match.group("training") for match in cues)
 
 
 def _hardware_count(sentence: str, start: int, end: int) -> tuple[int, int] | None:
