@@ -10,6 +10,7 @@ HTML is read with the standard library's HTMLParser (rowspan and colspan expande
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -281,11 +282,6 @@ class _Column:
     header: str = ""
 
 
-@dataclass
-class _Reading:
-    facts: list[Fact] = field(default_factory=list)
-
-
 def _column_kind(header: str) -> _Column | None:
     text = header.strip()
     if not text or _NEVER_HEADER.search(text):
@@ -370,10 +366,9 @@ def _facts_of(card: Card, table: Table, path: str, subject: str | None) -> Itera
             if row_index == own_row
             else other_subject_name(_readable(labels[row_index], sizes[row_index]))
         )
+        label_index = _label_index(row, columns)  # once per row, not once per cell
         for index, column in columns.items():
-            if index >= len(row) or (
-                index == _label_index(row, columns) and columns[index].kind != "parameters"
-            ):
+            if index >= len(row) or (index == label_index and columns[index].kind != "parameters"):
                 continue
             yield from _cell_facts(card, table, row[index], column, path, row_subject)
 
@@ -434,7 +429,9 @@ def _label_index(row: list[Cell], columns: dict[int, _Column]) -> int:
     return -1
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_name(text: str) -> bool:
+    """Pure in `text` and asked again for every cell of a row, so remembered."""
     cleaned = clean_text(text, 0).text
     for quantity in find_quantities(cleaned):
         cleaned = cleaned.replace(quantity.text, " ", 1)
