@@ -1,29 +1,63 @@
 """Bounds on everything a hostile card, config or Hub response could make cardlint do.
 
 Every default passes every real card in the evaluation corpus with room to spare; each is configurable
-under `[tool.cardlint.limits]` so an unusual repository can raise one knowingly.
+under `[tool.cardlint.limits]` so an unusual repository can raise one knowingly. Each field carries its own
+one-line explanation (`LIMIT_DOCS`); docs/limits.md is generated from them (`cardlint.limits_doc`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
+
+
+def _limit(default: int, doc: str) -> Any:
+    return field(default=default, metadata={"doc": doc})
 
 
 @dataclass(frozen=True)
 class Limits:
-    max_card_bytes: int = 10 * 1024 * 1024
-    max_front_matter_bytes: int = 1024 * 1024
-    max_yaml_depth: int = 64
-    max_yaml_aliases: int = 1000
-    max_yaml_nodes: int = 200_000  # after expanding aliases: a billion-laughs card fails here
-    max_line_chars: int = 20_000  # longer lines are cut before the prose extractors see them
-    max_tables: int = 500
-    max_table_cells: int = 50_000
-    max_lineage_depth: int = 8
-    max_hub_response_bytes: int = 20 * 1024 * 1024
-    max_config_json_bytes: int = 2 * 1024 * 1024
-    max_safetensors_header_bytes: int = 100 * 1024 * 1024
+    max_card_bytes: int = _limit(
+        10 * 1024 * 1024,
+        "Largest card read, in bytes (file, stdin or Hub). A bigger file is refused with one line, exit 2, "
+        "before it is read.",
+    )
+    max_front_matter_bytes: int = _limit(
+        1024 * 1024, "Largest YAML front matter parsed, in bytes; a bigger block is a YAML finding (CL106)."
+    )
+    max_yaml_depth: int = _limit(
+        64, "Deepest nesting of YAML mappings and sequences; composition stops at the first deeper node."
+    )
+    max_yaml_aliases: int = _limit(
+        1000, "Most YAML aliases (`*name`) in one front matter; counted while composing, before expansion."
+    )
+    max_yaml_nodes: int = _limit(
+        200_000,
+        "Most YAML nodes after expanding every alias, computed on the unexpanded graph: a billion-laughs "
+        "card fails here without being expanded.",
+    )
+    max_line_chars: int = _limit(
+        20_000, "Longest line handed to the prose extractors, in characters; longer lines are cut."
+    )
+    max_tables: int = _limit(
+        500, "Most Markdown tables and most HTML tables read from one card; the rest are skipped."
+    )
+    max_table_cells: int = _limit(
+        50_000, "Most cells of one HTML table, after rowspan/colspan expansion; the rest are dropped."
+    )
+    max_lineage_depth: int = _limit(
+        8, "Longest base_model chain followed on the Hub (fine-tune of a fine-tune ...)."
+    )
+    max_hub_response_bytes: int = _limit(
+        20 * 1024 * 1024, "Largest Hub API response accepted, in bytes (reserved: not enforced yet)."
+    )
+    max_config_json_bytes: int = _limit(
+        2 * 1024 * 1024,
+        "Largest config.json read next to a card or from the Hub, in bytes; bigger is skipped.",
+    )
+    max_safetensors_header_bytes: int = _limit(
+        100 * 1024 * 1024, "Largest safetensors JSON header read (the file's first 8 bytes claim its size)."
+    )
 
     def updated(self, values: dict[str, Any]) -> Limits:
         """A copy with `values` applied; unknown names raise KeyError naming the key."""
@@ -35,3 +69,4 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+LIMIT_DOCS: dict[str, str] = {f.name: str(f.metadata["doc"]) for f in fields(Limits)}

@@ -1,0 +1,61 @@
+"""Limits: documented (docs/limits.md generated from the dataclass), configurable, and actually used."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+
+from cardlint.limits import DEFAULT_LIMITS, LIMIT_DOCS, Limits
+from cardlint.limits_doc import render_limits_markdown
+from cardlint.settings import ConfigError, Settings, apply_config
+
+ROOT = Path(__file__).resolve().parent.parent
+RESERVED = {"max_hub_response_bytes"}  # declared for the Hub client, documented as not enforced yet
+
+
+def test_docs_page_is_current() -> None:
+    page = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
+    assert page == render_limits_markdown(), "regenerate: python -m cardlint.limits_doc > docs/limits.md"
+
+
+def test_every_limit_has_a_doc_and_a_row() -> None:
+    page = render_limits_markdown()
+    for item in fields(Limits):
+        assert LIMIT_DOCS[item.name].strip()
+        assert f"| `{item.name}` | {getattr(DEFAULT_LIMITS, item.name):,}" in page
+
+
+def test_every_limit_is_used_by_the_code() -> None:
+    sources = "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in (ROOT / "cardlint").rglob("*.py")
+        if path.name not in ("limits.py", "limits_doc.py")
+    )
+    unused = [item.name for item in fields(Limits) if item.name not in sources and item.name not in RESERVED]
+    assert not unused
+    reserved_but_used = [name for name in RESERVED if f".{name}" in sources]
+    assert not reserved_but_used, "now enforced: drop it from RESERVED and from its doc's 'not enforced yet'"
+
+
+@pytest.mark.parametrize("name", [item.name for item in fields(Limits)])
+def test_every_limit_is_configurable(name: str) -> None:
+    settings = apply_config(Settings(), {"limits": {name: 12345}}, "cardlint.toml")
+    assert getattr(settings.limits, name) == 12345
+    others = [item.name for item in fields(Limits) if item.name != name]
+    assert all(getattr(settings.limits, other) == getattr(DEFAULT_LIMITS, other) for other in others)
+
+
+@pytest.mark.parametrize("value", [0, -1, 1.5, "10", True, None, [1]])
+def test_a_limit_must_be_a_positive_whole_number(value: object) -> None:
+    with pytest.raises(ConfigError, match="max_yaml_depth"):
+        apply_config(Settings(), {"limits": {"max_yaml_depth": value}}, "cardlint.toml")
+
+
+def test_default_card_limit_passes_every_real_card() -> None:
+    cards = ROOT.parent / "shared" / "corpus" / "cards"
+    if not cards.is_dir():
+        pytest.skip("no corpus")
+    largest = max(path.stat().st_size for path in cards.glob("*.md"))
+    assert largest * 10 < DEFAULT_LIMITS.max_card_bytes
