@@ -14,7 +14,6 @@ from typing import Any
 from cardlint.card import Card
 from cardlint.extract.hardware_names import normalise_hardware
 from cardlint.extract.kinds import make_fact
-from cardlint.extract.subject import size_of
 from cardlint.types import Fact
 
 _GRAMS_PER_TONNE = 1e6
@@ -121,6 +120,3 @@ def _training_compute(block: dict[str, Any], fact: Any) -> Iterator[Fact]:
                 yield fact("fine_tune_tokens", tokens, (*root, "stages", index, "tokens"))
             if fine_tune and hours is not None:
                 yield fact("fine_tune_device_hours", hours, (*root, "stages", index, "device_hours"))
-
-
-__all__ = ["metadata_facts", "size_of"]

@@ -38,15 +38,6 @@ _TRAINING = re.compile(
     r"|\bTRC\b|\bTFRC\b|programme|sponsor|supercomputer|\bGPUs:|epochs?|训练|算力",
     re.IGNORECASE,
 )
-_INFERENCE = re.compile(
-    r"inference|\binfer\b|deploy|serving|\bserve\b|to run\b|runs? (?:on|in|with|it)"
-    r"|running (?:on|the|it|locally)"
-    r"|can run|colab|latency|speed|throughput|generat(?:e|ion) (?:time|speed)|quantiz|\bint[48]\b|minimum"
-    r"|recommend|requirements?|requires?|required|must be used|or (?:above|higher|newer)|you can|your own"
-    r"|locally"
-    r"|load the model|consumer[- ]grade|sampling|benchmark|\bsupports?\b|memory usage|推理|部署|显存",
-    re.IGNORECASE,
-)
 _NEGATIVE_HEADINGS = re.compile(
     r"inference|usage|how to|quick ?start|getting started|deploy|serving|install|requirement|quantiz|example"
     r"|demo|run(?:ning)? (?:the|locally)|speed|latency|memory|vram|limitation|bias|citation|license|contact"
@@ -110,9 +101,6 @@ _COUNT_BEFORE_HARDWARE = re.compile(
     r"(?:\d{2,3}\s?GB\s+)?(?:[张块台个枚]\s{0,2})?"
     r"(?:(?:nvidia|tesla|google|cloud|amd|intel|aws)\s+){0,2}$",
     re.IGNORECASE,
-)
-_COUNT_GPUS = re.compile(
-    r"(?<![A-Za-z0-9_.,])(\d{1,6})\s{0,2}(?:[x×*]\s{0,2}(\d{1,6})\s{0,2})?(?:GPUs|TPUs|accelerators|chips)\b"
 )
 
 # `Key: value` lines (model-card templates, spec lists): what each key reports.

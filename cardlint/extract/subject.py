@@ -8,7 +8,6 @@ model as `Llama 3.1 8B`, `8B` and `Meta-Llama-3.1-8B`.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from cardlint.card import Card
 
@@ -116,8 +115,3 @@ def other_subject_name(label: str) -> str:
     """A readable name for another model's row or mention."""
     text = re.sub(r"\s+", " ", label).strip()
     return text[:80] or "other model"
-
-
-def metadata_name(metadata: dict[str, Any]) -> str | None:
-    value = metadata.get("model_name")
-    return value if isinstance(value, str) else None
