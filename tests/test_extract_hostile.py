@@ -66,3 +66,12 @@ def test_arbitrary_text_never_raises(text: str) -> None:
     for fact in extract_facts(card, path="fuzz.md", subject=None):
         assert fact.kind
         assert isinstance(fact.value, (int, float, str))
+
+
+def test_spans_cannot_blow_up_a_table() -> None:
+    cells = "".join(f"<td rowspan='100000' colspan='100000'>{i}B</td>" for i in range(2000))
+    rows = "".join(f"<tr>{cells}</tr>" for _ in range(20))
+    card = parse_card(f"<table>{rows}</table>\n", "spans.md")
+    started = time.perf_counter()
+    extract_facts(card, path="spans.md", subject="org/model-7B")
+    assert time.perf_counter() - started < 30.0

@@ -187,17 +187,27 @@ def html_tables(card: Card, layout: Layout) -> Iterator[Table]:
             count += 1
             if count > card.limits.max_tables:
                 return
-            rows = _expand_spans(grid)
+            rows = _expand_spans(grid, card.limits.max_table_cells)
             if rows:
                 header_rows = 1
                 yield Table(rows, "html-table", header_rows, layout.headings(first))
 
 
-def _expand_spans(grid: list[list[Cell]]) -> list[list[Cell]]:
-    """Place each cell in every row and column it spans (the Llama tables use rowspan for shared values)."""
+_MAX_COLUMNS = 200
+
+
+def _expand_spans(grid: list[list[Cell]], budget: int) -> list[list[Cell]]:
+    """Place each cell in every row and column it spans (the Llama tables use rowspan for shared values).
+
+    Spans are cut to the rows that exist and to 200 columns, and the whole grid to `budget` placed cells, so
+    `rowspan="999999"` on every cell cannot blow up."""
     result: list[list[Cell]] = []
     pending: dict[tuple[int, int], Cell] = {}
+    rows_left = len(grid)
     for row_index, row in enumerate(grid):
+        rows_left -= 1
+        if budget <= 0:
+            break
         placed: list[Cell] = []
         column = 0
         cells = iter(row)
@@ -209,11 +219,16 @@ def _expand_spans(grid: list[list[Cell]]) -> list[list[Cell]]:
             cell = next(cells, None)
             if cell is None:
                 break
-            for span_column in range(cell.colspan):
+            width = max(1, min(cell.colspan, _MAX_COLUMNS - column))
+            height = min(cell.rowspan - 1, rows_left)
+            if column >= _MAX_COLUMNS or budget < width * (height + 1):
+                break
+            budget -= width * (height + 1)
+            for span_column in range(width):
                 placed.append(cell)
-                for extra in range(1, min(cell.rowspan, 1000)):
+                for extra in range(1, height + 1):
                     pending[(row_index + extra, column + span_column)] = cell
-            column += cell.colspan
+            column += width
         while (row_index, column) in pending:
             placed.append(pending.pop((row_index, column)))
             column += 1
