@@ -219,6 +219,11 @@ class Quantity:
     unit_text: str = ""
     parts: int = 1  # >1 when the text adds figures up ("750M+450M params")
 
+    @property
+    def span(self) -> tuple[int, int]:
+        """(start, end) of the figure in the text it was read from."""
+        return (self.start, self.end)
+
 
 @dataclass(frozen=True)
 class _Number:
