@@ -11,6 +11,12 @@ from typing import Any
 
 import pytest
 from hubserver import HubStandIn
+from hypothesis import HealthCheck, settings
+
+# Property tests check behaviour, not speed: on a shared 2-core machine a first example can take longer
+# than hypothesis's default 200 ms deadline for reasons that have nothing to do with the code under test.
+settings.register_profile("cardlint", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("cardlint")
 
 # huggingface_hub reads this once, at import: with telemetry on it also fetches an agent registry from
 # its endpoint, which a test that imports the client without HF_ENDPOINT set would send to the internet.
