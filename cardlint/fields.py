@@ -51,6 +51,7 @@ class _Body:
     lines: list[tuple[int, str]]
     by_line: dict[int, str]
     text: str  # lines that are not only a placeholder, joined
+    folded: str  # `text` case-folded as `re.IGNORECASE` folds ASCII letters, for literal pre-checks
 
 
 _LAST_BODY: tuple[Card, _Body] | None = None
@@ -64,7 +65,7 @@ def _body(card: Card) -> _Body:
         return cached[1]
     lines = list(_body_lines(card))
     text = "\n".join(line for _, line in lines if not _is_placeholder(line) or _residue(line))
-    body = _Body(lines, dict(lines), text)
+    body = _Body(lines, dict(lines), text, text.translate(_SRE_FOLD).lower())
     _LAST_BODY = (card, body)
     return body
 
@@ -131,9 +132,65 @@ def locate(finder: Finder, card: Card, facts: list[Fact]) -> FieldState:
             first = next((n for n, text in content if _is_placeholder(text)), None)
             if first is not None:
                 placeholder = placeholder or first
-    if finder.text and any(_pattern(p, re.IGNORECASE | re.MULTILINE).search(body.text) for p in finder.text):
+    if finder.text and any(_in_text(p, body) for p in finder.text):
         return FieldState(True, None, place_line)
     return FieldState(False, placeholder, place_line)
+
+
+# The only non-ASCII characters `re.IGNORECASE` matches to ASCII letters (İ ı ſ K); lower() maps the rest.
+_SRE_FOLD = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
+_TEXT_FLAGS = re.IGNORECASE | re.MULTILINE
+
+
+def _in_text(pattern: str, body: _Body) -> bool:
+    """Whether a finder's text pattern matches the body. Most patterns need one of a few literal words that
+    most cards lack, and substring tests rule those out far faster than a case-insensitive regex scan."""
+    needed = required_literals(pattern)
+    if needed and not any(literal in body.folded for literal in needed):
+        return False
+    return _pattern(pattern, _TEXT_FLAGS).search(body.text) is not None
+
+
+@functools.cache
+def required_literals(pattern: str) -> tuple[str, ...]:
+    """Lower-cased ASCII strings of which every match of `pattern` contains at least one (() when nothing
+    is certain), read from the regex's parse tree: a run of literals, or one run from each alternative."""
+    try:
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_parse
+    try:
+        items = sre_parse.parse(pattern, _TEXT_FLAGS)
+    except Exception:  # an unparsable pattern simply gets no pre-check
+        return ()
+    return _required(items, sre_parse)
+
+
+def _required(items: Any, sre_parse: Any) -> tuple[str, ...]:
+    best: tuple[str, ...] = ()
+    run = ""
+    for opcode, argument in items:
+        candidate: tuple[str, ...] = ()
+        if opcode is sre_parse.LITERAL and argument < 128:
+            run += chr(argument).lower()
+            candidate = (run,)
+        else:
+            run = ""
+            if opcode is sre_parse.SUBPATTERN:
+                candidate = _required(argument[-1], sre_parse)
+            elif opcode is sre_parse.MAX_REPEAT or opcode is sre_parse.MIN_REPEAT:
+                candidate = _required(argument[2], sre_parse) if argument[0] >= 1 else ()
+            elif opcode is sre_parse.BRANCH:
+                alternatives = [_required(alternative, sre_parse) for alternative in argument[1]]
+                if all(alternatives):
+                    candidate = tuple(sorted({literal for options in alternatives for literal in options}))
+        if _strength(candidate) > _strength(best):
+            best = candidate
+    return best
+
+
+def _strength(literals: tuple[str, ...]) -> int:
+    return min((len(literal) for literal in literals), default=0)
 
 
 @functools.cache

@@ -288,10 +288,10 @@ class TableRow:
 def card_tables(card: Any) -> list[list[TableRow]]:
     """Markdown and HTML tables of the card (spans expanded, code skipped), read by the facts extractor's
     table reader so both see the same cells."""
-    from cardlint.extract.layout import Layout
+    from cardlint.extract.layout import layout_of
     from cardlint.extract.tables import html_tables, markdown_tables
 
-    layout = Layout(card)
+    layout = layout_of(card)
     tables = []
     for table in (*markdown_tables(card, layout), *html_tables(card, layout)):
         rows = [

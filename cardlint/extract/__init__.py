@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from cardlint.card import Card
 from cardlint.extract.config_dump import config_dump_facts
 from cardlint.extract.derived import derived_facts
-from cardlint.extract.layout import Layout
+from cardlint.extract.layout import layout_of
 from cardlint.extract.metadata import metadata_facts
 from cardlint.extract.prose import prose_facts
 from cardlint.extract.tables import table_facts
@@ -27,7 +27,7 @@ def extract_facts(
     card: Card, *, path: str, subject: str | None, sidecars: Sidecars | None = None
 ) -> list[Fact]:
     """All facts of one card (and its sidecar files), in file order, duplicates removed."""
-    layout = Layout(card)
+    layout = layout_of(card)
     facts = metadata_facts(card, path=path)
     facts += table_facts(card, layout, path=path, subject=subject)
     facts += prose_facts(card, layout, path=path, subject=subject)

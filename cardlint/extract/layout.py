@@ -70,6 +70,20 @@ class Block:
         return text.strip() or raw.strip()[:80]
 
 
+_LAST_LAYOUT: tuple[Card, Layout] | None = None
+
+
+def layout_of(card: Card) -> Layout:
+    """The card's Layout, built once and shared by the extractors and the checks that read tables."""
+    global _LAST_LAYOUT
+    cached = _LAST_LAYOUT
+    if cached is not None and cached[0] is card:
+        return cached[1]
+    layout = Layout(card)
+    _LAST_LAYOUT = (card, layout)
+    return layout
+
+
 class Layout:
     """Line kinds and heading chains of a card, computed once."""
 

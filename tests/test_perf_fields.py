@@ -1,0 +1,56 @@
+"""The literal pre-check of disclosure text patterns never changes whether a pattern matches."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cardlint.fields import _TEXT_FLAGS, _Body, _in_text, _strength, required_literals
+from cardlint.resources import load_yaml_resource
+
+PATTERNS = sorted(
+    {
+        pattern
+        for spec in (load_yaml_resource("rules", "disclosure-fields.yaml") or {})["fields"].values()
+        for pattern in spec.get("text") or []
+    }
+)
+TEXTS = [
+    "We trained with BF16 mixed precision on our own cluster.",
+    "ENERGY CONSUMPTION was MEASURED with CodeCarbon; PUE 1.1.",
+    "Relea\u017fed in March 2024 under an acceptable u\u017fe policy.",  # long s matches s case-insensitively
+    "\u0130ncluding experiments, the total compute for the project",  # dotted capital I
+    "RLHF and \u212aL-regularised preference optimization",  # Kelvin sign
+    "Compute was donated by CoreWeave; 6 x N x D estimate",
+    "nothing to see here",
+    "",
+]
+
+
+def _body(text: str) -> _Body:
+    return _Body([], {}, text, text.translate({0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}).lower())
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_pre_check_agrees_with_the_regex_for_every_finder_pattern(text: str) -> None:
+    body = _body(text)
+    for pattern in PATTERNS:
+        assert _in_text(pattern, body) == (re.search(pattern, text, _TEXT_FLAGS) is not None), pattern
+
+
+def test_required_literals_are_only_what_every_match_contains() -> None:
+    assert required_literals("prohibited uses?") == ("prohibited use",)
+    assert required_literals(r"\breleased? (on|in) \d{4}") == ("release",)
+    assert required_literals("(AWS|GCP|Lambda Labs)") == ("aws", "gcp", "lambda labs")
+    assert required_literals(r"\b[a-z_-]+\s*(==|>=)\s*\d") == ("==", ">=")
+    assert required_literals("(ab|c?)x") == ("x",)  # an alternative without a literal spoils the set
+    assert required_literals("a|b") == ()
+    assert required_literals("(x)?yz") == ("yz",)
+    assert required_literals("(?:ab)+c") == ("ab",)
+
+
+def test_the_pre_check_is_used_for_most_patterns() -> None:
+    assert (
+        sum(1 for pattern in PATTERNS if _strength(required_literals(pattern)) >= 2) * 4 > len(PATTERNS) * 3
+    )
