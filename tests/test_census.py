@@ -280,6 +280,30 @@ def test_a_stopped_run_resumes_where_it_left_off(tmp_path: Path, client: Any) ->
         )
 
 
+def test_a_failed_task_is_reported_the_others_are_written_and_a_rerun_retries_it(
+    tmp_path: Path, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cardlint.census import engine
+
+    write_dump(tmp_path / "dump")
+    real_prepare = engine.prepare
+
+    def input_lost_after_planning(given: CensusOptions) -> dict[str, Any]:
+        manifest = real_prepare(given)
+        manifest["partitions"][2]["path"] = str(tmp_path / "gone.parquet")
+        return manifest
+
+    monkeypatch.setattr(engine, "prepare", input_lost_after_planning)
+    summary, run = census(options(tmp_path, tmp_path / "dump"), client=client)
+    assert list(run.failed_partitions) == [2] and "gone.parquet" in run.failed_partitions[2]
+    assert len(run.outcomes) == 5 and summary["partitions"] == {"planned": 6, "written": 5}
+
+    monkeypatch.undo()
+    summary, rerun = census(options(tmp_path, tmp_path / "dump"), client=client)
+    assert rerun.skipped == 5 and [outcome.index for outcome in rerun.outcomes] == [2]
+    assert summary["partitions"] == {"planned": 6, "written": 6} and not rerun.failed_partitions
+
+
 def test_a_card_that_breaks_the_pipeline_is_a_row_with_its_error(tmp_path: Path) -> None:
     def fragile(loaded: Any, env: Any) -> Any:
         if "mid" in loaded.target:
