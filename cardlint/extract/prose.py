@@ -8,6 +8,7 @@ sizes in hours of audio are not durations, and a FLOP/s rate is never a FLOP cou
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -292,6 +293,12 @@ def _bounded(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     yield start, end
 
 
+@functools.lru_cache(maxsize=1024)
+def _negative_section(headings: tuple[str, ...]) -> bool:
+    """Asked once per sentence, the same for every sentence of a block: remembered."""
+    return any(_NEGATIVE_HEADINGS.search(title) for title in headings)
+
+
 def _sentence_facts(ctx: _Context, block: Block, start: int, end: int) -> Iterator[Fact]:
     sentence = block.text[start:end]
     if not sentence.strip():
@@ -302,7 +309,7 @@ def _sentence_facts(ctx: _Context, block: Block, start: int, end: int) -> Iterat
         if produced:
             yield from produced
             return
-    negative_section = any(_NEGATIVE_HEADINGS.search(title) for title in block.headings)
+    negative_section = _negative_section(block.headings)
     yield from _quantity_facts(ctx, block, start, sentence, negative_section)
     yield from _hardware_facts(ctx, block, start, sentence, negative_section)
     yield from _word_duration_facts(ctx, block, start, sentence)
