@@ -405,3 +405,14 @@ def test_a_population_without_estimates_still_summarises_and_renders(tmp_path: P
     assert summary["largest"] == [] and summary["estimates"]["histogram"]["central"] == []
     page = render_report(summary)
     assert "Partial: 1 of 2 partitions" in page and page.count("<svg") == 1  # the disclosure chart only
+
+
+def test_without_the_extra_the_command_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if the census extra were not installed
+    result = CliRunner().invoke(cli, ["census", str(CARDS), "--output", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "cardlint[census]" in result.output
+    assert not (tmp_path / "out").exists()

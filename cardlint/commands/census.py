@@ -59,8 +59,17 @@ def census(
     as_of: str | None,
     quiet: bool,
 ) -> None:
-    """Audit every card of INPUT (a Parquet file or folder, or a folder or tarball of READMEs) on Dask."""
+    """Audit a dump of model cards on Dask: Parquet results, summary.json and report.html.
+
+    INPUT is a Parquet file or folder (such as the Hub's card dumps), or a folder or tarball of README files.
+    Rerunning with the same --output resumes a stopped run.
+    """
     try:
+        import dask.bag  # noqa: F401
+        import distributed  # noqa: F401
+        import matplotlib  # noqa: F401
+        import pyarrow  # noqa: F401
+
         from cardlint.census.engine import CensusError, CensusOptions
         from cardlint.census.engine import census as run
         from cardlint.census.progress import CensusProgress
