@@ -7,6 +7,7 @@ the memory variant when the card states it (h100-80gb, a100-40gb, v100-32gb) and
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import re
@@ -67,19 +68,30 @@ def find_hardware(text: str) -> Iterator[HardwareMention]:
     if not _PREFILTER.search(text):
         return
     taken: list[HardwareMention] = []
+    spans: list[tuple[int, int]] = []  # taken spans, sorted and disjoint: an overlap test is two neighbours
     lowered = text.lower()
     for pattern, hardware_id, literal in _aliases():
         if literal and literal not in lowered:
             continue
         for match in pattern.finditer(text):
-            if any(match.start() < other.end and other.start < match.end() for other in taken):
+            if _overlaps(spans, match.start(), match.end()):
                 continue
             resolved = match.expand(hardware_id).rstrip("-") if "\\" in hardware_id else hardware_id
             taken.append(HardwareMention(resolved.lower(), match.start(), match.end(), match.group(0)))
+            bisect.insort(spans, (match.start(), match.end()))
     for index, mention in enumerate(taken):
         if mention.hardware_id.startswith("tpu"):
             taken[index] = _with_slice(text, mention)
     yield from sorted(taken, key=lambda mention: mention.start)
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) meets a span of the sorted disjoint `spans` (checking every span made a card
+    with thousands of device names quadratic)."""
+    index = bisect.bisect_left(spans, (start, end))
+    if index > 0 and spans[index - 1][1] > start:
+        return True
+    return index < len(spans) and spans[index][0] < end
 
 
 def _with_slice(text: str, mention: HardwareMention) -> HardwareMention:
