@@ -106,6 +106,7 @@ class _HtmlTables(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "table":
+            self._close_cell()  # a cell holding a nested table ends there; it belongs to the outer table
             self.stack.append([])
         elif not self.stack:
             return
@@ -162,6 +163,8 @@ class _HtmlTables(HTMLParser):
         self.cells += 1
         if self.cells <= self.max_cells:
             self.cell.text = re.sub(r"\s+", " ", "".join(self.cell_parts)).strip()
+            if not self.stack[-1]:
+                self.stack[-1].append([])
             self.stack[-1][-1].append(self.cell)
         self.cell = None
 
