@@ -53,6 +53,31 @@ def test_unclosed_quote_followed_by_many_lines_is_linear(monkeypatch: pytest.Mon
     assert loads <= 2
 
 
+@pytest.mark.parametrize(
+    "html",
+    [
+        b"<table><tr><td>1B<table><tr><td>x</td></tr></table></td></tr></table>\n",
+        b"<table><td>a<table><tr>\n",
+        b"<table><td>a<table></table>\n",
+        b"<table><th>7B parameters<table><td>2T tokens</td></table> 1024 GPUs</th></table>\n",
+    ],
+)
+def test_nested_html_table_inside_an_open_cell(html: bytes) -> None:
+    """Crash 2 (IndexError@tables.py, after 30 minutes): a <table> opened inside a cell closed that cell
+    into the new table, which had no row yet."""
+    HARNESS.check_bytes(b"---\nlicense: mit\n---\n# Model\n\n" + html)
+
+
+def test_nested_html_table_keeps_the_outer_cell() -> None:
+    from cardlint.card import parse_card
+    from cardlint.extract.layout import Layout
+    from cardlint.extract.tables import html_tables
+
+    card = parse_card("# M\n\n<table><tr><td>outer<table><tr><td>inner</td></tr></table></td></tr></table>\n")
+    grids = [[cell.text for row in table.rows for cell in row] for table in html_tables(card, Layout(card))]
+    assert sorted(grids) == [["inner"], ["outer"]]
+
+
 def test_harness_runs_every_rule_and_every_policy() -> None:
     environment = HARNESS.environment()
     assert environment.settings.select == ("ALL",)
