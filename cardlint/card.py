@@ -40,6 +40,7 @@ class _Bounds:
     max_aliases = DEFAULT_LIMITS.max_yaml_aliases
     _depth = 0
     _aliases = 0
+    _nodes = 0  # nodes composed (aliases not counted)
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
@@ -51,6 +52,7 @@ class _Bounds:
                 )
             return super().compose_node(parent, index)  # type: ignore[misc]
         self._depth += 1
+        self._nodes += 1
         if self._depth > self.max_depth:
             raise _LimitExceeded(
                 f"YAML nested deeper than {self.max_depth} levels",
@@ -89,11 +91,15 @@ def _fast_node(text: str, limits: Limits) -> Any:
     loader.max_depth = limits.max_yaml_depth
     loader.max_aliases = limits.max_yaml_aliases
     try:
-        return loader.get_single_node()
+        node = loader.get_single_node()
     except (yaml.YAMLError, RecursionError, ValueError):
         return _USE_PURE_LOADER
     finally:
         loader.dispose()
+    if node is not None:
+        # no anchors, so no aliases: the graph is a tree of this many nodes (saves _expanded_size's walk)
+        node.tree_size = loader._nodes  # type: ignore[attr-defined]
+    return node
 
 
 if _CParser is not None:
@@ -243,7 +249,9 @@ class Card:
 
     @functools.cached_property
     def tokens(self) -> list[Token]:
-        """markdown-it tokens of the body; `token.map` is already shifted to 0-based *file* lines."""
+        """markdown-it block tokens of the body; `token.map` is already shifted to 0-based *file* lines.
+
+        Inline tokens keep their raw `content` but have no `children` (see `_markdown_parser`)."""
         tokens = _markdown_parser().parse(self.body)
         offset = self.body_start_line - 1
         for token in _walk(tokens):
@@ -355,10 +363,14 @@ def _closing_index(lines: list[str], first: int) -> int | None:
 
 @functools.cache
 def _markdown_parser() -> MarkdownIt:
-    """One parser per process: building it (rule chains, regexes) cost as much as parsing a short card."""
+    """One parser per process: building it (rule chains, regexes) cost as much as parsing a short card.
+
+    Block structure only: nothing in cardlint reads the inline children (emphasis, links) of a token, and
+    skipping the inline pass takes a third off the parse. The block tokens are the same either way (checked
+    on every corpus card; tests/test_perf_markdown.py)."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": True}).enable("table")
+    return MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
 
 
 # The Hub closes the block at `---` in column 1, then optional spaces or tabs, then CRLF, LF or the end of the
@@ -411,7 +423,7 @@ def _finish_front_matter(fm: FrontMatter, node: yaml.Node | None, limits: Limits
     if node is None:
         fm.data = None
         return
-    expanded = _expanded_size(node)
+    expanded = getattr(node, "tree_size", None) or _expanded_size(node)
     if expanded is None:
         fm.error = YamlProblem(
             "YAML alias refers to its own enclosing node (a recursive structure)", fm.start_line, 1
