@@ -6,6 +6,7 @@ Targets are expanded to single cards in the parent, cut into chunks, and each ch
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -18,19 +19,45 @@ from cardlint.types import CardReport
 CHUNK_SIZE = 64
 
 
-def analyse_in_processes(command_line: CommandLine, jobs: int) -> tuple[list[CardReport], list[str], Settings]:
+def analyse_in_processes(
+    command_line: CommandLine, jobs: int
+) -> tuple[list[CardReport], list[str], Settings]:
     settings = settings_for(command_line, None, {})
     atoms, errors = _expand(command_line)
     chunks = [atoms[start : start + CHUNK_SIZE] for start in range(0, len(atoms), CHUNK_SIZE)]
     reports: list[CardReport] = []
     if len(chunks) <= 1:
-        chunk_reports, chunk_errors, _ = analyse_all(replace(command_line, targets=tuple(atoms), recursive=False), None)
+        chunk_reports, chunk_errors, _ = analyse_all(
+            replace(command_line, targets=tuple(atoms), recursive=False), None
+        )
         return chunk_reports, errors + chunk_errors, settings
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for chunk_reports, chunk_errors in pool.map(_work, [(command_line, chunk) for chunk in chunks]):
             reports.extend(chunk_reports)
             errors.extend(chunk_errors)
     return reports, errors, settings
+
+
+def iter_in_processes(command_line: CommandLine, jobs: int) -> tuple[Settings, Iterator[CardReport | str]]:
+    """The settings of the run, and each report (or one-line error) in target order as chunks complete, so
+    the caller can write them out and let them go."""
+    settings = settings_for(command_line, None, {})
+    atoms, errors = _expand(command_line)
+    chunks = [atoms[start : start + CHUNK_SIZE] for start in range(0, len(atoms), CHUNK_SIZE)]
+
+    def items() -> Iterator[CardReport | str]:
+        yield from errors
+        if len(chunks) <= 1:
+            chunk_reports, chunk_errors = _work((command_line, atoms))
+            yield from chunk_reports
+            yield from chunk_errors
+            return
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for chunk_reports, chunk_errors in pool.map(_work, [(command_line, chunk) for chunk in chunks]):
+                yield from chunk_reports
+                yield from chunk_errors
+
+    return settings, items()
 
 
 def _expand(command_line: CommandLine) -> tuple[list[str], list[str]]:

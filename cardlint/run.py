@@ -136,16 +136,28 @@ def _hub_target(target: str, command_line: CommandLine, settings: Settings, base
 
 def analyse_all(command_line: CommandLine, stages: Any) -> tuple[list[CardReport], list[str], Settings]:
     """Analyse every target; returns reports, the error lines, and the settings of the first target."""
-    from cardlint.pipeline import Environment, analyse
-
     cache: dict[str, Settings] = {}
-    environments: dict[int, Environment] = {}
+    base = _settings_or_fail(command_line, None, cache)
     reports: list[CardReport] = []
     errors: list[str] = []
-    base = _settings_or_fail(command_line, None, cache)
+    for item in iter_analyses(command_line, stages, cache, base):
+        if isinstance(item, str):
+            errors.append(item)
+        else:
+            reports.append(item)
+    return reports, errors, base
+
+
+def iter_analyses(
+    command_line: CommandLine, stages: Any, cache: dict[str, Settings], base: Settings
+) -> Iterator[CardReport | str]:
+    """Each target's report (or its one-line error) as soon as it is done, in target order."""
+    from cardlint.pipeline import Environment, analyse
+
+    environments: dict[int, Environment] = {}
     for target in resolve_targets(command_line, base):
         if target.error is not None or target.loaded is None:
-            errors.append(target.error or f"{target.label}: cannot be read")
+            yield target.error or f"{target.label}: cannot be read"
             continue
         settings = _settings_or_fail(command_line, target.anchor, cache)
         if settings.require_front_matter and not target.loaded.raw.startswith((b"---", b"\xef\xbb\xbf---")):
@@ -154,8 +166,7 @@ def analyse_all(command_line: CommandLine, stages: Any) -> tuple[list[CardReport
         if environment is None:
             environment = Environment(settings=settings, policies=_policies_or_fail(settings))
             environments[id(settings)] = environment
-        reports.append(analyse(target.loaded, environment, stages))
-    return reports, errors, base
+        yield analyse(target.loaded, environment, stages)
 
 
 def _settings_or_fail(command_line: CommandLine, anchor: Path | None, cache: dict[str, Settings]) -> Settings:
@@ -208,6 +219,12 @@ def run_check(
     from cardlint.catalogue import load_catalogue
     from cardlint.engine import SelectorError
 
+    fmt = _auto_format(output_format)
+    if not statistics and fmt in _STREAMED:
+        return _stream_check(
+            command_line, fmt, exit_zero=exit_zero, quiet=quiet, jobs=jobs, output_file=output_file, fix=fix,
+            unsafe_fixes=unsafe_fixes,
+        )  # fmt: skip
     try:
         fix_errors = _apply_fixes(command_line, unsafe=unsafe_fixes) if fix else []
         serial = jobs == 1 or "-" in command_line.targets  # workers cannot share our stdin
@@ -220,7 +237,6 @@ def run_check(
     _print_errors(errors)
     errors += fix_errors  # already printed by the fixer
     catalogue = load_catalogue()
-    fmt = _auto_format(output_format)
     if statistics:
         from cardlint.report.text import render_statistics
 
@@ -235,6 +251,78 @@ def run_check(
         return EXIT_CLEAN
     failing = any(f.severity.rank >= settings.fail_on.rank for r in reports for f in r.findings)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+# Formats whose output is the concatenation of each card's own part: written card by card, so a run over any
+# number of cards holds one card's report at a time (memory stays flat) and output starts at once.
+_STREAMED = ("concise", "full", "json-lines")
+
+
+def _stream_check(
+    command_line: CommandLine,
+    fmt: str,
+    *,
+    exit_zero: bool,
+    quiet: bool,
+    jobs: int,
+    output_file: str | None,
+    fix: bool,
+    unsafe_fixes: bool,
+) -> int:
+    """`check` for the streamed formats: each report is rendered and written as soon as it is done."""
+    from collections import Counter
+
+    from cardlint.catalogue import load_catalogue
+    from cardlint.engine import SelectorError
+
+    catalogue = load_catalogue()
+    counts: Counter[Severity] = Counter()
+    cards = 0
+    failed = False
+    errors = 0
+    handle = open(output_file, "w", encoding="utf-8") if output_file else None  # noqa: SIM115
+    try:
+        try:
+            errors += len(_apply_fixes(command_line, unsafe=unsafe_fixes) if fix else [])
+            if jobs == 1 or "-" in command_line.targets:  # workers cannot share our stdin
+                cache: dict[str, Settings] = {}
+                settings = _settings_or_fail(command_line, None, cache)
+                items = iter_analyses(command_line, None, cache, settings)
+            else:
+                from cardlint.parallel import iter_in_processes
+
+                settings, items = iter_in_processes(command_line, jobs)
+            for item in items:
+                if isinstance(item, str):
+                    errors += 1
+                    _print_errors([item])
+                    continue
+                cards += 1
+                counts.update(finding.severity for finding in item.findings)
+                failed = failed or any(f.severity.rank >= settings.fail_on.rank for f in item.findings)
+                _write(_render(fmt, [item], catalogue, quiet=True), handle)
+        except (UsageFailure, SelectorError) as exc:
+            click.echo(f"cardlint: {exc}", err=True)
+            return EXIT_ERROR
+        if fmt != "json-lines" and not quiet:
+            from cardlint.report.text import summary_line
+
+            _write(summary_line(counts, cards) + "\n", handle)
+    finally:
+        if handle is not None:
+            handle.close()
+    if errors:
+        return EXIT_ERROR
+    if exit_zero:
+        return EXIT_CLEAN
+    return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def _write(text: str, handle: Any) -> None:
+    if handle is not None:
+        handle.write(text)
+    elif text:
+        click.echo(text, nl=False)
 
 
 def _auto_format(output_format: str) -> str:

@@ -74,18 +74,21 @@ def render_findings(reports: list[CardReport], *, full: bool, quiet: bool, color
                 if finding.policy:
                     out.append(f"    policy: {finding.policy}")
     if not quiet:
-        counts = Counter(f.severity for r in reports for f in r.findings)
-        total = sum(counts.values())
-        if total:
-            out.append(
-                f"Found {total} finding{'s' if total != 1 else ''} in {len(reports)} card"
-                f"{'s' if len(reports) != 1 else ''} ({counts[Severity.ERROR]} errors, "
-                f"{counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} info). "
-                "`cardlint explain CODE` tells why each matters."
-            )
-        else:
-            out.append(f"All checks passed ({len(reports)} card{'s' if len(reports) != 1 else ''}).")
+        out.append(summary_line(Counter(f.severity for r in reports for f in r.findings), len(reports)))
     return "\n".join(out) + ("\n" if out else "")
+
+
+def summary_line(counts: Counter[Severity], cards: int) -> str:
+    """The last line of the text formats (also written by `check` when it streams card by card)."""
+    total = sum(counts.values())
+    if total:
+        return (
+            f"Found {total} finding{'s' if total != 1 else ''} in {cards} card"
+            f"{'s' if cards != 1 else ''} ({counts[Severity.ERROR]} errors, "
+            f"{counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} info). "
+            "`cardlint explain CODE` tells why each matters."
+        )
+    return f"All checks passed ({cards} card{'s' if cards != 1 else ''})."
 
 
 def _excerpt(lines: list[str], line: int | None, column: int | None) -> list[str]:
