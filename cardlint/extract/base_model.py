@@ -37,7 +37,7 @@ _NAME = re.compile(
 )
 # Words after a name that show it is not a model (an architecture, a data set, a document).
 _NOT_A_MODEL_AFTER = re.compile(
-    r"[\s\])]{0,3}(?:\w+\s){0,1}(?:architecture|transformer|encoder|decoder|models\b|dataset|datasets|data\b|paper|card|approach|method|framework|library"
+    r"[\s\])]{0,3}(?:\w{1,60}\s)?(?:architecture|transformer|encoder|decoder|models\b|dataset|datasets|data\b|paper|card|approach|method|framework|library"
     r"|codebase|code\b|repo|and\s+(?:few|other|additional))",
     re.IGNORECASE,
 )
@@ -48,7 +48,8 @@ _GENERIC_WORDS = {
     "well-known", "multi-task", "multi-stage", "in-house", "off-the-shelf", "scratch",
 }  # fmt: skip
 _PLURAL_BEFORE = re.compile(r"\b(?:models|checkpoints|variants|versions|applications)\b", re.IGNORECASE)
-_MODEL_LIKE = re.compile(r"[A-Z][\w.]*-[\w.-]+|[A-Za-z]+\d[\w.-]*")
+# bounded prefixes: unbounded ones rescan a long word from each of its letters (quadratic)
+_MODEL_LIKE = re.compile(r"[A-Z][\w.]{0,100}-[\w.-]+|[A-Za-z]{1,100}\d[\w.-]*")
 _USER_INSTRUCTIONS = re.compile(r"inference|you can|\byour?\b|users?\b|please|refer to", re.IGNORECASE)
 _STOP_NAMES = {"the", "this", "these", "our", "we", "it", "that", "a", "an", "its", "their", "google", "meta"}
 _CKPT = re.compile(r"\.(?:ckpt|safetensors|bin|pt|pth)$", re.IGNORECASE)
