@@ -379,3 +379,28 @@ def test_card_that_grows_past_the_limit_after_stat(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(Path, "stat", fake_stat)
     with pytest.raises(SourceError, match="while being read"):
         read_card_file(card, Limits(max_card_bytes=100))
+
+
+# ---------------------------------------------------------------- facts and estimate on the same inputs
+
+
+@pytest.mark.parametrize("command", ["facts", "estimate"])
+def test_facts_and_estimate_survive_every_hostile_card(tmp_path: Path, command: str) -> None:
+    cards = {
+        "binary.md": bytes(range(256)) * 8,
+        "latin1.md": MISSPELT.encode().replace(b"small", b"sm\xe8ll"),
+        "utf16.md": MISSPELT.encode("utf-16"),
+        "crlf.md": (MISSPELT + "Trained on 2T tokens.\n").replace("\n", "\r\n").encode(),
+        "cr.md": MISSPELT.replace("\n", "\r").encode(),
+        "empty.md": b"",
+        "bomb.md": _alias_bomb().encode(),
+        "deep.md": ("---\nx: " + "[" * 20_000 + "]" * 20_000 + "\n---\n# D\n").encode(),
+        "control.md": b"---\nname: a\x06b\n---\n# M\n<table><td>1B<table><tr>\n",
+    }
+    for name, raw in cards.items():
+        (tmp_path / name).write_bytes(raw)
+    before = digests(tmp_path)
+    run = cardlint(command, "--isolated", "--format", "json", *cards, cwd=tmp_path, timeout=120)
+    assert run.code == 0, run.stderr
+    assert len(json.loads(run.stdout)["results"]) == len(cards)
+    assert digests(tmp_path) == before
