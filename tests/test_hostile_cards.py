@@ -300,6 +300,11 @@ def test_recursive_scan_survives_loops_dangling_links_and_fifos(tmp_path: Path) 
     assert any("pipe" in line for line in run.error_lines)
     document = json.loads(run.stdout)
     assert [r["path"] for r in document["results"]] == [str(tree["good"].relative_to(tmp_path))]
+    parallel = cardlint(
+        "check", "--isolated", "--format", "json", "-r", "-j", "2", ".", cwd=tmp_path, timeout=60
+    )
+    assert parallel.code == 2 and sorted(parallel.error_lines) == sorted(run.error_lines)
+    assert json.loads(parallel.stdout)["results"] == document["results"]
     assert digests(tmp_path) == before
 
 
