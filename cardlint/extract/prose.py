@@ -372,7 +372,8 @@ _UNIT_FOLLOWS = re.compile(
 
 
 _CLAUSE_START = re.compile(r"[.;,:]\s|\band\b|\bwhile\b|\bwhereas\b")
-_NAME_LIKE = re.compile(r"[A-Z][\w.]*-[\w.-]*\w|[A-Za-z]+\d[\w.-]*\w")
+# bounded prefixes: unbounded ones rescan a long word from each of its letters (quadratic)
+_NAME_LIKE = re.compile(r"[A-Z][\w.]{0,100}-[\w.-]*\w|[A-Za-z]{1,100}\d[\w.-]*\w")
 
 
 def _clause_around(sentence: str, position: int) -> tuple[int, int]:
