@@ -19,7 +19,8 @@ from cardlint.types import Estimate, Fact
 Analysis = Callable[[str, str], tuple[list[Fact], "Estimate | None"]]
 
 RULE = "base-model-undeclared"
-_REPO_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")
+# the lookbehind keeps a search linear (without it each letter of a long word restarts the scan)
+_REPO_ID = re.compile(r"(?<![A-Za-z0-9._-])[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def named_base_model(facts: list[Fact]) -> str | None:
