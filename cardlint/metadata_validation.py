@@ -201,9 +201,9 @@ def validate_metadata(card: Card) -> list[MetadataProblem]:
     if fm is None or not metadata:
         return []
     instance = json_ready(metadata)
-    if surely_valid(instance, metadata_schema(), _FORMATS):
-        return []  # the real validator would find nothing either (see cardlint/quick_schema.py)
     surprise_paths = {surprise.path for surprise in fm.surprises}
+    if surely_valid(instance, metadata_schema(), _FORMATS, frozenset(surprise_paths)):
+        return []  # the real validator would find nothing reported either (see cardlint/quick_schema.py)
     problems: dict[tuple[tuple[str | int, ...], str], MetadataProblem] = {}
     for error in _leaf_errors(metadata_validator().iter_errors(instance)):
         path = tuple(error.absolute_path)

@@ -36,14 +36,18 @@ Answer = bool | None
 
 
 def surely_valid(
-    instance: Any, schema: Mapping[str, Any], formats: Mapping[str, Callable[[Any], bool]]
+    instance: Any,
+    schema: Mapping[str, Any],
+    formats: Mapping[str, Callable[[Any], bool]],
+    ignored: frozenset[tuple[Any, ...]] = frozenset(),
 ) -> bool:
-    """True only if `instance` is valid against `schema` (draft 2020-12, local `$ref`s to `#/$defs/...`).
+    """True only if `instance` is valid against `schema` (draft 2020-12, local `$ref`s to `#/$defs/...`),
+    leaving aside problems *at* the `ignored` paths (the caller drops the validator's errors there too).
 
     `formats` are the format checks the real validator runs; any other `format` is an annotation, as it is
     for a validator whose FormatChecker does not know it.
     """
-    return _Checker(schema, formats).valid(instance, schema) is True
+    return _Checker(schema, formats, ignored).valid(instance, schema) is True
 
 
 def _all(answers: Iterable[Answer]) -> Answer:
@@ -57,13 +61,28 @@ def _all(answers: Iterable[Answer]) -> Answer:
 
 
 class _Checker:
-    def __init__(self, root: Mapping[str, Any], formats: Mapping[str, Callable[[Any], bool]]) -> None:
+    def __init__(
+        self,
+        root: Mapping[str, Any],
+        formats: Mapping[str, Callable[[Any], bool]],
+        ignored: frozenset[tuple[Any, ...]] = frozenset(),
+    ) -> None:
         self.root = root
         self.formats = formats
+        self.ignored = ignored
+        self.path: tuple[Any, ...] = ()  # where in the instance the check is
+        self.in_condition = 0  # inside an `if`: its truth is not an error, so nothing is left aside
 
     def valid(self, instance: Any, schema: Any) -> Answer:
         if schema is True:
             return True
+        if (
+            self.ignored
+            and not self.in_condition
+            and self.path in self.ignored
+            and not _is_container(instance)
+        ):
+            return True  # every problem here would be at an ignored path
         if not isinstance(schema, Mapping):
             return None
         return _all(self._keyword(instance, keyword, value, schema) for keyword, value in schema.items())
@@ -74,10 +93,22 @@ class _Checker:
         check = _KEYWORDS.get(keyword)
         return None if check is None else check(self, instance, value, schema)
 
+    def at(self, key: Any, instance: Any, schema: Any) -> Answer:
+        """`valid` one level down, at `key` of the current path."""
+        self.path = (*self.path, key)
+        try:
+            return self.valid(instance, schema)
+        finally:
+            self.path = self.path[:-1]
+
     def resolve(self, ref: Any) -> Any:
         if not isinstance(ref, str) or not ref.startswith("#/$defs/"):
             return None
         return self.root.get("$defs", {}).get(ref[len("#/$defs/") :])
+
+
+def _is_container(value: Any) -> bool:
+    return isinstance(value, (dict, list))
 
 
 def _type(c: _Checker, v: Any, types: Any, _s: Any) -> Answer:
@@ -90,13 +121,13 @@ def _type(c: _Checker, v: Any, types: Any, _s: Any) -> Answer:
 def _properties(c: _Checker, v: Any, properties: Any, _s: Any) -> Answer:
     if not isinstance(v, dict):
         return True
-    return _all(c.valid(v[key], sub) for key, sub in properties.items() if key in v)
+    return _all(c.at(key, v[key], sub) for key, sub in properties.items() if key in v)
 
 
 def _items(c: _Checker, v: Any, items: Any, s: Any) -> Answer:
     if "prefixItems" in s:
         return None
-    return True if not isinstance(v, list) else _all(c.valid(item, items) for item in v)
+    return True if not isinstance(v, list) else _all(c.at(index, item, items) for index, item in enumerate(v))
 
 
 def _required(c: _Checker, v: Any, required: Any, _s: Any) -> Answer:
@@ -151,7 +182,11 @@ def _all_of(c: _Checker, v: Any, schemas: Any, _s: Any) -> Answer:
 
 def _if(c: _Checker, v: Any, condition: Any, s: Any) -> Answer:
     then, otherwise = s.get("then", True), s.get("else", True)
-    met = c.valid(v, condition)
+    c.in_condition += 1
+    try:
+        met = c.valid(v, condition)
+    finally:
+        c.in_condition -= 1
     if met is None:  # either branch may apply: certain only if both agree
         first, second = c.valid(v, then), c.valid(v, otherwise)
         return first if first == second else None

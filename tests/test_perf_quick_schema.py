@@ -74,3 +74,16 @@ def test_unknown_keywords_and_remote_refs_are_not_guessed() -> None:
     assert not surely_valid(1, {"enum": [1, "a"]}, {})  # JSON equality of numbers is not Python's
     assert surely_valid("a", {"enum": [1, "a"]}, {})
     assert surely_valid({"a": 1}, {"if": {"maxLength": 1}, "then": True, "else": True}, {})
+
+
+def test_problems_at_ignored_paths_are_left_aside_but_nothing_else() -> None:
+    flop_as_text = {"training_compute": {"training_flop": "8.4e22"}}
+    ignored = frozenset({("training_compute", "training_flop")})
+    assert _has_errors(flop_as_text)
+    assert not surely_valid(json_ready(flop_as_text), metadata_schema(), _FORMATS)
+    assert surely_valid(json_ready(flop_as_text), metadata_schema(), _FORMATS, ignored)
+    # an `if` reads the real value: `license: other` still needs a name and link at the top level
+    other = {"license": "other"}
+    assert not surely_valid(other, metadata_schema(), _FORMATS, frozenset({("license",)}))
+    # a container at an ignored path is still checked inside
+    assert not surely_valid({"tags": [1]}, metadata_schema(), _FORMATS, frozenset({("tags",)}))
