@@ -477,7 +477,8 @@ def _row_size(row: list[Cell], param_columns: list[int], columns: dict[int, _Col
 def _cell_facts(
     card: Card, table: Table, cell: Cell, column: _Column, path: str, subject: str | None
 ) -> Iterator[Fact]:
-    block = clean_text(cell.text, cell.line, cell.column, table.headings)
+    # a cell longer than a line may be is cut like one: a 600 kB cell is a pasted log, not a figure
+    block = clean_text(cell.text[: card.limits.max_line_chars], cell.line, cell.column, table.headings)
     text = block.text
     if _EMPTY.match(text):
         return
