@@ -37,7 +37,7 @@ class Limits:
         "card fails here without being expanded.",
     )
     max_line_chars: int = _limit(
-        20_000, "Longest line handed to the prose extractors, in characters; longer lines are cut."
+        20_000, "Longest line or table cell handed to the extractors, in characters; longer ones are cut."
     )
     max_tables: int = _limit(
         500, "Most Markdown tables and most HTML tables read from one card; the rest are skipped."

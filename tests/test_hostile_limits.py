@@ -59,3 +59,25 @@ def test_default_card_limit_passes_every_real_card() -> None:
         pytest.skip("no corpus")
     largest = max(path.stat().st_size for path in cards.glob("*.md"))
     assert largest * 10 < DEFAULT_LIMITS.max_card_bytes
+
+
+def test_table_cells_are_cut_at_the_line_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 600 kB table cell (a pasted log, seen in the bulk corpus) took over a second; cells are now cut
+    like lines. Counted, not timed: no text longer than the limit reaches the quantity parser."""
+    import cardlint.extract.tables as tables
+    from cardlint.card import parse_card
+    from cardlint.extract import extract_facts
+
+    seen: list[int] = []
+    real = tables.find_quantities
+
+    def measuring(text: str):  # type: ignore[no-untyped-def]
+        seen.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(tables, "find_quantities", measuring)
+    cell = "1.5B tokens, " * 40_000
+    text = f"# M\n\n| Model | Notes |\n|---|---|\n| ours | {cell} |\n"
+    limits = Limits(max_line_chars=5_000)
+    extract_facts(parse_card(text, "big.md", limits=limits), path="big.md", subject=None)
+    assert seen and max(seen) <= limits.max_line_chars
