@@ -136,3 +136,27 @@ def test_policy_file_that_is_binary_or_a_folder(tmp_path: Path, card: Path) -> N
         cardlint("check", "--isolated", "--policy-file", "folder.yaml", str(card), cwd=tmp_path),
         "folder.yaml",
     )
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda text: text + "bogus_key: 1\n", ["bogus_key"]),
+        (lambda text: text.replace("value: 1.0e+23", 'value: "lots"', 1), ["value", "lots"]),
+        (lambda text: text.replace("\njurisdiction: ", "\njurisdiction: 12 #", 1), ["jurisdiction"]),
+    ],
+    ids=["unknown-key", "threshold-not-a-number", "jurisdiction-not-text"],
+)
+def test_policy_file_with_unknown_keys_and_wrong_types(
+    tmp_path: Path, card: Path, edit: object, expected: list[str]
+) -> None:
+    """A copy of a built-in profile with one mistake: the line of the mistake is named."""
+    builtin = Path(__file__).resolve().parent.parent / "rules" / "policies" / "eu-ai-act.yaml"
+    text = builtin.read_text(encoding="utf-8").replace("id: eu-ai-act", "id: my-profile", 1)
+    changed = edit(text)  # type: ignore[operator]
+    assert changed != text
+    policy = tmp_path / "mine.yaml"
+    policy.write_text(changed)
+    run = cardlint("check", "--isolated", "--policy-file", str(policy), str(card), cwd=tmp_path)
+    line = assert_one_error_line(run, "mine.yaml:", *expected)
+    assert line.split("mine.yaml:")[1].split(":")[0].isdigit()
