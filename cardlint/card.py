@@ -72,7 +72,8 @@ _CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)  # None: 
 
 _USE_PURE_LOADER: Any = object()
 # What the pure reader refuses, and line breaks other than \n and \r\n (marks are mapped by counting \n).
-_NOT_FOR_LIBYAML = re.compile(yaml.reader.Reader.NON_PRINTABLE.pattern + "|[\x85\u2028\u2029]|\r(?!\n)")
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+_ODD_BREAKS = re.compile("[\x85\u2028\u2029]|\r(?!\n)")
 
 
 def _fast_node(text: str, limits: Limits) -> Any:
@@ -85,7 +86,13 @@ def _fast_node(text: str, limits: Limits) -> Any:
     fails on, goes to the pure loader, which then also gives the exact error. bench/perf_yaml_equivalence.py
     compares both on every corpus card; tests/test_perf_yaml.py on hand-written cases.
     """
-    if _CParser is None or "\t" in text or "&" in text or _NOT_FOR_LIBYAML.search(text):
+    if (
+        _CParser is None
+        or "\t" in text
+        or "&" in text
+        or _NON_PRINTABLE.search(text)
+        or _ODD_BREAKS.search(text)
+    ):
         return _USE_PURE_LOADER
     loader = _FastLoader(text)
     loader.max_depth = limits.max_yaml_depth
