@@ -34,3 +34,27 @@ def test_builtin_policies_equal_the_validated_loads_of_their_files() -> None:
     assert len(policies) >= 9
     for policy in policies:
         assert load_policy_file(policy.path) == policy
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"README.md": "# card"},
+        {"README.md": "# card", "config.json": '{"hidden_size": 8}'},
+        {"README.md": "# card", "config.json": "{broken"},
+        {"README.md": "# card", "model.safetensors": "version https://git-lfs.github.com/spec/v1\n"},
+        {"README.md": "# card", "notes.txt": "x", "tokenizer.json": "{}"},
+    ],
+    ids=["card only", "config", "broken config", "lfs pointer", "other json"],
+)
+def test_folder_listing_shortcut_reads_what_the_careful_path_reads(
+    tmp_path: Path, files: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cardlint.limits import DEFAULT_LIMITS
+    from cardlint.sources import sidecar_files
+
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    quick = sidecar_files.read_sidecars(tmp_path, DEFAULT_LIMITS)
+    monkeypatch.setattr(sidecar_files, "_may_hold_sidecars", lambda folder: True)
+    assert quick == sidecar_files.read_sidecars(tmp_path, DEFAULT_LIMITS)

@@ -9,6 +9,7 @@ read, so a folder with a 400 GB checkpoint costs a few kilobytes of I/O.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +49,26 @@ def read_config(path: Path, limits: Limits) -> tuple[dict[str, Any] | None, str 
     return data, None
 
 
+def _may_hold_sidecars(folder: Path) -> bool:
+    """False only when one listing of the folder shows none of the files read here: most card folders hold
+    just the card, and a stat per candidate name was a noticeable part of reading a card. Names compare
+    case-insensitively, as the names themselves would resolve on a case-insensitive file system."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return True  # the careful path reports what is wrong
+    for name in names:
+        lowered = name.lower()
+        if lowered.endswith((".safetensors", ".json")):  # config.json, the index, shards, single files
+            return True
+    return False
+
+
 def read_sidecars(folder: Path, limits: Limits) -> Sidecars:
     """config.json and the main safetensors checkpoint of `folder`; problems recorded, never raised."""
     sidecars = Sidecars()
+    if not _may_hold_sidecars(folder):
+        return sidecars
     config_path = folder / CONFIG_NAME
     config, problem = read_config(config_path, limits)
     if config is not None:
