@@ -9,6 +9,7 @@ Prints one JSON line: cards, seconds of CPU and wall inside the loop.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -38,10 +39,8 @@ def main() -> None:
         text = card.read_bytes().decode("utf-8", errors="replace")
         front, body = split_front_matter(text)
         if front is not None:
-            try:
+            with contextlib.suppress(yaml.YAMLError):
                 yaml.safe_load(front)
-            except yaml.YAMLError:
-                pass
         parser.parse(body)
     print(
         json.dumps(

@@ -71,14 +71,17 @@ def run(command: list[str], env: dict[str, str] | None = None, capture: bool = F
 
 
 def shown(command: list[str]) -> str:
-    return " ".join(shlex.quote(os.path.relpath(part, ROOT) if part.startswith(str(ROOT)) else part) for part in command)
+    return " ".join(
+        shlex.quote(os.path.relpath(part, ROOT) if part.startswith(str(ROOT)) else part) for part in command
+    )
 
 
 def cardlint_command(src: str | None) -> tuple[list[str], dict[str, str]]:
     env = dict(os.environ)
     if src:
+        # -P: `python -m` would otherwise put the working directory (this checkout) first on sys.path
         env["PYTHONPATH"] = src
-        return [sys.executable, "-m", "cardlint"], env
+        return [sys.executable, "-P", "-m", "cardlint"], env
     return [str(VENV_BIN / "cardlint")], env
 
 
@@ -119,13 +122,17 @@ def cold(runs: int, src: str | None) -> dict[str, Any]:
         run(command, env)  # warm the page cache and .pyc files: cold means a new process, not a cold disk
         walls = [run(command, env).wall for _ in range(runs)]
         results[name] = {"command": shown(command), "median": statistics.median(walls), "min": min(walls)}
-        print(f"cold  {name:18} median {results[name]['median']:.3f} s  min {results[name]['min']:.3f} s"
-              f"  $ {results[name]['command']}")
+        print(
+            f"cold  {name:18} median {results[name]['median']:.3f} s  min {results[name]['min']:.3f} s"
+            f"  $ {results[name]['command']}"
+        )
     ours = results["cardlint check"]["median"]
     results["ratio_vs_check_jsonschema"] = ours / results["check-jsonschema"]["median"]
     results["ratio_vs_python"] = ours / results["python -c pass"]["median"]
-    print(f"cold  ratio to check-jsonschema {results['ratio_vs_check_jsonschema']:.2f}, "
-          f"to python -c pass {results['ratio_vs_python']:.2f}")
+    print(
+        f"cold  ratio to check-jsonschema {results['ratio_vs_check_jsonschema']:.2f}, "
+        f"to python -c pass {results['ratio_vs_python']:.2f}"
+    )
     return results
 
 
@@ -142,8 +149,17 @@ def bulk(sizes: list[int], src: str | None) -> dict[str, Any]:
     for size in sizes:
         size = min(size, len(cards))
         folder = OUT / "bulk" if size == len(cards) else subset_dir(cards[:size], f"bulk-{size // 1000}k")
-        command = [*base, "check", "--isolated", "--select", "ALL", *policy_options, "--exit-zero", "-r",
-                   str(folder)]
+        command = [
+            *base,
+            "check",
+            "--isolated",
+            "--select",
+            "ALL",
+            *policy_options,
+            "--exit-zero",
+            "-r",
+            str(folder),
+        ]
         floor_command = [sys.executable, str(HERE / "perf_floor.py"), str(folder)]
         floor = run(floor_command, capture=True)
         floor_cards = json.loads(floor.stdout)["cards"]
@@ -162,17 +178,31 @@ def bulk(sizes: list[int], src: str | None) -> dict[str, Any]:
             "returncode": ours.returncode,
         }
         results["sizes"].append(entry)
-        print(f"bulk  {size:6} cards  check {ours.cpu:7.1f} s CPU ({entry['cards_per_cpu_s']:5.0f} cards/s/core, "
-              f"wall {ours.wall:6.1f} s, peak RSS {ours.rss_mib:5.0f} MiB, exit {ours.returncode})  "
-              f"floor {floor.cpu:6.1f} s CPU ({entry['floor_cards_per_cpu_s']:5.0f} cards/s)  "
-              f"ratio {entry['ratio_to_floor']:.2f}")
+        print(
+            f"bulk  {size:6} cards  check {ours.cpu:7.1f} s CPU "
+            f"({entry['cards_per_cpu_s']:5.0f} cards/s/core, "
+            f"wall {ours.wall:6.1f} s, peak RSS {ours.rss_mib:5.0f} MiB, exit {ours.returncode})  "
+            f"floor {floor.cpu:6.1f} s CPU ({entry['floor_cards_per_cpu_s']:5.0f} cards/s)  "
+            f"ratio {entry['ratio_to_floor']:.2f}"
+        )
         print(f"      $ {entry['command']}\n      $ {entry['floor_command']}")
         if size >= largest:
             largest, largest_folder = size, folder
     if largest_folder is not None:
         one = results["sizes"][-1]
-        command = [*base, "check", "--isolated", "--select", "ALL", *policy_options, "--exit-zero", "--jobs",
-                   "2", "-r", str(largest_folder)]
+        command = [
+            *base,
+            "check",
+            "--isolated",
+            "--select",
+            "ALL",
+            *policy_options,
+            "--exit-zero",
+            "--jobs",
+            "2",
+            "-r",
+            str(largest_folder),
+        ]
         two = run(command, env)
         results["jobs"] = {
             "cards": largest,
@@ -183,8 +213,10 @@ def bulk(sizes: list[int], src: str | None) -> dict[str, Any]:
             "speedup": one["wall"] / two.wall,
             "load_at_end": os.getloadavg()[0],
         }
-        print(f"jobs  {largest} cards  --jobs 1 {one['wall']:.1f} s wall, --jobs 2 {two.wall:.1f} s wall "
-              f"(CPU {two.cpu:.1f} s)  speed-up {results['jobs']['speedup']:.2f}  load {os.getloadavg()[0]:.1f}")
+        print(
+            f"jobs  {largest} cards  --jobs 1 {one['wall']:.1f} s wall, --jobs 2 {two.wall:.1f} s wall "
+            f"(CPU {two.cpu:.1f} s)  speed-up {results['jobs']['speedup']:.2f}  load {os.getloadavg()[0]:.1f}"
+        )
         print(f"      $ {results['jobs']['command']}")
     return results
 
@@ -197,20 +229,23 @@ def write_results(data: dict[str, Any]) -> None:
     lines = [
         "# cardlint performance",
         "",
-        "Regenerated by `python bench/run.py --write` (see the docstring of bench/run.py for what each figure",
+        "Regenerated by `python bench/run.py --write` (bench/run.py's docstring says what each figure",
         "means). Every figure is paired with a baseline measured in the same run. CPU time is the child",
-        "process's own user + system time (os.wait4), so other load on a shared machine does not inflate it;",
-        "wall times do suffer from it, hence the load average.",
+        "process's own user + system time (os.wait4), so other load on a shared machine inflates it less",
+        "than wall time, which suffers most; hence the load average.",
         "",
         f"Machine: {m['nproc']} cores (`nproc`), {m['cpu']}, Python {m['python']}, {m['platform']};",
         f"load average {m['load_at_start']:.1f} at the start. Measured {data['when']}"
         + (f" ({data['label']})." if data.get("label") else "."),
         "",
     ]
+    before = data.get("before")
+    if before:
+        lines += _comparison(before, data)
     if "cold" in data:
         c = data["cold"]
         lines += [
-            "## Cold start (one card, whole process, median of %d runs)" % data["runs"],
+            f"## Cold start (one card, whole process, median of {data['runs']} runs)",
             "",
             "| command | median s | min s |",
             "|---|---|---|",
@@ -252,8 +287,9 @@ def write_results(data: dict[str, Any]) -> None:
                 "",
                 f"## `--jobs 2` vs `--jobs 1` ({j['cards']:,} cards, wall time)",
                 "",
-                f"`--jobs 1` {j['jobs1_wall']:.1f} s, `--jobs 2` {j['jobs2_wall']:.1f} s (CPU {j['jobs2_cpu']:.1f} s"
-                f" over all processes): speed-up **{j['speedup']:.2f}** (target >= 1.7). Load average "
+                f"`--jobs 1` {j['jobs1_wall']:.1f} s, `--jobs 2` {j['jobs2_wall']:.1f} s "
+                f"(CPU {j['jobs2_cpu']:.1f} s over all processes): speed-up **{j['speedup']:.2f}** "
+                "(target >= 1.7). Load average "
                 f"{j['load_at_end']:.1f} at the end: on a shared machine the second core is not free.",
                 "",
                 f"- `{j['command']}`",
@@ -262,8 +298,46 @@ def write_results(data: dict[str, Any]) -> None:
     print(f"wrote {RESULTS}")
 
 
+def _figures(data: dict[str, Any]) -> dict[str, str]:
+    """The headline figures of one run, as text, by row name."""
+    rows: dict[str, str] = {}
+    cold = data.get("cold")
+    if cold:
+        rows["cold `check`, median s"] = f"{cold['cardlint check']['median']:.3f}"
+        rows["cold: check-jsonschema, median s (baseline)"] = f"{cold['check-jsonschema']['median']:.3f}"
+        rows["cold ratio to check-jsonschema (target <= 1.0)"] = f"{cold['ratio_vs_check_jsonschema']:.2f}"
+    for entry in data.get("bulk", {}).get("sizes", []):
+        size = f"{entry['cards']:,}"
+        rows[f"{size} cards: cards/s/core"] = f"{entry['cards_per_cpu_s']:.0f}"
+        rows[f"{size} cards: ratio to parse floor (target <= 3)"] = f"{entry['ratio_to_floor']:.2f}"
+        rows[f"{size} cards: CPU s"] = f"{entry['cpu']:.1f}"
+        rows[f"{size} cards: peak RSS MiB"] = f"{entry['rss_mib']:.0f}"
+    jobs = data.get("bulk", {}).get("jobs")
+    if jobs:
+        rows[f"--jobs 2 speed-up, {jobs['cards']:,} cards (target >= 1.7)"] = f"{jobs['speedup']:.2f}"
+    return rows
+
+
+def _comparison(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    old, new = _figures(before), _figures(after)
+    lines = [
+        "## Before / after",
+        "",
+        f"Before: {before.get('label') or 'baseline'}, measured {before.get('when')} "
+        f"(load {before['machine']['load_at_start']:.1f}); after: this run. A blank cell was not measured.",
+        "",
+        "| figure | before | after |",
+        "|---|---|---|",
+    ]
+    for name in [*new, *(key for key in old if key not in new)]:
+        lines.append(f"| {name} | {old.get(name, '')} | {new.get(name, '')} |")
+    return [*lines, ""]
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--write", action="store_true", help="regenerate bench/RESULTS.md")
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--sizes", default="1000,5000,25000")
@@ -271,6 +345,7 @@ def main() -> None:
     parser.add_argument("--src", help="run the cardlint package from this checkout instead")
     parser.add_argument("--label", help="a note for RESULTS.md (e.g. the commit)")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument("--before", type=Path, help="raw figures (--json) of an earlier run, for RESULTS.md")
     args = parser.parse_args()
     parts = set(args.only.split(","))
     data: dict[str, Any] = {
@@ -289,6 +364,8 @@ def main() -> None:
             data["bulk"] = bulk([int(s) for s in args.sizes.split(",")], args.src)
     if args.json:
         args.json.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    if args.before:
+        data["before"] = json.loads(args.before.read_text(encoding="utf-8"))
     if args.write:
         write_results(data)
 
