@@ -7,6 +7,7 @@ and tags so `**39.3**M` reads as `39.3M`; every cleaned character keeps its file
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -147,9 +148,31 @@ class Layout:
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one Layout per card, discarded with it
     def headings(self, line: int) -> tuple[str, ...]:
         """Titles of the sections enclosing `line`, outermost first."""
-        chain = [s for s in self.card.sections if s.line <= line <= s.end_line]
-        chain.sort(key=lambda s: s.level)
-        return tuple(s.title for s in chain)
+        sections = self.card.sections
+        starts, parents = self._section_tree
+        index = bisect.bisect_right(starts, line) - 1  # the last section starting at or before `line`
+        while index >= 0 and sections[index].end_line < line:
+            index = parents[index]  # enclosing sections end no earlier than the ones inside them
+        chain = []
+        while index >= 0:
+            chain.append(sections[index].title)
+            index = parents[index]
+        return tuple(reversed(chain))
+
+    @functools.cached_property
+    def _section_tree(self) -> tuple[list[int], list[int]]:
+        """Start lines and the enclosing section of each section (-1 for none), in one pass: filtering every
+        section for every block was quadratic on a card of thousands of headings."""
+        starts: list[int] = []
+        parents: list[int] = []
+        open_sections: list[int] = []
+        for index, section in enumerate(self.card.sections):
+            while open_sections and self.card.sections[open_sections[-1]].level >= section.level:
+                open_sections.pop()
+            starts.append(section.line)
+            parents.append(open_sections[-1] if open_sections else -1)
+            open_sections.append(index)
+        return starts, parents
 
     @functools.cached_property
     def blocks(self) -> list[Block]:
