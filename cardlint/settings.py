@@ -103,7 +103,14 @@ def load_config(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        # tomllib ends its message with "(at line N, column M)": lead with file:N like every other error
+        position = re.search(r"\(at line (\d+), column (\d+)\)$", str(exc))
+        if position is None:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        reason = str(exc)[: position.start()].strip()
+        raise ConfigError(
+            f"{path}:{position.group(1)}: invalid TOML: {reason} (column {position.group(2)})"
+        ) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); TOML files must be UTF-8") from None
     table: Any = document
