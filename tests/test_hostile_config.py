@@ -24,8 +24,8 @@ def card(tmp_path: Path) -> Path:
 
 CONFIG_CASES = [
     # (id, config text, substrings the one error line must contain (besides the file name))
-    ("toml-syntax", 'select = ["CL1"\nignore = 3\n', ["invalid TOML", "line 2"]),
-    ("toml-duplicate-key", 'fail-on = "error"\nfail-on = "info"\n', ["invalid TOML", "line 2"]),
+    ("toml-syntax", 'select = ["CL1"\nignore = 3\n', [":2:", "invalid TOML"]),
+    ("toml-duplicate-key", 'fail-on = "error"\nfail-on = "info"\n', [":2:", "invalid TOML"]),
     ("select-not-a-list", '\nselect = "CL1"\n', [":2:", "select"]),
     ("unknown-key", '\n\nselectt = ["CL1"]\n', [":3:", "selectt"]),
     ("unknown-code-in-select", 'select = [\n  "CL1",\n  "CL999",\n]\n', [":3:", "select", "CL999"]),
