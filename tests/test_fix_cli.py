@@ -101,7 +101,10 @@ def test_init_writes_a_card_that_fix_can_fill(tmp_path: Path) -> None:
         handle.write("\nIt has 7.2 billion parameters and saw 2.0 trillion tokens.\n")
     assert run("fix", str(card))[0] == 1
     block = parse_card(card.read_text()).metadata["training_compute"]
-    assert block["parameters"] == 7200000000 and block["training_flop"] == 8.6e22
+    assert block["parameters"] == 7200000000 and "training_flop" not in block  # scope is the author's call
+    assert run("fix", "--unsafe-fixes", str(card))[0] == 1
+    block = parse_card(card.read_text()).metadata["training_compute"]
+    assert block["training_flop"] == 8.6e22
 
 
 def test_init_never_overwrites(tmp_path: Path) -> None:

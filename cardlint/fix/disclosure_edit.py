@@ -76,17 +76,21 @@ def _write(
 ) -> DisclosureOutcome:
     new_text, message, line = _edit(text, card, plan)
     safety, held_back = "safe", None
-    if "training_flop" in plan.key_names() and not _interval_survives(new_text, path, analyse, plan):
-        # Once written, the figure is read back as the provider's own (±30%), which is narrower than the
-        # estimate and may settle a threshold straddle: a declaration only the author can make. So it is an
-        # unsafe fix; until the estimator honours training_flop_low/high it cannot be made safe.
+    declared = card.metadata.get(DISCLOSURE_KEY)
+    scope_stated = isinstance(declared, dict) and declared.get("scope") not in (None, "", "unknown")
+    survives = "training_flop" not in plan.key_names() or _interval_survives(new_text, path, analyse, plan)
+    if not (scope_stated and survives) and "training_flop" in plan.key_names():
+        # A training_flop in the block is the provider's declaration: its scope (final run, cumulative) is
+        # the author's to state, so lint asks for it (CL205) once the figure is there. Unless the author's own
+        # block already states the scope (and the estimate reads the written interval back whole), writing it
+        # is an unsafe fix.
         if unsafe:
             safety = "unsafe"
-            message += "; training_flop is read back as a declared figure, narrower than the estimate"
+            message += "; training_flop is a declaration: state its scope"
+            if not survives:
+                message += " (read back narrower than the estimate)"
         else:
-            held_back = (
-                "training_flop: it would be read back as a declared figure, narrower than the estimate"
-            )
+            held_back = "training_flop: a declared figure whose scope only the author can state"
             plan = plan.without(ESTIMATE_FIELDS)
             if not plan:
                 return DisclosureOutcome(text, notes=notes, held_back=held_back)
