@@ -19,8 +19,8 @@ def _limit(default: int, doc: str) -> Any:
 class Limits:
     max_card_bytes: int = _limit(
         10 * 1024 * 1024,
-        "Largest card read, in bytes (file, stdin or Hub). A bigger file is refused with one line, exit 2, "
-        "before it is read.",
+        "Largest card, in bytes (file, stdin or Hub). A bigger one is refused with one line (exit 2); a file "
+        "is refused from its size, before any byte is read.",
     )
     max_front_matter_bytes: int = _limit(
         1024 * 1024, "Largest YAML front matter parsed, in bytes; a bigger block is a YAML finding (CL106)."
