@@ -284,23 +284,27 @@ def _stream_check(
     try:
         try:
             errors += len(_apply_fixes(command_line, unsafe=unsafe_fixes) if fix else [])
+            items: Iterator[RenderedCard | str]
             if jobs == 1 or "-" in command_line.targets:  # workers cannot share our stdin
                 cache: dict[str, Settings] = {}
                 settings = _settings_or_fail(command_line, None, cache)
-                items = iter_analyses(command_line, None, cache, settings)
+                items = (
+                    item if isinstance(item, str) else render_card(fmt, item, catalogue)
+                    for item in iter_analyses(command_line, None, cache, settings)
+                )
             else:
-                from cardlint.parallel import iter_in_processes
+                from cardlint.parallel import rendered_in_processes
 
-                settings, items = iter_in_processes(command_line, jobs)
+                settings, items = rendered_in_processes(command_line, jobs, fmt)
             for item in items:
                 if isinstance(item, str):
                     errors += 1
                     _print_errors([item])
                     continue
                 cards += 1
-                counts.update(finding.severity for finding in item.findings)
-                failed = failed or any(f.severity.rank >= settings.fail_on.rank for f in item.findings)
-                _write(_render(fmt, [item], catalogue, quiet=True), handle)
+                counts.update(item.counts)
+                failed = failed or item.worst >= settings.fail_on.rank
+                _write(item.text, handle)
         except (UsageFailure, SelectorError) as exc:
             click.echo(f"cardlint: {exc}", err=True)
             return EXIT_ERROR
@@ -316,6 +320,24 @@ def _stream_check(
     if exit_zero:
         return EXIT_CLEAN
     return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+@dataclass(frozen=True)
+class RenderedCard:
+    """One card's part of a streamed output and what the summary and exit code need from it. Workers of
+    `--jobs` send this, not the report: a string pickles far cheaper than dozens of findings."""
+
+    text: str
+    counts: dict[Severity, int]
+    worst: int  # highest severity rank among the findings; -1 without findings
+
+
+def render_card(fmt: str, report: CardReport, catalogue: Any) -> RenderedCard:
+    from collections import Counter
+
+    counts = Counter(finding.severity for finding in report.findings)
+    worst = max((severity.rank for severity in counts), default=-1)
+    return RenderedCard(_render(fmt, [report], catalogue, quiet=True), dict(counts), worst)
 
 
 def _write(text: str, handle: Any) -> None:
