@@ -145,9 +145,19 @@ class Layout:
             if self.kinds[line] in (PROSE, BLANK, HTML):
                 self.kinds[line] = kind
 
-    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one Layout per card, discarded with it
     def headings(self, line: int) -> tuple[str, ...]:
-        """Titles of the sections enclosing `line`, outermost first."""
+        """Titles of the sections enclosing `line`, outermost first (remembered per Layout: an lru_cache on
+        the method kept thousands of old Layouts, and their cards, alive across a bulk run)."""
+        known = self._headings.get(line)
+        if known is None:
+            known = self._headings[line] = self._enclosing_titles(line)
+        return known
+
+    @functools.cached_property
+    def _headings(self) -> dict[int, tuple[str, ...]]:
+        return {}
+
+    def _enclosing_titles(self, line: int) -> tuple[str, ...]:
         sections = self.card.sections
         starts, parents = self._section_tree
         index = bisect.bisect_right(starts, line) - 1  # the last section starting at or before `line`
