@@ -221,6 +221,33 @@ def bulk(sizes: list[int], src: str | None) -> dict[str, Any]:
     return results
 
 
+# ---------------------------------------------------------------- parallel ceiling
+
+_SPIN = "import time; t = time.process_time(); sum(i * i for i in range(12_000_000))"
+
+
+def ceiling() -> dict[str, Any]:
+    """What two processes at once can gain on this machine right now: the same pure-Python loop alone, then
+    two copies side by side. The `--jobs 2` speed-up cannot beat this ratio."""
+    command = [sys.executable, "-c", _SPIN]
+    run(command)
+    one = statistics.median(run(command).wall for _ in range(3))
+    pairs = []
+    for _ in range(3):
+        start = time.perf_counter()
+        processes = [subprocess.Popen(command) for _ in range(2)]
+        for process in processes:
+            process.wait()
+        pairs.append(time.perf_counter() - start)
+    two = statistics.median(pairs)
+    result = {"command": shown(command), "one": one, "two": two, "speedup": 2 * one / two}
+    print(
+        f"ceiling  one loop {one:.2f} s, two at once {two:.2f} s: two processes do "
+        f"{result['speedup']:.2f}x the work of one  (load {os.getloadavg()[0]:.1f})"
+    )
+    return result
+
+
 # ---------------------------------------------------------------- RESULTS.md
 
 NOTES = """## Reading these figures
@@ -313,6 +340,17 @@ def write_results(data: dict[str, Any]) -> None:
                 "",
                 f"- `{j['command']}`",
             ]
+    if "ceiling" in data:
+        c = data["ceiling"]
+        lines += [
+            "",
+            "## Parallel ceiling of this machine (same run)",
+            "",
+            f"One pure-Python loop alone: {c['one']:.2f} s; two copies at once: {c['two']:.2f} s. Two "
+            f"processes did **{c['speedup']:.2f}x** the work of one, the most `--jobs 2` can gain here now.",
+            "",
+            f"- `{c['command']}` (alone, then two at once)",
+        ]
     lines += ["", NOTES]
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {RESULTS}")
@@ -332,6 +370,8 @@ def _figures(data: dict[str, Any]) -> dict[str, str]:
         rows[f"{size} cards: ratio to parse floor (target <= 3)"] = f"{entry['ratio_to_floor']:.2f}"
         rows[f"{size} cards: CPU s"] = f"{entry['cpu']:.1f}"
         rows[f"{size} cards: peak RSS MiB"] = f"{entry['rss_mib']:.0f}"
+    if data.get("ceiling"):
+        rows["machine: two processes vs one (ceiling for --jobs 2)"] = f"{data['ceiling']['speedup']:.2f}"
     jobs = data.get("bulk", {}).get("jobs")
     if jobs:
         rows[f"--jobs 2 speed-up, {jobs['cards']:,} cards (target >= 1.7)"] = f"{jobs['speedup']:.2f}"
@@ -361,7 +401,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="regenerate bench/RESULTS.md")
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--sizes", default="1000,5000,25000")
-    parser.add_argument("--only", default="cold,bulk")
+    parser.add_argument("--only", help="cold, bulk, ceiling (default: all; none with --from-json)")
     parser.add_argument("--src", help="run the cardlint package from this checkout instead")
     parser.add_argument("--label", help="a note for RESULTS.md (e.g. the commit)")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
@@ -370,7 +410,7 @@ def main() -> None:
         "--from-json", type=Path, help="write RESULTS.md from saved figures, measuring nothing"
     )
     args = parser.parse_args()
-    parts = set(args.only.split(","))
+    parts = set((args.only or ("" if args.from_json else "cold,bulk,ceiling")).split(","))
     data: dict[str, Any] = {
         "machine": machine(),
         "runs": args.runs,
@@ -379,7 +419,6 @@ def main() -> None:
     }
     if args.from_json:
         data = json.loads(args.from_json.read_text(encoding="utf-8"))
-        parts = set()
     print(f"machine: {data['machine']}")
     if "cold" in parts:
         data["cold"] = cold(args.runs, args.src)
@@ -388,6 +427,8 @@ def main() -> None:
             print(f"bulk: skipped, no corpus at {CORPUS}")
         else:
             data["bulk"] = bulk([int(s) for s in args.sizes.split(",")], args.src)
+    if "ceiling" in parts:
+        data["ceiling"] = ceiling()
     if args.json:
         args.json.write_text(json.dumps(data, indent=2), encoding="utf-8")
     if args.before:
