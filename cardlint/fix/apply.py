@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Callable
@@ -173,6 +174,11 @@ def apply_fixes(path: Path, *, unsafe: bool, diff_only: bool, analyse: Analysis 
         return result
     if problem is not None or original.startswith((b"\xff\xfe", b"\xfe\xff")):
         result.skipped = f"{problem or 'the card is UTF-16'}; cardlint only rewrites UTF-8 cards"
+        return result
+    if re.search(r"\r(?!\n)", text):
+        # lone CR line endings: the Hub reads their front matter, the parser (lines split on \n) does not,
+        # so a fix would add a second front matter above the author's
+        result.skipped = "the card has lone CR line endings; cardlint only rewrites LF or CRLF cards"
         return result
     try:
         fixed = fix_text(text, str(path), unsafe=unsafe, analyse=analyse)
