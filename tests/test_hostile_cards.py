@@ -409,3 +409,23 @@ def test_facts_and_estimate_survive_every_hostile_card(tmp_path: Path, command: 
     assert run.code == 0, run.stderr
     assert len(json.loads(run.stdout)["results"]) == len(cards)
     assert digests(tmp_path) == before
+
+
+@pytest.mark.parametrize("command", [("fix", "--unsafe-fixes"), ("check", "--fix", "--unsafe-fixes")])
+def test_fixing_never_rewrites_a_card_it_cannot_read_as_the_hub_does(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """Lone-CR, UTF-16, invalid UTF-8 and binary cards are left byte-for-byte alone even by unsafe fixes
+    (a lone-CR card once gained a second front matter above the author's)."""
+    cards = {
+        "cr.md": b"---\rlicence: mit\rlanguage:\r- no\r---\r# Model\rTrained on 2T tokens.\r",
+        "utf16.md": MISSPELT.encode("utf-16"),
+        "latin1.md": MISSPELT.encode().replace(b"small", b"sm\xe8ll"),
+        "binary.md": bytes(range(256)) * 4,
+    }
+    for name, raw in cards.items():
+        (tmp_path / name).write_bytes(raw)
+    before = digests(tmp_path)
+    run = cardlint(*command, *cards, cwd=tmp_path, timeout=120)
+    assert "Usage:" not in run.stderr, run.stderr
+    assert digests(tmp_path) == before
