@@ -49,12 +49,16 @@ def resolve_selectors(selectors: Iterable[str], catalogue: Catalogue) -> set[str
 
 
 def enabled_codes(settings: Settings, catalogue: Catalogue, path: str) -> set[str]:
-    selected = resolve_selectors(settings.select, catalogue) | resolve_selectors(settings.extend_select, catalogue)
+    selected = resolve_selectors(settings.select, catalogue) | resolve_selectors(
+        settings.extend_select, catalogue
+    )
     ignored = resolve_selectors((*settings.ignore, *settings.ignored_for(path)), catalogue)
     return selected - ignored
 
 
-def run_checks(context: CheckContext, enabled: set[str], checks: list[RegisteredCheck] | None = None) -> list[Finding]:
+def run_checks(
+    context: CheckContext, enabled: set[str], checks: list[RegisteredCheck] | None = None
+) -> list[Finding]:
     """Raw findings of every check that can emit at least one enabled code."""
     findings: list[Finding] = []
     for registered in checks if checks is not None else all_checks():
