@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_rules_yaml_matches_its_schema() -> None:
     schema = json.loads((ROOT / "schemas" / "rules.schema.json").read_text())
-    jsonschema.Draft202012Validator(schema).validate(yaml.safe_load((ROOT / "rules" / "rules.yaml").read_text()))
+    jsonschema.Draft202012Validator(schema).validate(
+        yaml.safe_load((ROOT / "rules" / "rules.yaml").read_text())
+    )
 
 
 def test_every_emitted_code_is_catalogued_and_every_catalogued_code_is_emitted() -> None:

@@ -183,7 +183,9 @@ def test_no_color_and_not_a_tty_means_plain_text() -> None:
 
 def test_check_fix_applies_safe_fixes_then_lints_what_is_left(tmp_path: Path) -> None:
     card = tmp_path / "README.md"
-    card.write_text("---\nlicense: mit\npipeline-tag: text-classification\n---\n# tiny\n\nA small classifier.\n")
+    card.write_text(
+        "---\nlicense: mit\npipeline-tag: text-classification\n---\n# tiny\n\nA small classifier.\n"
+    )
     before = _json(cardlint("check", "--format", "json", str(card)))
     assert "CL119" in {f["code"] for f in before["results"][0]["findings"]}
     after = cardlint("check", "--fix", "--format", "json", str(card))

@@ -12,7 +12,7 @@ from cardlint.report.json import render
 
 ROOT = Path(__file__).resolve().parent.parent
 VALIDATOR = jsonschema.Draft202012Validator(json.loads((ROOT / "schemas" / "report.schema.json").read_text()))
-CARDS = sorted((ROOT / "tests" / "cards").rglob("*.md")) + [ROOT / "examples" / "acme-7b" / "README.md"]
+CARDS = [*sorted((ROOT / "tests" / "cards").rglob("*.md")), ROOT / "examples" / "acme-7b" / "README.md"]
 
 
 @pytest.mark.parametrize("card", CARDS, ids=lambda path: str(path.relative_to(ROOT)))

@@ -54,4 +54,4 @@ def make_fact(
         ambiguous=ambiguous,
         note=note,
         interval=interval,
-)
+    )
