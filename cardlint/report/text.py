@@ -88,6 +88,8 @@ def summary_line(counts: Counter[Severity], cards: int) -> str:
             f"{counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} info). "
             "`cardlint explain CODE` tells why each matters."
         )
+    if cards == 0:
+        return "No card was linted."
     return f"All checks passed ({cards} card{'s' if cards != 1 else ''})."
 
 
@@ -144,7 +146,7 @@ def render_estimates(reports: list[CardReport]) -> str:
         out.append(f"{report.path}  (subject: {report.subject or 'unknown'})")
         estimate = report.estimate
         if estimate is None:
-            out.append("  no estimate")
+            out.extend(("  no estimate", ""))
             continue
         for method in estimate.methods:
             out.append(f"  method {method.method}: {human_interval(method.interval)}")
