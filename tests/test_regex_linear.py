@@ -149,6 +149,7 @@ def test_patterns_were_found() -> None:
     assert {"cardlint.extract.quantities", "cardlint.extract.prose", "cardlint.card"} <= modules
 
 
+@pytest.mark.long  # ~280 patterns x 21 inputs: about 7 CPU-minutes; run with `pytest -m long`
 @pytest.mark.parametrize("name", sorted(PATTERNS))
 def test_pattern_is_linear(name: str) -> None:
     pattern = PATTERNS[name]
