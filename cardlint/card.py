@@ -150,6 +150,9 @@ Path_ = tuple[str | int, ...]
 _BOOL_WORDS = {"true", "false"}
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
 @dataclass(frozen=True)
 class YamlProblem:
     """A YAML error with its file position (1-based)."""
@@ -259,7 +262,12 @@ class Card:
         """markdown-it block tokens of the body; `token.map` is already shifted to 0-based *file* lines.
 
         Inline tokens keep their raw `content` but have no `children` (see `_markdown_parser`)."""
-        tokens = _markdown_parser().parse(self.body)
+        # markdown-it breaks lines at a lone CR too; cardlint's lines split on LF only, so a lone CR is read
+        # as a space here to keep token lines and file lines the same.
+        body = self.body
+        if "\r" in body:
+            body = _LONE_CR.sub(" ", body)
+        tokens = _markdown_parser().parse(body)
         offset = self.body_start_line - 1
         for token in _walk(tokens):
             if token.map is not None:
