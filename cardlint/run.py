@@ -411,31 +411,21 @@ def _analyse_parallel(command_line: CommandLine, jobs: int) -> tuple[list[CardRe
 
 
 def run_facts(command_line: CommandLine, *, output_format: str) -> int:
-    from cardlint.pipeline import Stages
-
-    try:
-        reports, errors, _settings = analyse_all(command_line, Stages(estimate=False, checks=False))
-    except UsageFailure as exc:
-        click.echo(f"cardlint: {exc}", err=True)
-        return EXIT_ERROR
-    _print_errors(errors)
-    if output_format == "json":
-        from cardlint.catalogue import load_catalogue
-        from cardlint.report.json import render
-
-        _emit(render(reports, load_catalogue(), command="facts"))
-    else:
-        from cardlint.report.text import render_facts
-
-        _emit(render_facts(reports))
-    return EXIT_ERROR if errors else EXIT_CLEAN
+    return _run_report(command_line, output_format=output_format, command="facts")
 
 
 def run_estimate(command_line: CommandLine, *, output_format: str) -> int:
+    return _run_report(command_line, output_format=output_format, command="estimate")
+
+
+def _run_report(command_line: CommandLine, *, output_format: str, command: str) -> int:
+    """`facts` and `estimate`: analyse without the checks, then render the command's text or JSON."""
     from cardlint.pipeline import Stages
 
     try:
-        reports, errors, _settings = analyse_all(command_line, Stages(estimate=True, checks=False))
+        reports, errors, _settings = analyse_all(
+            command_line, Stages(estimate=command == "estimate", checks=False)
+        )
     except UsageFailure as exc:
         click.echo(f"cardlint: {exc}", err=True)
         return EXIT_ERROR
@@ -444,9 +434,9 @@ def run_estimate(command_line: CommandLine, *, output_format: str) -> int:
         from cardlint.catalogue import load_catalogue
         from cardlint.report.json import render
 
-        _emit(render(reports, load_catalogue(), command="estimate"))
+        _emit(render(reports, load_catalogue(), command=command))
     else:
-        from cardlint.report.text import render_estimates
+        from cardlint.report.text import render_estimates, render_facts
 
-        _emit(render_estimates(reports))
+        _emit(render_estimates(reports) if command == "estimate" else render_facts(reports))
     return EXIT_ERROR if errors else EXIT_CLEAN
