@@ -54,6 +54,7 @@ class Fact:
     approximate: bool = False
     lower_bound: bool = False
     ambiguous: bool = False
+    from_name: bool = False  # a nominal size read from the model's name (`Pebble-7B`), not a stated figure
     note: str | None = None
     interval: tuple[float, float] | None = None  # a range the card states for this figure (low, high)
 

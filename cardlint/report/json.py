@@ -33,6 +33,7 @@ def fact_to_dict(fact: Fact) -> dict[str, Any]:
         "approximate": fact.approximate,
         "lower_bound": fact.lower_bound,
         "ambiguous": fact.ambiguous,
+        "from_name": fact.from_name,
         "note": fact.note,
         "interval": list(fact.interval) if fact.interval is not None else None,
     }
