@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.1.0"
+from cardlint.version import __version__
+
+__all__ = ["__version__", "analyse_text", "check", "estimate"]
 
 
 def __getattr__(name: str) -> Any:

@@ -6,6 +6,7 @@ Diagnostics are data: a check emits a code, and everything a user reads about th
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cardlint.resources import load_yaml_resource
@@ -78,3 +79,28 @@ def load_catalogue() -> Catalogue:
             fix=docs.get("fix", ""),
         )
     return Catalogue(rules)
+
+
+class SelectorError(ValueError):
+    """A --select/--ignore value that names no rule."""
+
+
+def resolve_selectors(selectors: Iterable[str], catalogue: Catalogue) -> set[str]:
+    """Codes matched by selectors: `ALL`, a code, a code prefix (`CL1`, `CL30`), or a rule name."""
+    codes: set[str] = set()
+    for raw in selectors:
+        selector = raw.strip()
+        if not selector:
+            continue
+        if selector.upper() == "ALL":
+            codes.update(catalogue.rules)
+            continue
+        rule = catalogue.lookup(selector)
+        if rule is not None:
+            codes.add(rule.code)
+            continue
+        prefixed = {code for code in catalogue.rules if code.startswith(selector.upper())}
+        if not prefixed or not selector.upper().startswith("CL"):
+            raise SelectorError(f"unknown rule selector '{selector}' (see `cardlint rules`)")
+        codes.update(prefixed)
+    return codes

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from cardlint import __version__
+from cardlint.version import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 

@@ -6,10 +6,9 @@ about configuration.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
 
-from cardlint.catalogue import Catalogue
+from cardlint.catalogue import Catalogue, SelectorError, resolve_selectors
 from cardlint.checks import CheckContext, RegisteredCheck, all_checks, finding
 from cardlint.settings import Settings
 from cardlint.suppressions import Suppression, parse_suppressions
@@ -22,30 +21,7 @@ UNUSED_SUPPRESSION = "CL901"
 UNKNOWN_SUPPRESSION_CODE = "CL902"
 ENGINE_CODES = (NOT_A_TEXT_FILE, INVALID_ENCODING, UNUSED_SUPPRESSION, UNKNOWN_SUPPRESSION_CODE)
 
-
-class SelectorError(ValueError):
-    """A --select/--ignore value that names no rule."""
-
-
-def resolve_selectors(selectors: Iterable[str], catalogue: Catalogue) -> set[str]:
-    """Codes matched by selectors: `ALL`, a code, a code prefix (`CL1`, `CL30`), or a rule name."""
-    codes: set[str] = set()
-    for raw in selectors:
-        selector = raw.strip()
-        if not selector:
-            continue
-        if selector.upper() == "ALL":
-            codes.update(catalogue.rules)
-            continue
-        rule = catalogue.lookup(selector)
-        if rule is not None:
-            codes.add(rule.code)
-            continue
-        prefixed = {code for code in catalogue.rules if code.startswith(selector.upper())}
-        if not prefixed or not selector.upper().startswith("CL"):
-            raise SelectorError(f"unknown rule selector '{selector}' (see `cardlint rules`)")
-        codes.update(prefixed)
-    return codes
+__all__ = ["ENGINE_CODES", "SelectorError", "enabled_codes", "finalise", "resolve_selectors", "run_checks"]
 
 
 def enabled_codes(settings: Settings, catalogue: Catalogue, path: str) -> set[str]:

@@ -212,8 +212,7 @@ def apply_config(settings: Settings, table: dict[str, Any], source: str) -> Sett
 
 def _check_selectors(selectors: list[str], source: str, key: str, *, label: str = "") -> None:
     """Every selector in a config list names a rule, so a typo fails here, naming file, key and line."""
-    from cardlint.catalogue import load_catalogue
-    from cardlint.engine import SelectorError, resolve_selectors
+    from cardlint.catalogue import SelectorError, load_catalogue, resolve_selectors
 
     catalogue = load_catalogue()
     for selector in selectors:

@@ -24,7 +24,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cardlint import __version__
 from cardlint.census.inputs import (
     DEFAULT_PARTITION_SIZE,
     Columns,
@@ -41,6 +40,7 @@ from cardlint.census.inputs import (
     write_atomically,
 )
 from cardlint.census.progress import CensusProgress
+from cardlint.version import __version__
 
 MANIFEST = "census.json"
 RESULTS = "results"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cardlint import __version__
 from cardlint.catalogue import Catalogue
 from cardlint.types import CardReport, Estimate, Fact, Finding, Interval, Lineage, Location, ThresholdStatus
+from cardlint.version import __version__
 
 FORMAT_VERSION = 1
 

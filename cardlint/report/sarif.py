@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cardlint import __version__
 from cardlint.catalogue import Catalogue, Rule
 from cardlint.report.common import (
     PROJECT_URL,
@@ -22,6 +21,7 @@ from cardlint.report.common import (
     rule_help_uri,
 )
 from cardlint.types import CardReport, Estimate, Finding, Location, Severity, ThresholdStatus
+from cardlint.version import __version__
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
