@@ -8,6 +8,7 @@ sizes in hours of audio are not durations, and a FLOP/s rate is never a FLOP cou
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterator
@@ -335,20 +336,24 @@ def _fact(
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _stage_marks(sentence: str) -> tuple[list[int], list[str]]:
+    """Where the sentence's stage words start and which stage each names: found once per sentence, not
+    once per figure (a sentence holds many figures, up to _MAX_SENTENCE characters)."""
+    starts: list[int] = []
+    stages: list[str] = []
+    for match in _STAGE.finditer(sentence):
+        starts.append(match.start())
+        stages.append("ft" if match.group("ft") else "pt")
+    return starts, stages
+
+
 def stage_of(sentence: str, position: int, headings: tuple[str, ...]) -> str:
     """'ft' or 'pt': the stage word nearest before the figure, else the nearest after, else the headings."""
-    before: tuple[int, str] | None = None
-    after: tuple[int, str] | None = None
-    for match in _STAGE.finditer(sentence):
-        stage = "ft" if match.group("ft") else "pt"
-        if match.start() < position:
-            before = (match.start(), stage)
-        elif after is None:
-            after = (match.start(), stage)
-    if before is not None:
-        return before[1]
-    if after is not None:
-        return after[1]
+    starts, stages = _stage_marks(sentence)
+    if starts:
+        index = bisect.bisect_left(starts, position)
+        return stages[index - 1] if index > 0 else stages[0]
     for title in reversed(headings):
         found = _STAGE.search(title)
         if found:
@@ -376,15 +381,22 @@ _CLAUSE_START = re.compile(r"[.;,:]\s|\band\b|\bwhile\b|\bwhereas\b")
 _NAME_LIKE = re.compile(r"[A-Z][\w.]{0,100}-[\w.-]*\w|[A-Za-z]{1,100}\d[\w.-]*\w")
 
 
+@functools.lru_cache(maxsize=64)
+def _clause_breaks(sentence: str) -> tuple[list[int], list[int]]:
+    """The starts and ends of the sentence's clause breaks, found once per sentence."""
+    matches = list(_CLAUSE_START.finditer(sentence))
+    return [match.start() for match in matches], [match.end() for match in matches]
+
+
 def _clause_around(sentence: str, position: int) -> tuple[int, int]:
     """The clause holding `position`: from the last clause break before it to the first one after it."""
-    start, end = 0, len(sentence)
-    for match in _CLAUSE_START.finditer(sentence):
-        if match.end() <= position:
-            start = match.end()
-        elif match.start() > position:
-            end = match.start()
-            break
+    starts, ends = _clause_breaks(sentence)
+    # breaks do not overlap, so both lists are sorted: the last break ending at or before `position` ...
+    before = bisect.bisect_right(ends, position)
+    start = ends[before - 1] if before else 0
+    # ... and the first break starting after it (a break straddling `position` bounds neither side)
+    after = bisect.bisect_right(starts, position)
+    end = starts[after] if after < len(starts) else len(sentence)
     return start, end
 
 
