@@ -8,7 +8,6 @@ the file, because a silently ignored typo in a linter's config is a rule silentl
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import re
 import sys
 from dataclasses import dataclass, field, replace
@@ -62,12 +61,18 @@ class Settings:
     limits: Limits = DEFAULT_LIMITS
     config_path: str | None = None
 
+    @property
+    def project_root(self) -> Path:
+        """The folder per-file-ignores patterns are relative to: the config file's (as ruff does)."""
+        return Path(self.config_path).parent if self.config_path else Path.cwd()
+
     def ignored_for(self, path: str) -> tuple[str, ...]:
-        """Selectors ignored for `path` by per-file-ignores (globs match the path and its tail)."""
+        """Selectors ignored for `path` by per-file-ignores (see cardlint.path_globs for the matching)."""
+        from cardlint.path_globs import matches
+
         selectors: list[str] = []
-        normalised = path.replace("\\", "/")
         for pattern, codes in self.per_file_ignores:
-            if fnmatch.fnmatch(normalised, pattern) or fnmatch.fnmatch(normalised, f"*/{pattern}"):
+            if matches(pattern, path, self.project_root):
                 selectors.extend(codes)
         return tuple(selectors)
 

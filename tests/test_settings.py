@@ -65,8 +65,10 @@ def test_values_applied_and_cli_wins(tmp_path: Path) -> None:
     assert str(settings.as_of) == "2024-06-01"
     assert dict(settings.severity_overrides)["CL301"] is Severity.INFO
     assert settings.limits.max_yaml_depth == 10
-    assert settings.ignored_for("models/a/README.md") == ("CL3",)
-    assert settings.ignored_for("other/README.md") == ()
+    # patterns are relative to the config file's folder, not to the current one
+    assert settings.ignored_for(str(card)) == ("CL3",)
+    assert settings.ignored_for(str(root / "other" / "README.md")) == ()
+    assert settings.ignored_for("models/a/README.md") == ()  # relative to the cwd: outside the project
 
 
 def test_isolated_ignores_files(tmp_path: Path) -> None:

@@ -1,0 +1,60 @@
+"""The conventions users of ruff and pre-commit expect, each through the real `cardlint` process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A card of our own with one YAML 1.1 boolean (CL109) and nothing else that --select CL109 reports.
+NORWEGIAN_CARD = "---\nlanguage:\n- no\nlicense: mit\n---\n\n# tiny\n\nA test card.\n"
+
+
+def cardlint(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR")}
+    result = subprocess.run(
+        [sys.executable, "-m", "cardlint", *args],
+        cwd=cwd or ROOT,
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        timeout=120,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def _project(tmp_path: Path, config: str) -> Path:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "cardlint.toml").write_text(config, encoding="utf-8")
+    for relative in ("m/card.md", "m/sub/card.md"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(NORWEGIAN_CARD, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("run_from", [".", "m", "m/sub"])
+def test_per_file_ignores_are_relative_to_the_project_root(tmp_path: Path, run_from: str) -> None:
+    project = _project(tmp_path, '[per-file-ignores]\n"m/*.md" = ["CL109"]\n')
+    cwd = project / run_from
+    targets = [os.path.relpath(project / name, cwd) for name in ("m/card.md", "m/sub/card.md")]
+    result = cardlint("check", "--select", "CL109", *targets, cwd=cwd)
+    reported = {line.split(":", 1)[0] for line in result.stdout.splitlines() if ": CL109 " in line}
+    # `*` stays within one folder: m/sub/card.md is not covered, m/card.md is, from every folder.
+    assert reported == {targets[1]}, result.stdout
+
+
+def test_per_file_ignores_double_star_and_bare_names(tmp_path: Path) -> None:
+    project = _project(tmp_path, '[per-file-ignores]\n"m/**/card.md" = ["CL109"]\n')
+    result = cardlint("check", "--select", "CL109", "m/card.md", "m/sub/card.md", cwd=project)
+    assert result.returncode == 0, result.stdout
+    (project / "cardlint.toml").write_text('[per-file-ignores]\n"card.md" = ["CL109"]\n', encoding="utf-8")
+    result = cardlint("check", "--select", "CL109", "card.md", "sub/card.md", cwd=project / "m")
+    assert result.returncode == 0, result.stdout
