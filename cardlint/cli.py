@@ -208,6 +208,7 @@ def _command_line(targets: tuple[str, ...], common: dict[str, Any], overrides: d
     if as_of:
         try:
             overrides["as_of"] = dt.date.fromisoformat(as_of)
+            overrides["as_of_pinned"] = True
         except ValueError:
             raise click.BadParameter(
                 f"'{as_of}' is not a date like 2025-08-02", param_hint="--as-of"

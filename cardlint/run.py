@@ -194,6 +194,23 @@ def _print_errors(errors: list[str]) -> None:
         click.echo(f"cardlint: {line}", err=True)
 
 
+def note_as_of(settings: Settings, dated: bool) -> None:
+    """Say which date judged the policies when the output depends on it and nothing pinned it: a run on
+    another day may then report otherwise, which CI should not discover by turning red."""
+    if dated and not settings.as_of_pinned:
+        click.echo(
+            f"cardlint: policies judged as in force on {settings.as_of.isoformat()} (today); pin the date "
+            "with `as-of` in the config (or --as-of) for reproducible CI",
+            err=True,
+        )
+
+
+def _dated(report: CardReport, *, thresholds: bool = False) -> bool:
+    """Whether what a command shows of a report depends on the date: a finding under a policy, or (for
+    `estimate`, which prints them) a threshold status."""
+    return (thresholds and bool(report.thresholds)) or any(item.policy for item in report.findings)
+
+
 def _emit(text: str, output_file: str | None = None) -> None:
     if output_file:
         Path(output_file).write_text(text, encoding="utf-8")
@@ -245,6 +262,8 @@ def run_check(
         _emit(_render(fmt, reports, catalogue, quiet=quiet), output_file)
     if fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         _write_step_summary(reports, catalogue)
+    if not quiet:
+        note_as_of(settings, any(_dated(report) for report in reports))
     if errors:
         return EXIT_ERROR
     if exit_zero:
@@ -279,6 +298,7 @@ def _stream_check(
     counts: Counter[Severity] = Counter()
     cards = 0
     failed = False
+    dated = False
     errors = 0
     handle = open(output_file, "w", encoding="utf-8") if output_file else None  # noqa: SIM115
     try:
@@ -304,6 +324,7 @@ def _stream_check(
                 cards += 1
                 counts.update(item.counts)
                 failed = failed or item.worst >= settings.fail_on.rank
+                dated = dated or item.dated
                 _write(item.text, handle)
         except (UsageFailure, SelectorError) as exc:
             click.echo(f"cardlint: {exc}", err=True)
@@ -315,6 +336,8 @@ def _stream_check(
     finally:
         if handle is not None:
             handle.close()
+    if not quiet:
+        note_as_of(settings, dated)
     if errors:
         return EXIT_ERROR
     if exit_zero:
@@ -330,6 +353,7 @@ class RenderedCard:
     text: str
     counts: dict[Severity, int]
     worst: int  # highest severity rank among the findings; -1 without findings
+    dated: bool = False  # something in it depends on the --as-of date
 
 
 def render_card(fmt: str, report: CardReport, catalogue: Any) -> RenderedCard:
@@ -337,7 +361,7 @@ def render_card(fmt: str, report: CardReport, catalogue: Any) -> RenderedCard:
 
     counts = Counter(finding.severity for finding in report.findings)
     worst = max((severity.rank for severity in counts), default=-1)
-    return RenderedCard(_render(fmt, [report], catalogue, quiet=True), dict(counts), worst)
+    return RenderedCard(_render(fmt, [report], catalogue, quiet=True), dict(counts), worst, _dated(report))
 
 
 def _write(text: str, handle: Any) -> None:
@@ -423,7 +447,7 @@ def _run_report(command_line: CommandLine, *, output_format: str, command: str) 
     from cardlint.pipeline import Stages
 
     try:
-        reports, errors, _settings = analyse_all(
+        reports, errors, settings = analyse_all(
             command_line, Stages(estimate=command == "estimate", checks=False)
         )
     except UsageFailure as exc:
@@ -439,4 +463,6 @@ def _run_report(command_line: CommandLine, *, output_format: str, command: str) 
         from cardlint.report.text import render_estimates, render_facts
 
         _emit(render_estimates(reports) if command == "estimate" else render_facts(reports))
+    if command == "estimate":
+        note_as_of(settings, any(_dated(report, thresholds=True) for report in reports))
     return EXIT_ERROR if errors else EXIT_CLEAN

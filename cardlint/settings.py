@@ -55,6 +55,7 @@ class Settings:
     policies: tuple[str, ...] | None = None  # None: every policy in force on as_of
     policy_files: tuple[str, ...] = ()
     as_of: dt.date = field(default_factory=dt.date.today)
+    as_of_pinned: bool = False  # set by `as-of` in a config or --as-of; else results follow the calendar
     require_front_matter: bool = False
     utilisation: tuple[float, float, float] | None = None  # low, central, high
     hardware: tuple[dict[str, Any], ...] = ()  # extra accelerators
@@ -180,6 +181,7 @@ def apply_config(settings: Settings, table: dict[str, Any], source: str) -> Sett
         changes["fail_on"] = _severity(table["fail-on"], f"{_at(source, 'fail-on')}: 'fail-on'")
     if "as-of" in table:
         changes["as_of"] = _date(table["as-of"], f"{_at(source, 'as-of')}: 'as-of'")
+        changes["as_of_pinned"] = True
     if "require-front-matter" in table:
         if not isinstance(table["require-front-matter"], bool):
             raise ConfigError(

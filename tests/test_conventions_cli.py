@@ -12,7 +12,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # A card of our own with one YAML 1.1 boolean (CL109) and nothing else that --select CL109 reports.
-NORWEGIAN_CARD = "---\nlanguage:\n- no\nlicense: mit\n---\n\n# tiny\n\nA test card.\n"
+NORWEGIAN_CARD = (
+    "---\nlanguage:\n- no\nlicense: mit\npipeline_tag: text-generation\n---\n\n# tiny\n\nA test card.\n"
+)
 
 
 def cardlint(
@@ -58,3 +60,30 @@ def test_per_file_ignores_double_star_and_bare_names(tmp_path: Path) -> None:
     (project / "cardlint.toml").write_text('[per-file-ignores]\n"card.md" = ["CL109"]\n', encoding="utf-8")
     result = cardlint("check", "--select", "CL109", "card.md", "sub/card.md", cwd=project / "m")
     assert result.returncode == 0, result.stdout
+
+
+AS_OF_NOTE = "policies judged as in force on"
+
+
+def test_an_unpinned_date_is_printed_when_the_result_depends_on_it(tmp_path: Path) -> None:
+    project = _project(tmp_path, "")
+    result = cardlint("check", "m/card.md", cwd=project)
+    assert f"{AS_OF_NOTE} " in result.stderr and "(today)" in result.stderr
+    assert AS_OF_NOTE not in result.stdout  # machine output stays clean
+    (project / "acme.md").write_bytes((ROOT / "examples" / "acme-7b" / "README.md").read_bytes())
+    assert AS_OF_NOTE in cardlint("estimate", "acme.md", cwd=project).stderr
+    # nothing in it depends on a policy: no note
+    assert AS_OF_NOTE not in cardlint("check", "--select", "CL109", "m/card.md", cwd=project).stderr
+    assert AS_OF_NOTE not in cardlint("facts", "m/card.md", cwd=project).stderr
+
+
+def test_the_config_pins_the_date(tmp_path: Path) -> None:
+    project = _project(tmp_path, "as-of = 2024-06-01\n")
+    pinned = cardlint("check", "--format", "json", "m/card.md", cwd=project)
+    assert AS_OF_NOTE not in pinned.stderr
+    assert AS_OF_NOTE not in cardlint("check", "--as-of", "2025-01-01", "m/card.md", cwd=project).stderr
+    # the pinned date decides which policies apply: EO 14110 was in force on 2024-06-01
+    assert "EO 14110" in cardlint("policies", "--as-of", "2024-06-01").stdout
+    (project / "acme.md").write_bytes((ROOT / "examples" / "acme-7b" / "README.md").read_bytes())
+    estimate = cardlint("estimate", "acme.md", cwd=project)
+    assert "us-eo-14110" in estimate.stdout and AS_OF_NOTE not in estimate.stderr
