@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tarfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# CARDLINT_SHARED points a worktree that does not sit next to ../shared at the shared folder.
+SHARED = Path(os.environ.get("CARDLINT_SHARED") or ROOT.parent / "shared")
 CORPUS = SHARED / "corpus"
 OUT = ROOT / "bench" / "out"
 BULK_TAR = CORPUS / "bulk" / "cs577_hf_model_cards_2023-04.tar.gz"

@@ -1,16 +1,32 @@
-"""Estimate training compute for every labelled corpus card whose labels allow an estimate.
+"""Coverage of `cardlint estimate` on the labelled corpus sets, against references computed from the labels.
 
-Two estimates per card: from the hand labels (the estimator alone) and from cardlint's own extracted facts
-(the whole pipeline). Prints card, central, interval, driver, and the published figure when the reference
-table knows the model. Skips cleanly without ../shared.
+    .venv/bin/python bench/estimate_corpus.py [--set cards|bulk|modern|all] [--show] [--json]
 
-    .venv/bin/python bench/estimate_corpus.py
+For every labelled card (cards/, bulk/ from its tarball, modern/) the hand labels give a reference:
+  - the labelled training FLOP when the card states one; otherwise
+  - 6·N·D (N = active parameters when labelled, sizes read from the name included) and the hardware method
+    (device-hours, or count × days × 24, × dense BF16/FP16 peak × 0.30, the labels' own convention), their
+    geometric mean when both exist;
+  - for a card whose only compute figures are fine-tuning ones, the same for that stage.
+A card *allows* an estimate when such a reference exists. Each card is staged as <tmp>/<org>/<model>/README.md
+(as corpus-eval does) and run through the real CLI, `cardlint estimate --format json --isolated`. Reported:
+how many allowed cards get an estimate, how many centrals fall within 2× of the reference, and, for cards
+whose model has an Epoch figure in data/reference_models.csv (exact name), whether the interval contains it
+(the cumulative interval for a fine-tune, as Epoch counts the base). Skips cleanly without ../shared.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import math
 import re
+import shutil
+import subprocess
 import sys
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,79 +36,232 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import CORPUS, require_corpus
 
-from cardlint.card import parse_card
-from cardlint.estimate import estimate_compute
+from cardlint.estimate.hardware import lookup_accelerator
 from cardlint.estimate.reference import find_reference
-from cardlint.types import Estimate, Fact, Location
 
-_LOWER = re.compile(r"\d\s*[KMBT]?\+|\b(over|more than|at least)\b", re.IGNORECASE)
-_APPROX = re.compile(r"~|\b(about|approximately|around|roughly)\b", re.IGNORECASE)
-
-
-def label_facts(entry: dict[str, Any]) -> list[Fact]:
-    facts = []
-    for kind, item in (entry.get("facts") or {}).items():
-        values = item["value"] if isinstance(item["value"], list) else [item["value"]]
-        quote = str(item.get("quote", ""))
-        for value in values:
-            facts.append(
-                Fact(
-                    kind=kind,
-                    value=value if isinstance(value, str) else float(value),
-                    unit="",
-                    location=Location(entry["file"], item.get("line"), 1),
-                    origin="label",
-                    quote=quote,
-                    derived=bool(item.get("derived")),
-                    approximate=bool(_APPROX.search(quote)),
-                    lower_bound=bool(_LOWER.search(quote)),
-                )
-            )
-    return facts
+SETS = {
+    "cards": ("labels.yaml", "cards", "file"),
+    "bulk": ("bulk/labels.yaml", None, "tar_path"),
+    "modern": ("modern/labels.yaml", "modern/cards", "file"),
+}
+UTILISATION = 0.30  # the labels' header: implied MFU against dense BF16/FP16 peaks
 
 
-def pipeline_estimate(path: Path, model_id: str) -> Estimate:
-    from cardlint.extract import extract_facts
+@dataclass
+class Row:
+    """One labelled card: its label reference, cardlint's answer and the verdicts."""
 
-    card = parse_card(path.read_text(encoding="utf-8", errors="replace"), str(path))
-    facts = extract_facts(card, path=str(path), subject=model_id)
-    return estimate_compute(facts)
+    name: str
+    reference: float | None = None
+    basis: str = ""
+    stage: str = "main"  # main | fine-tune
+    epoch: float | None = None
+    lineage_only: bool = False
+    central: float | None = None
+    interval: tuple[float, float] | None = None
+    cumulative: tuple[float, float] | None = None
+    why_none: list[str] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.reference and self.central:
+            return self.central / self.reference
+        return None
 
 
-def _value(estimate: Estimate) -> tuple[str, str]:
-    interval = estimate.training_flop
-    basis = estimate.driver or "-"
-    if interval is None and estimate.lineage is not None and estimate.lineage.cumulative is not None:
-        interval, basis = estimate.lineage.cumulative, "lineage (base)"
-    if interval is None:
-        return "-", "-"
-    return f"{interval.central:.3g} [{interval.low:.2g}, {interval.high:.2g}]", basis
+def _first(value: Any) -> Any:
+    return value[0] if isinstance(value, list) else value
+
+
+def _peak(hardware: Any) -> float | None:
+    accelerator = lookup_accelerator(str(_first(hardware))) if hardware else None
+    if accelerator is None:
+        return None
+    return accelerator.peak("bf16") or accelerator.peak("fp16")
+
+
+def _geomean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def label_reference(facts: dict[str, Any]) -> tuple[float | None, str, str]:
+    """(reference FLOP, how it was computed, stage) from one card's hand labels."""
+    value = {kind: _first(item.get("value")) for kind, item in facts.items() if isinstance(item, dict)}
+    if isinstance(value.get("training_flop"), (int, float)):
+        return float(value["training_flop"]), "labelled FLOP", "main"
+    params = value.get("active_parameters") or value.get("parameters")
+    peak = _peak(value.get("hardware_type"))
+    hours = value.get("device_hours")
+    count, days = value.get("hardware_count"), value.get("training_duration_days")
+    if hours is None and value.get("fine_tune_device_hours") is None and count and days:
+        hours = float(value["hardware_count"]) * float(value["training_duration_days"]) * 24
+    for stage, tokens_kind, hours_value in (
+        ("main", "training_tokens", hours),
+        ("fine-tune", "fine_tune_tokens", value.get("fine_tune_device_hours")),
+    ):
+        found: dict[str, float] = {}
+        if params and value.get(tokens_kind):
+            found["6ND"] = 6 * float(params) * float(value[tokens_kind])
+        if hours_value and peak:
+            found["hardware"] = float(hours_value) * 3600 * peak * UTILISATION
+        if found:
+            return _geomean(list(found.values())), " & ".join(found), stage
+    return None, "", ""
+
+
+def epoch_figure(model_id: str) -> float | None:
+    match = find_reference(model_id)
+    if match is None or not match.exact or not match.model.flop_basis.startswith("epoch"):
+        return None
+    return match.model.training_flop
+
+
+def _lineage_allows(facts: dict[str, Any]) -> bool:
+    base = facts.get("base_model")
+    if not isinstance(base, dict):
+        return False
+    match = find_reference(str(_first(base.get("value"))))
+    return match is not None and match.model.training_flop is not None
+
+
+def load_set(name: str, tmp: Path) -> list[tuple[dict[str, Any], Path]]:
+    labels, cards, key = SETS[name]
+    entries = yaml.safe_load((CORPUS / labels).read_text(encoding="utf-8"))
+    if cards is None:
+        folder = tmp / "bulk"
+        wanted = {entry[key] for entry in entries}
+        with tarfile.open(CORPUS / "bulk" / "cs577_hf_model_cards_2023-04.tar.gz") as archive:
+            archive.extractall(folder, members=[m for m in archive if m.name in wanted], filter="data")
+    else:
+        folder = CORPUS / cards
+    return [(entry, folder / entry[key]) for entry in entries if (folder / entry[key]).is_file()]
+
+
+def stage(entry: dict[str, Any], source: Path, root: Path) -> Path:
+    """<root>/<org>/<model>/README.md, as in a checkout of the model's repository (corpus-eval's layout)."""
+    names = str(entry.get("model_id", "")).split("/")
+    parts = [re.sub(r"[^A-Za-z0-9._-]+", "-", p).strip("-.") for p in names]
+    parts = [p for p in parts if p][-2:] or [source.stem]
+    folder = root.joinpath(*parts)
+    while folder.exists():
+        folder = folder.with_name(folder.name + "_")
+    folder.mkdir(parents=True)
+    shutil.copyfile(source, folder / "README.md")
+    return folder / "README.md"
+
+
+def run_cli(paths: list[Path]) -> dict[str, dict[str, Any]]:
+    """{resolved path: result} from `cardlint estimate --format json`, 40 cards per call."""
+    out: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(paths), 40):
+        chunk = [str(p) for p in paths[start : start + 40]]
+        command = [sys.executable, "-m", "cardlint", "estimate", "--format", "json", "--isolated", *chunk]
+        proc = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+        try:
+            document = json.loads(proc.stdout)
+        except json.JSONDecodeError:
+            sys.exit(f"estimate_corpus: no JSON from cardlint (exit {proc.returncode}): {proc.stderr[:300]}")
+        for result in document.get("results", []):
+            out[str(Path(result.get("path") or result.get("target", "")).resolve())] = result
+    return out
+
+
+def _pair(interval: dict[str, float] | None) -> tuple[float, float] | None:
+    return (interval["low"], interval["high"]) if interval else None
+
+
+def score(entry: dict[str, Any], result: dict[str, Any], set_name: str) -> Row:
+    facts = entry.get("facts") or {}
+    row = Row(name=f"{set_name}:{entry.get('file') or entry.get('tar_path')}")
+    row.reference, row.basis, row.stage = label_reference(facts)
+    row.epoch = epoch_figure(str(entry.get("model_id", "")))
+    row.lineage_only = row.reference is None and _lineage_allows(facts)
+    estimate = result.get("estimate") or {}
+    lineage = estimate.get("lineage") or {}
+    chosen = estimate.get("training_flop")
+    if row.stage == "fine-tune" and lineage.get("own"):
+        chosen = lineage["own"]
+    if chosen:
+        row.central, row.interval = chosen["central"], _pair(chosen)
+    row.cumulative = _pair(lineage.get("cumulative"))
+    row.why_none = list(estimate.get("notes") or [])
+    return row
+
+
+def _share(hit: int, total: int) -> str:
+    return f"{hit}/{total} ({hit / total:.0%})" if total else "0/0"
+
+
+def summary(rows: list[Row]) -> dict[str, Any]:
+    allowed = [r for r in rows if r.reference is not None]
+    estimated = [r for r in allowed if r.central is not None]
+    within = [r for r in estimated if r.ratio is not None and 0.5 <= r.ratio <= 2.0]
+    epoch = [r for r in rows if r.epoch is not None and (r.reference is not None or r.lineage_only)]
+
+    def contains(row: Row) -> bool:
+        interval = row.cumulative or row.interval
+        return interval is not None and row.epoch is not None and interval[0] <= row.epoch <= interval[1]
+
+    return {
+        "allowed": len(allowed),
+        "estimated": len(estimated),
+        "within_2x": len(within),
+        "epoch_cards": len(epoch),
+        "epoch_contained": sum(contains(r) for r in epoch),
+        "misses": [
+            {"card": r.name, "reference": r.reference, "basis": r.basis, "ratio": r.ratio}
+            for r in allowed
+            if r not in within
+        ],
+        "epoch_misses": [
+            {"card": r.name, "epoch": r.epoch, "interval": r.cumulative or r.interval}
+            for r in epoch
+            if not contains(r)
+        ],
+    }
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", choices=[*SETS, "all"], default="all")
+    parser.add_argument("--show", action="store_true", help="one line per card that allows an estimate")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
     require_corpus()
-    entries = yaml.safe_load((CORPUS / "labels.yaml").read_text(encoding="utf-8"))
-    rows = []
-    for entry in entries:
-        if "file" not in entry:
-            continue
-        from_labels = estimate_compute(label_facts(entry))
-        labelled, basis = _value(from_labels)
-        if labelled == "-":
-            continue
-        match = find_reference(entry["model_id"])
-        published = f"{match.model.training_flop:.3g}" if match and match.model.training_flop else "-"
-        try:
-            card_path = CORPUS / "cards" / entry["file"]
-            piped, piped_basis = _value(pipeline_estimate(card_path, entry["model_id"]))
-        except Exception as exc:  # a bench reports, it does not stop
-            piped, piped_basis = f"error: {exc}", "-"
-        rows.append((entry["file"], labelled, basis, piped, piped_basis, published))
-    print("| card | from labels: central [low, high] | driver | from cardlint facts | driver | published |")
-    print("|---|---|---|---|---|---|")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
-    print(f"\n{len(rows)} cards with an estimate from their labels", file=sys.stderr)
+    names = list(SETS) if args.set == "all" else [args.set]
+    tmp = Path(tempfile.mkdtemp(prefix="estimate-corpus-"))
+    try:
+        staged = [
+            (name, entry, stage(entry, src, tmp / "staged"))
+            for name in names
+            for entry, src in load_set(name, tmp)
+        ]
+        results = run_cli([path for _n, _e, path in staged])
+        rows = [score(entry, results.get(str(path.resolve()), {}), name) for name, entry, path in staged]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    report = summary(rows)
+    if args.json:
+        print(json.dumps(report, indent=1))
+        return
+    if args.show:
+        for r in rows:
+            if r.reference is None and not (r.lineage_only and r.epoch):
+                continue
+            ratio = f"{r.ratio:.2f}x" if r.ratio else "-"
+            got = f"{r.central:.3g}" if r.central else "none"
+            epoch = f" epoch {r.epoch:.3g}" if r.epoch else ""
+            reference = f"{r.reference:.3g}" if r.reference else "-"
+            print(f"{r.name}: ref {reference} ({r.basis}, {r.stage}) got {got} {ratio}{epoch}")
+    allowed, epoch = report["allowed"], report["epoch_cards"]
+    print(f"estimate for cards whose labels allow one: {_share(report['estimated'], allowed)}")
+    print(f"central within 2x of the label reference:  {_share(report['within_2x'], allowed)}")
+    print(f"interval contains Epoch's figure:          {_share(report['epoch_contained'], epoch)}")
+    for miss in report["misses"]:
+        ratio = f"{miss['ratio']:.2f}x" if miss["ratio"] else "no estimate"
+        print(f"  miss {miss['card']}: reference {miss['reference']:.3g} ({miss['basis']}), {ratio}")
+    for miss in report["epoch_misses"]:
+        print(f"  epoch miss {miss['card']}: Epoch {miss['epoch']:.3g}, interval {miss['interval']}")
 
 
 if __name__ == "__main__":

@@ -29,20 +29,30 @@ def test_reported_wins_and_others_cross_check() -> None:
     assert result.disagreement == pytest.approx(10)
 
 
-def test_agreeing_methods_give_geometric_mean_and_intersection() -> None:
+def test_agreeing_methods_give_a_weighted_geometric_mean_and_intersection() -> None:
     result = combine([_method("architecture", 8, 10, 13), _method("hardware", 7, 12, 20)])
     assert result.driver == "combined"
     assert result.interval is not None
-    assert result.interval.central == pytest.approx((10 * 12) ** 0.5)
+    # the narrower architecture band weighs more: the central sits nearer 10 than the plain mean
+    assert 10 < result.interval.central < (10 * 12) ** 0.5
     assert (result.interval.low, result.interval.high) == (8, 13)
     assert result.agreed
 
 
-def test_disagreeing_methods_give_the_union_centred_on_operation_counting() -> None:
+def test_equally_precise_methods_weigh_equally() -> None:
+    result = combine([_method("architecture", 5, 10, 20), _method("hardware", 10, 20, 40)])
+    assert result.interval is not None
+    assert result.interval.central == pytest.approx((10 * 20) ** 0.5)
+
+
+def test_disagreeing_methods_give_the_union_weighted_towards_operation_counting() -> None:
     result = combine([_method("architecture", 8, 10, 13), _method("hardware", 20, 30, 55)])
     assert not result.agreed
-    assert result.interval == Interval(8, 10, 55)
-    assert result.driver == "architecture"
+    assert result.interval is not None
+    assert (result.interval.low, result.interval.high) == (8, 55)
+    assert 10 < result.interval.central < (10 * 30) ** 0.5
+    assert result.driver == "combined"
+    assert "disagree" in result.reason
 
 
 def test_energy_alone_is_labelled_weakest() -> None:

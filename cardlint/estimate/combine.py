@@ -2,17 +2,19 @@
 
 Order of trust follows Epoch's practice (estimation.md §5): the developer's own figure wins and the others
 only cross-check it; otherwise operation counting and the hardware route are combined; energy is used only
-when nothing better exists. Two estimates *agree* when each central value lies inside the other's interval:
-then the geometric mean and the intersection. Otherwise they disagree beyond their intervals, and the honest
-answer is the union, centred on operation counting (it needs no utilisation assumption).
+when nothing better exists. Combining is a geometric mean weighted by each method's own precision (inverse
+variance in log space, the half-width of its interval as its spread), so the narrow 6·N·D band counts for
+more than the hardware route's utilisation band and a nominal size counts for less than a stated one. Two
+estimates *agree* when each central value lies inside the other's interval: then the intersection. Otherwise
+they disagree beyond their intervals, and the honest interval is the union of both.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cardlint.estimate.methods import geometric_mean
 from cardlint.types import Interval, MethodEstimate
 
 
@@ -28,6 +30,19 @@ class Combined:
 def agree(first: Interval, second: Interval) -> bool:
     """Each central value lies inside the other's interval."""
     return first.contains(second.central) and second.contains(first.central)
+
+
+def spread(interval: Interval) -> float:
+    """Half-width of the interval in natural-log units (never zero, so every method has a finite weight)."""
+    low, high = max(interval.low, 1e-300), max(interval.high, 1e-300)
+    return max(math.log(high / low) / 2, 0.01)
+
+
+def weighted_central(intervals: Sequence[Interval]) -> float:
+    """Geometric mean of the centrals, each weighted by 1 / spread²."""
+    weights = [1 / spread(interval) ** 2 for interval in intervals]
+    logs = [math.log(interval.central) for interval in intervals]
+    return math.exp(sum(w * x for w, x in zip(weights, logs, strict=True)) / sum(weights))
 
 
 def combine(methods: Sequence[MethodEstimate]) -> Combined:
@@ -55,23 +70,24 @@ def combine(methods: Sequence[MethodEstimate]) -> Combined:
         only = strong[0]
         return Combined(only.interval, only.method, f"only the {only.method} method applies", disagreement)
     ops, hw = strong
+    central = weighted_central((ops.interval, hw.interval))
     if agree(ops.interval, hw.interval):
         low = max(ops.interval.low, hw.interval.low)
         high = min(ops.interval.high, hw.interval.high)
-        central = min(max(geometric_mean((ops.interval.central, hw.interval.central)), low), high)
         return Combined(
-            Interval(low, central, high),
+            Interval(low, min(max(central, low), high), high),
             "combined",
-            "architecture and hardware agree: geometric mean of the two, intersection of their intervals",
+            "architecture and hardware agree: geometric mean weighted by each method's precision, "
+            "intersection of their intervals",
             disagreement,
         )
     low = min(ops.interval.low, hw.interval.low)
     high = max(ops.interval.high, hw.interval.high)
     return Combined(
-        Interval(low, ops.interval.central, high),
-        "architecture",
-        "architecture and hardware disagree beyond their intervals: union of both, centred on operation "
-        "counting (it needs no utilisation assumption)",
+        Interval(low, central, high),
+        "combined",
+        "architecture and hardware disagree beyond their intervals: union of both, geometric mean weighted "
+        "by each method's precision (operation counting, which needs no utilisation assumption, weighs most)",
         disagreement,
         agreed=False,
     )

@@ -13,14 +13,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cardlint.estimate.figures import (
+    count,
+    input_band,
+    is_rate,
+    numeric,
+    own,
+    pick,
+    rounding_of,
+    significant_digits,
+)
 from cardlint.estimate.hardware import Accelerator, HardwareTable, normalise_precision
 from cardlint.estimate.options import Band, EstimateOptions, constants
 from cardlint.types import Fact, Interval, MethodEstimate
 
-# Which statement of a figure to trust first when a card states it more than once.
-_ORIGIN_RANK = {"yaml": 0, "config.json": 1, "safetensors": 2, "table": 3, "html-table": 3, "prose": 4}
-_RATE_UNIT = re.compile(r"(/\s*s(ec)?\b|per\s+second)", re.IGNORECASE)
-_LITERAL = re.compile(r"\d[\d,\u202f\u00a0' ]*(?:\.\d+)?|\.\d+")
 _LLM_ARCHITECTURE = re.compile(r"(CausalLM|LMHeadModel|ForConditionalGeneration|Seq2SeqLM)$")
 _CONTEXT_KINDS = ("training_context_length", "sequence_length", "context_length")
 # config.json keys that state the training sequence length (max_position_embeddings does not: Llama 3.1 says
@@ -36,6 +42,22 @@ _MOE_EXPERT_KEYS = (
 _MOE_ACTIVE_KEYS = ("num_experts_per_tok", "num_experts_per_token", "moe_top_k", "top_k", "moe_k")
 
 
+__all__ = [
+    "MethodResult",
+    "Skip",
+    "architecture",
+    "energy",
+    "hardware",
+    "input_band",
+    "is_rate",
+    "numeric",
+    "own",
+    "reported",
+    "rounding_of",
+    "significant_digits",
+]
+
+
 @dataclass(frozen=True)
 class Skip:
     """A method that could not run, and why (shown in the estimate's notes)."""
@@ -45,96 +67,6 @@ class Skip:
 
 
 MethodResult = MethodEstimate | Skip
-
-
-# --- facts -------------------------------------------------------------------------------------------------
-
-
-def own(facts: Iterable[Fact], *kinds: str) -> list[Fact]:
-    """Facts of `kinds` about the card's own model, most trustworthy first."""
-    chosen = [fact for fact in facts if fact.kind in kinds and fact.subject is None]
-    return sorted(chosen, key=_trust)
-
-
-def _trust(fact: Fact) -> tuple[int, int, int]:
-    line = fact.location.line if fact.location.line is not None else 10**9
-    return (int(fact.derived), _ORIGIN_RANK.get(fact.origin, 5), line)
-
-
-def numeric(facts: Iterable[Fact]) -> list[Fact]:
-    """Facts with a usable number: finite, not negative, and below any figure a card could mean."""
-    limit = float(constants()["inputs"]["max_figure"])
-    return [
-        fact
-        for fact in facts
-        if isinstance(fact.value, (int, float))
-        and not isinstance(fact.value, bool)
-        and math.isfinite(fact.value)
-        and 0 <= fact.value < limit
-    ]
-
-
-def is_rate(fact: Fact) -> bool:
-    """A FLOP/s figure: never usable as a FLOP count."""
-    return bool(_RATE_UNIT.search(fact.unit or ""))
-
-
-def significant_digits(literal: str) -> str:
-    """The digits that carry information: '1,082,990' -> '108299', '2.0' -> '20', '0.05' -> '5'."""
-    compact = re.sub(r"[^\d.]", "", literal)
-    has_point = "." in compact
-    digits = compact.replace(".", "").lstrip("0")
-    return digits if has_point else digits.rstrip("0")
-
-
-def _at_least_two(literal: str, digits: str) -> str:
-    """A whole number written out with three or more digits ('1,000,000 hours') is read as precise to at
-    least two digits; '2T' or '70B' keep their single significant digit."""
-    written = re.sub(r"\D", "", literal).lstrip("0")
-    if "." not in literal and len(digits) < 2 and len(written) >= 3:
-        return written[:2]
-    return digits
-
-
-def rounding_of(fact: Fact) -> float:
-    """Relative half-unit of the last digit the card wrote: '15T' -> 0.5/15, '1,082,990' -> ~5e-6."""
-    value = float(fact.value)
-    if value <= 0:
-        return 0.0
-    wanted = significant_digits(f"{value:.12e}".split("e")[0]) or "0"
-    for match in _LITERAL.finditer(fact.quote or ""):
-        digits = significant_digits(match.group())
-        longer = digits.startswith(wanted) and len(digits) > len(wanted)
-        if digits and (wanted.startswith(digits) or longer):
-            # A YAML integer (`parameters: 7000000000`) is usually a rounded figure written out in full,
-            # not a claim of ten-digit precision: keep only the digits it really gives.
-            return 0.5 / int(digits if fact.origin == "yaml" else _at_least_two(match.group(), digits))
-    if fact.derived:
-        return 0.0
-    return float(constants()["inputs"]["unknown_rounding"])
-
-
-def input_band(fact: Fact) -> tuple[float, float, list[str]]:
-    """Multipliers (down, up) for one input figure, with the assumptions that produced them."""
-    settings = constants()["inputs"]
-    rounding = rounding_of(fact)
-    down, up = 1.0 - rounding, 1.0 + rounding
-    notes: list[str] = []
-    if fact.approximate:
-        margin = float(settings["approximate_margin"])
-        down, up = down - margin, up + margin
-        notes.append(f"{fact.kind} is approximate (±{margin:.0%} beyond its rounding)")
-    if fact.lower_bound:
-        factor = float(settings["lower_bound_high_factor"])
-        down, up = 1.0, up * factor
-        notes.append(f"{fact.kind} is a lower bound; high end allows up to {factor:g}×")
-    if fact.ambiguous:
-        factor = float(settings["ambiguous_exponent_factor"])
-        down = down / factor
-        notes.append(
-            f"{fact.kind} is written in ambiguous notation; low end allows the value {factor:g}× smaller"
-        )
-    return max(down, 0.01), up, notes
 
 
 # --- the methods -------------------------------------------------------------------------------------------
@@ -173,27 +105,26 @@ def reported(facts: Sequence[Fact]) -> MethodResult:
 def architecture(facts: Sequence[Fact], config: Mapping[str, Any] | None = None) -> MethodResult:
     """6·N·D with N the active parameters of an MoE, plus the attention term when the shape is known."""
     settings = constants()["architecture"]
-    tokens = numeric(own(facts, "training_tokens"))
-    if not tokens:
+    tokens = pick(facts, "training_tokens")
+    if tokens is None:
         return Skip("architecture", "the card states no number of training tokens")
-    active = numeric(own(facts, "active_parameters"))
-    total = numeric(own(facts, "parameters"))
-    if not active and not total:
+    active = pick(facts, "active_parameters")
+    total = pick(facts, "parameters")
+    if active is not None and total is not None and active.value > total.value:
+        active = None  # an "active" count above the total is not an MoE's active share
+    params = active or total
+    if params is None:
         return Skip("architecture", "the card states no parameter count")
-    token_fact = tokens[0]
-    assumptions: list[str] = []
+    assumptions: list[str] = [*params.notes, *tokens.notes]
     moe_fraction = _moe_active_fraction(config)
-    params_fact = active[0] if active else total[0]
-    p_down, p_up, p_notes = input_band(params_fact)
-    d_down, d_up, d_notes = input_band(token_fact)
-    assumptions += p_notes + d_notes
-    n = float(params_fact.value)
-    d = float(token_fact.value)
+    p_down, p_up, d_down, d_up = params.down, params.up, tokens.down, tokens.up
+    n = params.value
+    d = tokens.value
     per_token = float(settings["flop_per_param_token"])
     base = per_token * n * d
     low_factor = float(settings["low_factor"])
     high_factor = float(settings["high_factor"])
-    if active:
+    if active is not None:
         assumptions.append("N = active parameters (mixture of experts)")
     elif moe_fraction is not None or _config_is_moe(config):
         fraction = moe_fraction or float(settings["moe_unknown_active_low_fraction"])
@@ -205,7 +136,7 @@ def architecture(facts: Sequence[Fact], config: Mapping[str, Any] | None = None)
     central = base
     high_base = base
     shape = _attention_shape(facts, config)
-    inputs: list[Fact] = [params_fact, token_fact]
+    inputs: list[Fact] = [*params.facts, *tokens.facts, *params.stages, *tokens.stages]
     formula = f"{per_token:g} · N · D"
     if shape is not None:
         layers, width, context, context_fact = shape
@@ -223,6 +154,11 @@ def architecture(facts: Sequence[Fact], config: Mapping[str, Any] | None = None)
     else:
         assumptions.append("plain 6ND: attention and embedding treatment within the band")
     interval = Interval(base * low_factor * p_down * d_down, central, high_base * high_factor * p_up * d_up)
+    for stage in tokens.stages:
+        assumptions.append(
+            f"per stage: line {stage.location.line or '-'}, {count(float(stage.value))} tokens "
+            f"→ {central * float(stage.value) / d:.2e} FLOP"
+        )
     return MethodEstimate("architecture", interval, tuple(inputs), formula, tuple(assumptions))
 
 
@@ -246,8 +182,8 @@ def energy(
     config: Mapping[str, Any] | None = None,
 ) -> MethodResult:
     """Energy ÷ (device power × draw × PUE) → device-hours → the hardware method. The weakest route."""
-    energies = numeric(own(facts, "energy_mwh"))
-    if not energies:
+    energies = pick(facts, "energy_mwh")
+    if energies is None:
         return Skip("energy", "the card states no training energy")
     resolved = _accelerator(facts, table)
     if isinstance(resolved, Skip):
@@ -267,9 +203,8 @@ def energy(
         assumptions.append(f"device power = {accelerator.id} TDP {watts:g} W (hardware table)")
     else:
         return Skip("energy", f"no power figure for {accelerator.id}")
-    fact = energies[0]
-    down, up, notes = input_band(fact)
-    wh = float(fact.value) * 1e6
+    fact, down, up, notes = energies.fact, energies.down, energies.up, energies.notes
+    wh = energies.value * 1e6
     hours = _Hours(
         low=wh * down / (watts * draw.high * pue.high),
         central=wh / (watts * draw.central * pue.central),
@@ -296,32 +231,29 @@ class _Hours:
     high: float
     inputs: tuple[Fact, ...]
     notes: tuple[str, ...] = ()
+    stages: tuple[Fact, ...] = ()  # stated stages that add up to the hours used
 
 
-def _device_hours(
-    facts: Sequence[Fact], kind: str, *, duration_kind: str = "training_duration_days"
-) -> _Hours | None:
-    stated = numeric(own(facts, kind))
-    if stated:
-        fact = stated[0]
-        down, up, notes = input_band(fact)
-        value = float(fact.value)
-        return _Hours(value * down, value, value * up, (fact,), tuple(notes))
+def _device_hours(facts: Sequence[Fact], kind: str) -> _Hours | None:
+    stated = pick(facts, kind)
+    if stated is not None:
+        value = stated.value
+        return _Hours(
+            value * stated.down, value, value * stated.up, stated.facts, stated.notes, stated.stages
+        )
     if kind != "device_hours":
         return None
-    counts = numeric(own(facts, "hardware_count"))
-    durations = numeric(own(facts, duration_kind))
-    if not counts or not durations:
+    count = pick(facts, "hardware_count")
+    duration = pick(facts, "training_duration_days")
+    if count is None or duration is None:
         return None
-    c_down, c_up, c_notes = input_band(counts[0])
-    t_down, t_up, t_notes = input_band(durations[0])
-    value = float(counts[0].value) * float(durations[0].value) * 24.0
+    value = count.value * duration.value * 24.0
     return _Hours(
-        value * c_down * t_down,
+        value * count.down * duration.down,
         value,
-        value * c_up * t_up,
-        (counts[0], durations[0]),
-        (*c_notes, *t_notes, "device-hours = device count × days × 24"),
+        value * count.up * duration.up,
+        (*count.facts, *duration.facts),
+        (*count.notes, *duration.notes, "device-hours = device count × days × 24"),
     )
 
 
@@ -430,7 +362,13 @@ def _from_hours(
     ]
     if not stated:
         assumptions.append(f"training precision not stated: assumed {used_precision}")
-    inputs = [*hours.inputs, hardware_fact]
+    per_hour = interval.central / hours.central if hours.central else 0.0
+    for stage in hours.stages:
+        assumptions.append(
+            f"per stage: line {stage.location.line or '-'}, {count(float(stage.value))} device-hours "
+            f"→ {float(stage.value) * per_hour:.2e} FLOP"
+        )
+    inputs = [*hours.inputs, *hours.stages, hardware_fact]
     if precision_fact is not None:
         inputs.append(precision_fact)
     formula = "device-hours × 3600 × peak FLOP/s × utilisation"
