@@ -1,4 +1,5 @@
-"""The run-at-a-time text cleaner gives exactly what the character-at-a-time definition gives."""
+"""The run-at-a-time text cleaner, with its positions stored as runs, gives exactly what the
+character-at-a-time definition gives."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import cast
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from cardlint.extract.layout import Link, _clean_into, _special_spans
+from cardlint.extract.layout import Link, Spans, _clean_into, _special_spans
 
 
 def _reference(
@@ -45,8 +46,9 @@ def _reference(
                     out.append(ch)
                     positions.append((line, start + 1 + column_offset))
             elif kind == "entity":
-                out.append(str(payload))
-                positions.append((line, start + 1 + column_offset))
+                for ch in str(payload):
+                    out.append(ch)
+                    positions.append((line, start + 1 + column_offset))
             index = end
             continue
         ch = raw[index]
@@ -86,6 +88,10 @@ PIECES = st.sampled_from(
         "&nbsp;",
         "&times;",
         "&amp;",
+        "&sim;",
+        "&#8217;",
+        "&NotEqualTilde;",
+        "&nosuch;",
         "é",
         "<",
         "](",
@@ -97,8 +103,12 @@ PIECES = st.sampled_from(
 @example("a\\*b\\c", 0, 0)
 @example("x **39.3**M [*L*](u) <sup>2</sup>&nbsp;y", 7, 2)
 def test_fast_cleaner_equals_the_definition(raw: str, offset: int, column_offset: int) -> None:
-    parts: list[str] = []
-    positions: list[tuple[int, int]] = []
+    parts = ["x" * offset]
+    spans = Spans()
+    spans.add(1, 1, offset)
     links: list[Link] = []
-    _clean_into(raw, 3, parts, positions, links, offset, column_offset)
-    assert ("".join(parts), positions, links) == _reference(raw, 3, offset, column_offset)
+    _clean_into(raw, 3, parts, spans, links, column_offset)
+    text = "".join(parts)[offset:]
+    positions = [spans.at(index) for index in range(offset, spans.size)]
+    assert spans.size == offset + len(text)
+    assert (text, positions, links) == _reference(raw, 3, offset, column_offset)

@@ -2,13 +2,16 @@
 
 The extractors need this to keep config dumps and code out of the facts, and to read a figure in the light of
 its section ("Inference" vs "Training"). Prose paragraphs are cleaned of Markdown emphasis, code ticks, links
-and tags so `**39.3**M` reads as `39.3M`; every cleaned character keeps its file position for the location.
+and tags so `**39.3**M` reads as `39.3M`; every cleaned character keeps its file position for the location,
+stored compactly as runs (one entry per stretch of characters that sit side by side in the file, not one
+tuple per character: that cost ~180 bytes of memory per byte of a table card).
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
+import html
 import re
 from dataclasses import dataclass, field
 from typing import cast
@@ -30,8 +33,9 @@ _LIST_ITEM = re.compile(r"^\s{0,8}(?:>\s?){0,4}(?:[-*+]|\d{1,3}[.)])\s")
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]{0,15})(?:\s[^<>\n]{0,300})?/?>|<!--[^\n]{0,500}?-->")
 _LINK = re.compile(r"!?\[([^\[\]\n]{0,300})\]\(\s{0,2}([^()\s]{0,500})(?:\s[^()\n]{0,200})?\)")
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]]{1,500}")
-_ENTITY = {"&nbsp;": " ", "&amp;": "&", "&lt;": "<", "&gt;": ">", "&#126;": "~", "&times;": "×", "&sim;": "~"}
-_ENTITY_RE = re.compile("|".join(re.escape(name) for name in _ENTITY))
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# decoded entities read as the plain characters the figure readers look for
+_AS_PLAIN = str.maketrans({"\xa0": " ", "\u223c": "~"})
 _PLAIN_RUN = re.compile(r"[^*`\\]+")
 
 
@@ -43,20 +47,72 @@ class Link:
     end: int
 
 
+class Spans:
+    """File positions of cleaned text as runs: run i starts at cleaned index starts[i], on file line
+    lines[i] at column columns[i], and its characters sit on consecutive columns."""
+
+    __slots__ = ("columns", "lines", "size", "starts")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.lines: list[int] = []
+        self.columns: list[int] = []
+        self.size = 0  # cleaned characters mapped so far
+
+    def add(self, line: int, column: int, count: int = 1) -> None:
+        """`count` cleaned characters from consecutive columns of `line`, starting at `column`."""
+        if count <= 0:
+            return
+        if not (
+            self.starts
+            and self.lines[-1] == line
+            and self.columns[-1] + self.size - self.starts[-1] == column
+        ):
+            self.starts.append(self.size)
+            self.lines.append(line)
+            self.columns.append(column)
+        self.size += count
+
+    def add_at(self, line: int, column: int, count: int) -> None:
+        """`count` cleaned characters that all stand for the one file character at `column` (a tag, an
+        entity)."""
+        for _ in range(count):
+            self.add(line, column)
+
+    def extend(self, other: Spans, first: int = 0, stop: int | None = None) -> None:
+        """Append the positions of `other`'s cleaned characters first..stop-1."""
+        stop = other.size if stop is None else min(stop, other.size)
+        if first >= stop:
+            return
+        run = bisect.bisect_right(other.starts, first) - 1
+        while run < len(other.starts) and other.starts[run] < stop:
+            begin = max(first, other.starts[run])
+            end = other.starts[run + 1] if run + 1 < len(other.starts) else other.size
+            end = min(end, stop)
+            self.add(other.lines[run], other.columns[run] + begin - other.starts[run], end - begin)
+            run += 1
+
+    def at(self, index: int) -> tuple[int, int]:
+        """(line, column) of cleaned character `index`, clamped to the text; (0, 0) for no text."""
+        if not self.size:
+            return (0, 0)
+        index = min(max(index, 0), self.size - 1)
+        run = bisect.bisect_right(self.starts, index) - 1
+        return self.lines[run], self.columns[run] + index - self.starts[run]
+
+
 @dataclass
 class Block:
     """Cleaned text of one paragraph, list item, table cell or HTML cell, with a map back to the file."""
 
     text: str
-    positions: list[tuple[int, int]]  # per cleaned character: (1-based line, 1-based column)
+    spans: Spans  # (1-based line, 1-based column) of every cleaned character
     headings: tuple[str, ...]
     links: list[Link] = field(default_factory=list)
     origin: str = "prose"
 
     def where(self, index: int) -> tuple[int, int]:
-        if not self.positions:
-            return (0, 0)
-        return self.positions[min(max(index, 0), len(self.positions) - 1)]
+        return self.spans.at(index)
 
     def quote(self, card: Card, start: int, end: int) -> str:
         """The raw file text of the line holding `start`, cut around the cleaned span (at most 80 chars)."""
@@ -219,75 +275,82 @@ class Layout:
 def clean_lines(card: Card, lines: list[int], headings: tuple[str, ...], limit: int) -> Block:
     """Join file lines into one cleaned text; drop emphasis, ticks, tags, keep link text, record links."""
     parts: list[str] = []
-    positions: list[tuple[int, int]] = []
+    spans = Spans()
     links: list[Link] = []
     for line in lines:
         raw = card.lines[line - 1].rstrip("\r")[:limit]
         if parts:
             parts.append("\n")
-            positions.append((line, 1))
-        _clean_into(raw, line, parts, positions, links, len(positions))
-    return Block("".join(parts), positions, headings, links)
+            spans.add_at(line, 1, 1)
+        _clean_into(raw, line, parts, spans, links)
+    return Block("".join(parts), spans, headings, links)
 
 
 def clean_text(raw: str, line: int, column: int = 1, headings: tuple[str, ...] = ()) -> Block:
     """Clean one piece of text that sits at (line, column), e.g. a table cell."""
     parts: list[str] = []
-    positions: list[tuple[int, int]] = []
+    spans = Spans()
     links: list[Link] = []
-    _clean_into(raw, line, parts, positions, links, 0, column - 1)
-    return Block("".join(parts), positions, headings, links, origin="table")
+    _clean_into(raw, line, parts, spans, links, column - 1)
+    return Block("".join(parts), spans, headings, links, origin="table")
+
+
+def key_value_block(key: Block, value: Block, headings: tuple[str, ...], origin: str) -> Block:
+    """`key: value` as one block (a two-column table row read as a `Key: value` line); the separator
+    points at the value's first character."""
+    key_text = key.text.strip()
+    spans = Spans()
+    spans.extend(key.spans, 0, len(key_text))
+    spans.add_at(*value.where(0), 2)
+    spans.extend(value.spans)
+    shift = len(key_text) + 2
+    links = [Link(link.text, link.url, link.start + shift, link.end + shift) for link in value.links]
+    return Block(f"{key_text}: {value.text}", spans, headings, links, origin=origin)
 
 
 def _clean_into(
     raw: str,
     line: int,
     parts: list[str],
-    positions: list[tuple[int, int]],
+    spans: Spans,
     links: list[Link],
-    offset: int,
     column_offset: int = 0,
 ) -> None:
-    """Append the cleaned `raw` to parts/positions; `offset` is the cleaned length before this line.
+    """Append the cleaned `raw` to parts and its positions to `spans` (whose size is the cleaned length so
+    far, which link offsets need).
 
     Runs of ordinary characters are copied in one step (a loop per character was the extractors' largest
-    cost); `size` counts the characters appended so far, as link offsets need it."""
-    spans = _special_spans(raw)
+    cost)."""
+    special = _special_spans(raw)
     out: list[str] = []
-    size = 0
     index = 0
     length = len(raw)
     cursor = 0
     shift = 1 + column_offset  # 0-based index in raw -> 1-based file column
     while index < length:
-        if cursor < len(spans) and spans[cursor][0] == index:
-            start, end, kind, payload = spans[cursor]
+        if cursor < len(special) and special[cursor][0] == index:
+            start, end, kind, payload = special[cursor]
             cursor += 1
             if kind == "link":
                 text_start, text_end, url = cast(tuple[int, int, str], payload)
+                begin = spans.size
                 kept = [position for position in range(text_start, text_end) if raw[position] not in "*`\\"]
+                for position in kept:
+                    spans.add(line, position + shift)
                 text = "".join(raw[position] for position in kept)
-                positions.extend((line, position + shift) for position in kept)
-                links.append(Link(text, url, offset + size, offset + size + len(text)))
+                links.append(Link(text, url, begin, begin + len(text)))
                 out.append(text)
-                size += len(text)
             elif kind == "url":
-                links.append(Link(raw[start:end], raw[start:end], offset + size, offset + size))
+                links.append(Link(raw[start:end], raw[start:end], spans.size, spans.size))
                 out.append(" ")
-                positions.append((line, start + shift))
-                size += 1
-            elif kind == "tag":
-                replacement = payload if isinstance(payload, str) else " "
+                spans.add(line, start + shift)
+            else:  # a tag or an entity: its replacement stands where it started
+                replacement = str(payload)
                 out.append(replacement)
-                positions.extend([(line, start + shift)] * len(replacement))
-                size += len(replacement)
-            elif kind == "entity":
-                out.append(str(payload))
-                positions.append((line, start + shift))
-                size += 1
+                spans.add_at(line, start + shift, len(replacement))
             index = end
             continue
-        stop = spans[cursor][0] if cursor < len(spans) else length
+        stop = special[cursor][0] if cursor < len(special) else length
         while index < stop:
             ch = raw[index]
             if ch in "*`" or (ch == "\\" and index + 1 < length and not raw[index + 1].isalnum()):
@@ -296,8 +359,7 @@ def _clean_into(
             run = _PLAIN_RUN.match(raw, index, stop)
             run_end = run.end() if run is not None else index + 1  # a backslash kept before a letter
             out.append(raw[index:run_end])
-            positions.extend([(line, position + shift) for position in range(index, run_end)])
-            size += run_end - index
+            spans.add(line, index + shift, run_end - index)
             index = run_end
     parts.append("".join(out))
 
@@ -317,8 +379,10 @@ def _special_spans(raw: str) -> list[tuple[int, int, str, object]]:
             else ("" if name in ("sup", "sub", "b", "strong", "em", "i", "code") else " ")
         )
         found.append((match.start(), match.end(), "tag", replacement))
-    for match in _ENTITY_RE.finditer(raw):
-        found.append((match.start(), match.end(), "entity", _ENTITY[match.group(0)]))
+    for match in _ENTITY.finditer(raw):
+        decoded = html.unescape(match.group(0))
+        if decoded != match.group(0):
+            found.append((match.start(), match.end(), "entity", decoded.translate(_AS_PLAIN)))
     found.sort(key=lambda item: (item[0], -item[1]))
     result: list[tuple[int, int, str, object]] = []
     last_end = -1

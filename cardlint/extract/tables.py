@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from cardlint.card import Card
 from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import make_fact
-from cardlint.extract.layout import Block, Layout, clean_text
+from cardlint.extract.layout import Block, Layout, clean_text, key_value_block
 from cardlint.extract.quantities import Quantity, find_quantities
 from cardlint.extract.subject import other_subject_name, row_score, size_of
 from cardlint.types import Fact
@@ -615,7 +615,6 @@ def _is_key_value(table: Table) -> bool:
 
 
 def _key_value_rows(card: Card, table: Table, path: str, subject: str | None) -> Iterator[Fact]:
-    from cardlint.extract.layout import Block as _Block
     from cardlint.extract.prose import key_value_block_facts
 
     for row in table.rows:
@@ -623,12 +622,5 @@ def _key_value_rows(card: Card, table: Table, path: str, subject: str | None) ->
             continue
         key_block = clean_text(row[0].text, row[0].line, row[0].column, table.headings)
         value_block = clean_text(row[1].text, row[1].line, row[1].column, table.headings)
-        text = f"{key_block.text.strip()}: {value_block.text}"
-        key_len = len(key_block.text.strip())
-        positions = key_block.positions[:key_len] + [value_block.where(0)] * 2 + value_block.positions
-        links = [
-            type(link)(link.text, link.url, link.start + key_len + 2, link.end + key_len + 2)
-            for link in value_block.links
-        ]
-        block = _Block(text, positions, table.headings, links, origin=table.origin)
+        block = key_value_block(key_block, value_block, table.headings, table.origin)
         yield from key_value_block_facts(card, block, path=path, subject=subject)
