@@ -35,19 +35,16 @@ class ModelSignals:
     general_purpose: bool  # generative and not known to be small
 
 
-_SIZE_IN_NAME = re.compile(r"(?<![\w.])(\d{1,4}(?:\.\d{1,3})?)[ _-]?([bBmM])(?![a-zA-Z0-9])")
-
-
 def size_from_name(*names: str | None) -> float | None:
-    """The parameter count a model's name states (`Bramble-7B`, `llama-2-13b-chat`, `phi-1.5m`), if any.
+    """The parameter count the first of `names` that states one gives (`Bramble-7B`, `llama-2-13b-chat`).
 
-    Only a hint, never a fact: it decides whether a model with no figures is big enough to matter."""
+    Only a hint: it decides whether a model with no figures is big enough to matter."""
+    from cardlint.extract.subject import size_of
+
     for name in names:
-        if not name:
-            continue
-        match = _SIZE_IN_NAME.search(name)
-        if match:
-            return float(match.group(1)) * (1e9 if match.group(2).lower() == "b" else 1e6)
+        size = size_of(name)
+        if size is not None:
+            return size
     return None
 
 

@@ -79,7 +79,10 @@ def _card_facts(ctx: CheckContext, kind: str) -> list[Fact]:
     return [
         fact
         for fact in ctx.own_facts(kind)
-        if fact.origin not in SIDECAR_ORIGINS and not fact.derived and isinstance(fact.value, (int, float))
+        if fact.origin not in SIDECAR_ORIGINS
+        and not fact.derived
+        and not fact.from_name  # a nominal size is not a count to check against the weights
+        and isinstance(fact.value, (int, float))
     ]
 
 

@@ -15,6 +15,7 @@ from cardlint.extract.config_dump import config_dump_facts
 from cardlint.extract.derived import derived_facts
 from cardlint.extract.layout import layout_of
 from cardlint.extract.metadata import metadata_facts
+from cardlint.extract.name_size import name_size_fact
 from cardlint.extract.prose import prose_facts
 from cardlint.extract.tables import table_facts
 from cardlint.types import Fact
@@ -37,6 +38,9 @@ def extract_facts(
     facts = _family_totals(facts)
     facts = _generic_tpu(facts)
     facts += derived_facts(card, layout, facts, path=path)
+    named = name_size_fact(card, subject, facts, path=path)
+    if named is not None:
+        facts.append(named)
     if sidecars is not None:
         try:
             from cardlint.extract.sidecars import sidecar_facts

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from cardlint.extract.layout import Block, Link
-from cardlint.extract.subject import normalise
+from cardlint.extract.subject import names_own_model, normalise, subject_norms
 
 _PHRASE = re.compile(
     r"(?:\b(?:fine[- ]?tuned|finetuned|instruction[- ]tuned|trained|distilled|resumed|continued"
@@ -75,13 +75,13 @@ def base_models_in(
     block: Block, offset: int, sentence: str, subject: str | None
 ) -> Iterator[tuple[str, int, int]]:
     """(name, start, end) of each base model the sentence names; positions are in the block's text."""
-    own = normalise(subject.split("/")[-1]) if subject else None
+    own = subject_norms(subject)
     if _USER_INSTRUCTIONS.search(sentence):
         return
     for match in _PHRASE.finditer(sentence):
         after = match.end()
         before = sentence[: match.start()]
-        if _PLURAL_BEFORE.search(before) or _names_other_model(before, own):
+        if _PLURAL_BEFORE.search(before) or _names_other_model(before, subject):
             continue
         link = _link_at(block, offset + after, offset + after + 90)
         name: str | None = None
@@ -112,7 +112,7 @@ def base_models_in(
                     continue
         if not name or name.lower() in _STOP_NAMES or name.lower() in _GENERIC_WORDS or len(name) < 2:
             continue
-        if own and normalise(name.split("/")[-1]) == own:
+        if normalise(name.split("/")[-1]) in own:
             continue
         yield name, begin, finish
 
@@ -151,25 +151,15 @@ def _link_name(link: Link) -> str | None:
     return hub_id(link.url)
 
 
-def _names_other_model(before: str, own: str | None) -> bool:
+def _names_other_model(before: str, subject: str | None) -> bool:
     """The sentence is about another model when, before the phrase, it names models and never the subject."""
-    if own is None:
+    if not subject:
         return False
-    names = [normalise(token) for token in _MODEL_LIKE.findall(before)]
-    names = [name for name in names if name and name not in {normalise(word) for word in _GENERIC_WORDS}]
+    generic = {normalise(word) for word in _GENERIC_WORDS}
+    names = [token for token in _MODEL_LIKE.findall(before) if normalise(token) not in generic | {""}]
     if not names:
         return False
-    return not any(names_subject(name, own) for name in names)
-
-
-def names_subject(name: str, own: str) -> bool:
-    """A normalised name is the subject's when it equals it, is part of it, or extends it without a new
-    size or version ("llama318binstruct" for llama318b, but not "wizardcoder33bv11" for wizardcoder)."""
-    if name == own or name in own:
-        return True
-    if own in name:
-        return not re.search(r"\d", name.replace(own, "", 1))
-    return False
+    return not any(names_own_model(name, subject) for name in names)
 
 
 def base_model_from_value(block: Block, start: int, end: int) -> tuple[str, int, int] | None:

@@ -37,6 +37,7 @@ def make_fact(
     approximate: bool = False,
     lower_bound: bool = False,
     ambiguous: bool = False,
+    from_name: bool = False,
     note: str | None = None,
     interval: tuple[float, float] | None = None,
 ) -> Fact:
@@ -52,6 +53,7 @@ def make_fact(
         approximate=approximate,
         lower_bound=lower_bound,
         ambiguous=ambiguous,
+        from_name=from_name,
         note=note,
         interval=interval,
     )

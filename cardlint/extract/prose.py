@@ -16,12 +16,20 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from cardlint.card import Card
-from cardlint.extract.base_model import base_model_from_value, base_models_in, names_subject
+from cardlint.extract.base_model import base_model_from_value, base_models_in
 from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.layout import Block, Layout
 from cardlint.extract.quantities import Quantity, find_quantities
-from cardlint.extract.subject import normalise, other_subject_name, size_of, sizes_agree
+from cardlint.extract.subject import (
+    figure_subject,
+    normalise,
+    other_subject_name,
+    size_of,
+    sizes_agree,
+    subject_norms,
+    subject_size,
+)
 from cardlint.types import Fact
 
 _SENTENCE_END = re.compile(
@@ -194,7 +202,7 @@ class _Context:
 
 def prose_facts(card: Card, layout: Layout, *, path: str, subject: str | None) -> list[Fact]:
     """Facts from paragraphs, list items and `Key: value` lines (tables and code are read elsewhere)."""
-    context = _Context(card, path, subject, size_of(subject.split("/")[-1]) if subject else None)
+    context = _Context(card, path, subject, subject_size(subject))
     facts: list[Fact] = []
     for block in layout.blocks:
         if not any(ch.isdigit() for ch in block.text) and not _has_words_of_interest(block.text):
@@ -218,6 +226,11 @@ _VARIANT_WORDS = {
 }  # fmt: skip
 
 
+_MAX_NAME_HEADING_WORDS = (
+    8  # a longer heading is a sentence ("Use v4 models, not v4b, unless ..."), not a name
+)
+
+
 def sibling_in_headings(headings: tuple[str, ...], subject: str | None) -> str | None:
     """The name of another member of the subject's family when a section heading names one ("DALL·E Mega
     Estimated Emissions" in the DALL·E Mini card), else None."""
@@ -228,10 +241,14 @@ def sibling_in_headings(headings: tuple[str, ...], subject: str | None) -> str |
     if not tokens or len(tokens[0]) < 3:
         return None
     family, own = tokens[0], normalise(name)
-    own_size = size_of(name)
+    own_size = subject_size(subject)
+    # names as specific as the first one (a bare family title like `# Llama 2` would match every sibling)
+    own_names = [alias for alias in subject_norms(subject) if len(alias) >= len(own)]
     for title in reversed(headings):
         flat = normalise(title)
-        if family not in flat or own in flat:
+        if family not in flat or any(name in flat for name in own_names):
+            continue
+        if len(title.split()) > _MAX_NAME_HEADING_WORDS:
             continue
         words = {normalise(word) for word in re.split(r"[\s\-_.·:]+", title)}
         variant = (words & _VARIANT_WORDS) - set(tokens)
@@ -370,82 +387,10 @@ def _flags(quantity: Quantity) -> dict[str, Any]:
     }
 
 
-# A size followed by a unit is a quantity ("300B tokens"), not the name of a model size ("the 7B model").
-_UNIT_FOLLOWS = re.compile(
-    r"[\s-]{0,2}(?:tokens?|param|parameters|GPU|TPU|hours|FLOP|words|images|samples)", re.I
-)
-
-
-_CLAUSE_START = re.compile(r"[.;,:]\s|\band\b|\bwhile\b|\bwhereas\b")
-# bounded prefixes: unbounded ones rescan a long word from each of its letters (quadratic)
-_NAME_LIKE = re.compile(r"[A-Z][\w.]{0,100}-[\w.-]*\w|[A-Za-z]{1,100}\d[\w.-]*\w")
-
-
-@functools.lru_cache(maxsize=64)
-def _clause_breaks(sentence: str) -> tuple[list[int], list[int]]:
-    """The starts and ends of the sentence's clause breaks, found once per sentence."""
-    matches = list(_CLAUSE_START.finditer(sentence))
-    return [match.start() for match in matches], [match.end() for match in matches]
-
-
-def _clause_around(sentence: str, position: int) -> tuple[int, int]:
-    """The clause holding `position`: from the last clause break before it to the first one after it."""
-    starts, ends = _clause_breaks(sentence)
-    # breaks do not overlap, so both lists are sorted: the last break ending at or before `position` ...
-    before = bisect.bisect_right(ends, position)
-    start = ends[before - 1] if before else 0
-    # ... and the first break starting after it (a break straddling `position` bounds neither side)
-    after = bisect.bisect_right(starts, position)
-    end = starts[after] if after < len(starts) else len(sentence)
-    return start, end
-
-
-def _clause_names_other(ctx: _Context, sentence: str, position: int) -> str | None:
-    """ "GPT-J was trained for 500 billion tokens": the clause before a figure names another model."""
-    if not ctx.subject:
-        return None
-    own = normalise(ctx.subject.split("/")[-1])
-    start, _end = _clause_around(sentence, position)
-    names = [name for name in _NAME_LIKE.findall(sentence[start:position]) if len(normalise(name)) >= 3]
-    if not names or any(names_subject(normalise(name), own) for name in names):
-        return None
-    if not re.search(
-        r"\b(?:was|were|is|has been|had been|used|took|required|needed)\b", sentence[start:position]
-    ):
-        return None
-    return other_subject_name(names[-1])
-
-
 def _other_subject(ctx: _Context, sentence: str, position: int, value: float | None) -> str | None:
     """None when a figure in this sentence is about the card's model, else a name for the model it is
-    about."""
-    if value is None:
-        named = _clause_names_other(ctx, sentence, position)
-        if named is not None:
-            return named
-    if ctx.subject_size is None:
-        return None
-    from cardlint.extract.subject import sizes_in
-
-    clause_start, clause_end = _clause_around(sentence, position)
-    mentions = [
-        (size, s, e)
-        for size, s, e in sizes_in(sentence)
-        if not (s <= position < e) and not _UNIT_FOLLOWS.match(sentence, e) and clause_start <= s < clause_end
-    ]
-    if value is not None:
-        if sizes_agree(value, ctx.subject_size):
-            return None
-        return other_subject_name(f"{value / 1e9:g}B model")
-    if not mentions:
-        return None
-    if any(sizes_agree(size, ctx.subject_size) for size, _s, _e in mentions):
-        return None
-    nearest = min(mentions, key=lambda item: abs(item[1] - position))
-    name = re.split(
-        r"[,;:()]|\b(?i:the|a|an|of|on|and|with|was|were)\b", sentence[max(0, nearest[1] - 24) : nearest[2]]
-    )
-    return other_subject_name(name[-1].strip())
+    about (one decision for every origin: see subject.figure_subject)."""
+    return figure_subject(ctx.subject, sentence, position, value)
 
 
 def _quantity_facts(
@@ -748,7 +693,7 @@ def _key_value_facts(ctx: _Context, block: Block, offset: int, match: re.Match[s
 
 def key_value_block_facts(card: Card, block: Block, *, path: str, subject: str | None) -> list[Fact]:
     """Facts of a prepared `key: value` block (a row of a two-column table)."""
-    context = _Context(card, path, subject, size_of(subject.split("/")[-1]) if subject else None)
+    context = _Context(card, path, subject, subject_size(subject))
     match = _KEY_VALUE.match(block.text)
     if match is None:
         return []

@@ -7,6 +7,8 @@ model as `Llama 3.1 8B`, `8B` and `Meta-Llama-3.1-8B`.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 
 from cardlint.card import Card
@@ -19,23 +21,80 @@ _TITLE = re.compile(r"^\s{0,3}#\s+(.{1,200}?)\s*#*\s*$")
 _GENERIC_WORDS = {"model", "models", "the", "base", "and", "of", "version", "checkpoint", "size"}
 
 
-def card_subject(card: Card, *, repo_id: str | None = None, folder_name: str | None = None) -> str | None:
-    """The card's model: repo id, then model_name / model-index name, then folder, then the first title."""
+class Subject(str):
+    """The card's model: its first name (a str, so reports and every comparison keep working) plus every other
+    name the card gives it (`aliases`: repo id, model_name, model-index name, folder or file stem, H1 title).
+
+    A card in `small.md` titled `# Pebble-1B` is about Pebble-1B: a sentence naming Pebble-1B names the
+    subject.
+    """
+
+    aliases: tuple[str, ...]
+
+    def __new__(cls, name: str, aliases: tuple[str, ...] = ()) -> Subject:
+        subject = super().__new__(cls, name)
+        subject.aliases = tuple(dict.fromkeys(alias for alias in (name, *aliases) if alias))
+        return subject
+
+
+def subject_names(subject: str | None) -> tuple[str, ...]:
+    """Every name of the subject without its owner (`org/Pebble-1B` -> `Pebble-1B`), first name first."""
+    if not subject:
+        return ()
+    names = subject.aliases if isinstance(subject, Subject) else (subject,)
+    return tuple(dict.fromkeys(name.split("/")[-1] for name in names if name.split("/")[-1]))
+
+
+def subject_norms(subject: str | None) -> tuple[str, ...]:
+    """The subject's names normalised for loose comparison (`Llama 3.1 8B` -> `llama318b`)."""
+    return tuple(dict.fromkeys(norm for norm in map(normalise, subject_names(subject)) if len(norm) >= 2))
+
+
+def subject_size(subject: str | None) -> float | None:
+    """The parameter size the subject's names state. When they disagree (a model-index name copied from a
+    sibling's card), the size most names state wins, the earlier name breaking a tie."""
+    sizes = [size for size in map(size_of, subject_names(subject)) if size is not None]
+    if not sizes:
+        return None
+    return max(sizes, key=lambda size: (sum(sizes_agree(size, other) for other in sizes), -sizes.index(size)))
+
+
+def card_subject(card: Card, *, repo_id: str | None = None, folder_name: str | None = None) -> Subject | None:
+    """The card's model: repo id, then model_name / model-index name, then folder, then the first title;
+    the names after the first become its aliases."""
+    names: list[str] = []
     if repo_id:
-        return repo_id
+        names.append(repo_id)
     metadata = card.metadata
     for key in ("model_name", "model-name"):
         value = metadata.get(key)
         if isinstance(value, str) and value.strip():
-            return value.strip()
+            names.append(value.strip())
+            break
     index = metadata.get("model-index")
     if isinstance(index, list) and index and isinstance(index[0], dict):
         name = index[0].get("name")
         if isinstance(name, str) and name.strip():
-            return name.strip()
+            names.append(name.strip())
     if folder_name and folder_name.strip() not in (".", "", "/"):
-        return folder_name.strip()
-    return _title(card)
+        names.append(folder_name.strip())
+    title = _title(card)
+    if title:
+        names.append(title)
+    if not names:
+        return None
+    aliases = [alias for alias in (_model_name_in_title(name) for name in names[1:]) if alias]
+    return Subject(names[0], tuple(aliases))
+
+
+_TITLE_NOISE = re.compile(
+    r"^\W{0,4}(?:model\s*card\s*(?:for|of)?|readme|about|introducing)\s*:?\s*|\s*(?:model\s*card|readme)\W{0,4}$",
+    re.IGNORECASE,
+)
+_GENERIC_TITLES = {
+    "modelid", "model", "modeldetails", "modeldescription", "overview", "introduction", "usage", "summary",
+    "description", "", "modelcard", "model card", "results", "trainingprocedure",
+}  # fmt: skip
 
 
 def _title(card: Card) -> str | None:
@@ -48,17 +107,41 @@ def _title(card: Card) -> str | None:
     return None
 
 
+def _model_name_in_title(name: str) -> str | None:
+    """A name fit to be an alias: template words removed ("Model Card for Pebble-1B" -> Pebble-1B); a generic
+    title or a sentence-long heading names no model."""
+    cleaned = _TITLE_NOISE.sub("", name.strip()).strip(" \t*_`:#-")
+    if normalise(cleaned) in _GENERIC_TITLES or len(cleaned.split()) > 8 or len(normalise(cleaned)) < 2:
+        return None
+    return cleaned
+
+
+# In a name, `7b1` / `1b7` (BLOOM, Pythia style) put the decimals after the unit: 7.1B, 1.7B.
+_NAME_SIZE = re.compile(
+    r"(?<![A-Za-z0-9.])(\d{1,4}(?:\.\d{1,3})?)\s?([bBmMkKT])(?:(?<=[bB])(\d)(?![\d.]))?(?![A-Za-z0-9])"
+)
+
+
 def size_of(name: str | None) -> float | None:
-    """The parameter size a model name states (`Llama-3.1-8B` → 8e9), or None."""
+    """The parameter size a model name states (`Llama-3.1-8B` → 8e9, `bloom-7b1` → 7.1e9), or None.
+
+    A billion-size wins over a million-size (`Llama-3-8B-1M` names an 8B model with a 1M context) and the
+    largest wins among them (`Otter-1B-7B` names 1B active of 7B); `8x7B` is an expert layout, not a size."""
     if not name:
         return None
-    sizes = [
-        float(match.group(1)) * _SIZE_SCALE[match.group(2).lower()]
-        for match in _SIZE.finditer(name)
-        if match.group(2).lower() in ("b", "m") or match.group(2) in ("T",)
-    ]
-    sizes = [size for size in sizes if size >= 1e6]
-    return sizes[-1] if sizes else None
+    billions, millions = [], []
+    for match in _NAME_SIZE.finditer(name):
+        unit = match.group(2)
+        value = float(match.group(1) + ("." + match.group(3) if match.group(3) else ""))
+        if match.group(3) and "." in match.group(1):
+            continue
+        if unit in "bBT":
+            billions.append(value * (1e12 if unit == "T" else 1e9))
+        elif unit in "mM" and value >= 1:
+            millions.append(value * 1e6)
+    if billions:
+        return max(billions)
+    return millions[0] if millions else None
 
 
 def sizes_in(text: str) -> list[tuple[float, int, int]]:
@@ -92,26 +175,117 @@ def row_score(label: str, row_size: float | None, subject: str | None) -> float:
         return 0.0
     if normalise(label) in ("total", "sum", "overall", "all"):
         return 0.0
-    subject_norm = normalise(subject.split("/")[-1])
-    subject_size = size_of(subject.split("/")[-1])
+    own_size = subject_size(subject)
     label_size = row_size if row_size is not None else size_of(label)
     size_bonus = 0.0
-    if subject_size is not None and label_size is not None:
-        if not sizes_agree(subject_size, label_size):
+    if own_size is not None and label_size is not None:
+        if not sizes_agree(own_size, label_size):
             return 0.0
         size_bonus = 2.0
     words = [normalise(word) for word in re.split(r"[\s_/|,:-]+", _SIZE.sub(" ", label))]
     words = [word for word in words if word and word not in _GENERIC_WORDS]
     if not words:
         return size_bonus
-    matched = [word for word in words if word in subject_norm]
-    fraction = len(matched) / len(words)
-    if fraction < 0.5 or (fraction < 1 and not size_bonus):
-        return 0.0
-    return size_bonus + fraction + 0.01 * sum(len(word) for word in matched)
+    best = 0.0
+    for subject_norm in subject_norms(subject):
+        matched = [word for word in words if word in subject_norm]
+        fraction = len(matched) / len(words)
+        if fraction < 0.5 or (fraction < 1 and not size_bonus):
+            continue
+        best = max(best, size_bonus + fraction + 0.01 * sum(len(word) for word in matched))
+    return best
 
 
 def other_subject_name(label: str) -> str:
     """A readable name for another model's row or mention."""
     text = re.sub(r"\s+", " ", label).strip()
     return text[:80] or "other model"
+
+
+def names_subject(name: str, own: str) -> bool:
+    """A normalised name is the subject's when it equals it, is part of it, or extends it without a new
+    size or version ("llama318binstruct" for llama318b, but not "wizardcoder33bv11" for wizardcoder)."""
+    if name == own or name in own:
+        return True
+    if own in name:
+        return not re.search(r"\d", name.replace(own, "", 1))
+    return False
+
+
+def names_own_model(name: str, subject: str | None) -> bool:
+    """A name in the text is one of the subject's names (any alias), compared loosely."""
+    norm = normalise(name)
+    return any(names_subject(norm, own) for own in subject_norms(subject))
+
+
+# A size followed by a unit is a quantity ("300B tokens"), not the name of a model size ("the 7B model").
+_UNIT_FOLLOWS = re.compile(
+    r"[\s-]{0,2}(?:tokens?|param|parameters|GPU|TPU|hours|FLOP|words|images|samples)", re.I
+)
+_CLAUSE_START = re.compile(r"[.;,:]\s|\band\b|\bwhile\b|\bwhereas\b")
+# bounded prefixes: unbounded ones rescan a long word from each of its letters (quadratic)
+_NAME_LIKE = re.compile(r"[A-Z][\w.]{0,100}-[\w.-]*\w|[A-Za-z]{1,100}\d[\w.-]*\w")
+_STATES_A_FIGURE = re.compile(r"\b(?:was|were|is|has been|had been|used|took|required|needed)\b")
+_NAME_CUT = re.compile(r"[,;:()]|\b(?i:the|a|an|of|on|and|with|was|were)\b")
+
+
+@functools.lru_cache(maxsize=64)
+def _clause_breaks(sentence: str) -> tuple[list[int], list[int]]:
+    """The starts and ends of the sentence's clause breaks, found once per sentence."""
+    matches = list(_CLAUSE_START.finditer(sentence))
+    return [match.start() for match in matches], [match.end() for match in matches]
+
+
+def clause_around(sentence: str, position: int) -> tuple[int, int]:
+    """The clause holding `position`: from the last clause break before it to the first one after it."""
+    starts, ends = _clause_breaks(sentence)
+    # breaks do not overlap, so both lists are sorted: the last break ending at or before `position` ...
+    before = bisect.bisect_right(ends, position)
+    start = ends[before - 1] if before else 0
+    # ... and the first break starting after it (a break straddling `position` bounds neither side)
+    after = bisect.bisect_right(starts, position)
+    end = starts[after] if after < len(starts) else len(sentence)
+    return start, end
+
+
+def _clause_names_other(subject: str, sentence: str, position: int) -> str | None:
+    """ "GPT-J was trained for 500 billion tokens": the clause before a figure names another model."""
+    start, _end = clause_around(sentence, position)
+    names = [name for name in _NAME_LIKE.findall(sentence[start:position]) if len(normalise(name)) >= 3]
+    if not names or any(names_own_model(name, subject) for name in names):
+        return None
+    if not _STATES_A_FIGURE.search(sentence[start:position]):
+        return None
+    return other_subject_name(names[-1])
+
+
+def figure_subject(subject: str | None, sentence: str, position: int, value: float | None) -> str | None:
+    """Whose figure is the one at `position` of `sentence`: None for the card's own model, else a name for
+    the model it belongs to. `value` is the figure itself when it is a parameter count (a size of its own).
+
+    The one home of this decision for prose, key-value lines and table cells: a clause that names another
+    model before the figure, or a size in the same clause that is not the subject's, gives it away."""
+    if not subject:
+        return None
+    if value is None:
+        named = _clause_names_other(subject, sentence, position)
+        if named is not None:
+            return named
+    own_size = subject_size(subject)
+    if own_size is None:
+        return None
+    if value is not None:
+        if sizes_agree(value, own_size):
+            return None
+        return other_subject_name(f"{value / 1e9:g}B model")
+    clause_start, clause_end = clause_around(sentence, position)
+    mentions = [
+        (size, s, e)
+        for size, s, e in sizes_in(sentence)
+        if not (s <= position < e) and not _UNIT_FOLLOWS.match(sentence, e) and clause_start <= s < clause_end
+    ]
+    if not mentions or any(sizes_agree(size, own_size) for size, _s, _e in mentions):
+        return None
+    nearest = min(mentions, key=lambda item: abs(item[1] - position))
+    name = _NAME_CUT.split(sentence[max(0, nearest[1] - 24) : nearest[2]])
+    return other_subject_name(name[-1].strip())

@@ -21,7 +21,7 @@ from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.layout import Block, Layout, clean_text, key_value_block
 from cardlint.extract.quantities import Quantity, find_quantities
-from cardlint.extract.subject import other_subject_name, row_score, size_of
+from cardlint.extract.subject import other_subject_name, row_score, size_of, subject_size
 from cardlint.types import Fact
 
 
@@ -420,7 +420,7 @@ def _mostly_values(body: list[list[Cell]], index: int, column: _Column) -> bool:
 def _names_other_model(label: str, subject: str | None) -> bool:
     if not label or not subject:
         return False
-    return size_of(label) is not None and size_of(subject.split("/")[-1]) is not None
+    return size_of(label) is not None and subject_size(subject) is not None
 
 
 def _readable(label: str, size: float | None) -> str:

@@ -1,0 +1,90 @@
+"""Facts about the model itself (size, tokens, base model, the card's subject), read through the real facts
+pipeline from cards we wrote, laid out as a user's checkout (`<folder>/README.md`) or a named file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cardlint.limits import DEFAULT_LIMITS
+from cardlint.pipeline import Environment, Stages, analyse
+from cardlint.settings import Settings
+from cardlint.sources.local import read_card_file
+from cardlint.types import Fact
+
+
+def facts_of(tmp_path: Path, text: str, *, folder: str = "acme-model", file: str = "README.md") -> list[Fact]:
+    path = tmp_path / folder / file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    report = analyse(
+        read_card_file(path, DEFAULT_LIMITS), Environment(Settings()), Stages(estimate=False, checks=False)
+    )
+    return report.facts
+
+
+def own(facts: list[Fact], kind: str) -> list[float | str]:
+    return [fact.value for fact in facts if fact.kind == kind and fact.subject is None]
+
+
+# ------------------------------------------------------------------------------------ sizes from the name
+
+
+def test_size_only_in_the_folder_name_is_a_from_name_fact(tmp_path: Path) -> None:
+    facts = facts_of(tmp_path, "# Heron\n\nA chat model for birders.\n", folder="Heron-3b")
+    sized = [fact for fact in facts if fact.kind == "parameters"]
+    assert [(fact.value, fact.from_name, fact.subject) for fact in sized] == [(3e9, True, None)]
+
+
+def test_from_name_fact_points_at_the_line_that_writes_the_name(tmp_path: Path) -> None:
+    text = "# Model card\n\nLoad it with `AutoModel.from_pretrained('acme/Heron-3b')`.\n"
+    (fact,) = [fact for fact in facts_of(tmp_path, text, folder="Heron-3b") if fact.kind == "parameters"]
+    assert fact.location.line == 3
+    assert "Heron-3b" in fact.quote
+
+
+def test_stated_count_wins_over_the_name(tmp_path: Path) -> None:
+    facts = facts_of(tmp_path, "# Heron 3B\n\nHeron has 2.8 billion parameters.\n", folder="Heron-3b")
+    sized = [fact for fact in facts if fact.kind == "parameters"]
+    assert [(fact.value, fact.from_name) for fact in sized] == [(2.8e9, False)]
+
+
+def test_bloom_style_sizes_and_expert_layouts(tmp_path: Path) -> None:
+    assert own(facts_of(tmp_path, "# Wren\n", folder="wren-7b1"), "parameters") == [7.1e9]
+    assert own(facts_of(tmp_path, "# Finch\n", folder="Finch-8x7B"), "parameters") == []
+    assert own(facts_of(tmp_path, "# Kite\n", folder="Kite-8B-1M-context"), "parameters") == [8e9]
+
+
+def test_no_size_from_adapter_or_agent_names(tmp_path: Path) -> None:
+    assert own(facts_of(tmp_path, "# An adapter\n", folder="heron_7b_lora"), "parameters") == []
+    agent = "---\ntags:\n- reinforcement-learning\n---\n# PPO agent\n"
+    assert own(facts_of(tmp_path, agent, folder="pong_2B_frames"), "parameters") == []
+
+
+def test_no_size_when_it_is_the_base_models(tmp_path: Path) -> None:
+    text = "# Heron speech Welsh\n\nFine-tuned from [acme/heron-speech-300m](https://huggingface.co/acme/heron-speech-300m).\n"
+    facts = facts_of(tmp_path, text, folder="heron-speech-300m-welsh")
+    assert own(facts, "base_model") == ["acme/heron-speech-300m"]
+    assert own(facts, "parameters") == []
+
+
+def test_names_disagreeing_on_size_follow_the_majority(tmp_path: Path) -> None:
+    text = "---\nmodel-index:\n- name: Heron-70B\n---\n# Heron 8B\n\nA small chat model.\n"
+    (fact,) = [fact for fact in facts_of(tmp_path, text, folder="Heron-8B") if fact.kind == "parameters"]
+    assert (fact.value, fact.from_name) == (8e9, True)
+
+
+# ---------------------------------------------------------------------------------- the card's subject
+
+
+def test_file_stem_and_title_are_both_names_of_the_subject(tmp_path: Path) -> None:
+    text = "# Pebble-1B\n\nPebble-1B was trained on 1 trillion tokens of web text.\n"
+    facts = facts_of(tmp_path, text, folder="cards", file="small.md")
+    assert own(facts, "training_tokens") == [1e12]
+    assert own(facts, "parameters") == [1e9]
+
+
+def test_another_model_named_in_the_clause_keeps_its_figure(tmp_path: Path) -> None:
+    text = "# Pebble-1B\n\nFor comparison, Granite-2B was trained on 4 trillion tokens.\n"
+    facts = facts_of(tmp_path, text, folder="cards", file="small.md")
+    assert own(facts, "training_tokens") == []
+    assert [fact.subject for fact in facts if fact.kind == "training_tokens"] == ["Granite-2B"]
