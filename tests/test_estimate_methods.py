@@ -7,7 +7,8 @@ from estimate_helpers import fact
 
 from cardlint.estimate import estimate_compute
 from cardlint.estimate.hardware import hardware_table, normalise_hardware, normalise_precision
-from cardlint.estimate.methods import Skip, architecture, energy, hardware, reported, rounding_of
+from cardlint.estimate.hardware_route import energy, hardware
+from cardlint.estimate.methods import Skip, architecture, reported, rounding_of
 from cardlint.estimate.options import Band, EstimateOptions
 from cardlint.types import MethodEstimate
 
@@ -197,7 +198,13 @@ def test_rounding_follows_the_digits_written() -> None:
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("h100-80gb", "h100-sxm"), ("A100-SXM4-40GB", "a100-sxm-40gb"), ("tpu-v4", "tpu-v4"), ("a800", None)],
+    [
+        ("h100-80gb", "h100-sxm"),
+        ("A100-SXM4-40GB", "a100-sxm-40gb"),
+        ("tpu-v4", "tpu-v4"),
+        ("a800", "a800"),
+        ("quantum-x9", None),
+    ],
 )
 def test_hardware_names(name: str, expected: str | None) -> None:
     assert normalise_hardware(name) == expected

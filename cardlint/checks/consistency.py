@@ -16,10 +16,8 @@ from cardlint.checks import CheckContext, check, finding
 from cardlint.estimate import estimate_compute
 from cardlint.estimate.combine import agree
 from cardlint.estimate.hardware import hardware_table
+from cardlint.estimate.hardware_route import accelerator_of, device_capacity, device_hours_of
 from cardlint.estimate.methods import (
-    accelerator_of,
-    device_capacity,
-    device_hours_of,
     is_rate,
     numeric,
     own,

@@ -15,8 +15,9 @@ from typing import Any
 
 from cardlint.estimate.combine import combine
 from cardlint.estimate.hardware import hardware_table, normalise_key
+from cardlint.estimate.hardware_route import energy, hardware
 from cardlint.estimate.lineage import base_model_names, trace_lineage
-from cardlint.estimate.methods import MethodResult, Skip, architecture, energy, hardware, reported
+from cardlint.estimate.methods import MethodResult, Skip, architecture, reported
 from cardlint.estimate.options import EstimateOptions
 from cardlint.estimate.reference import find_reference, percentile
 from cardlint.types import Estimate, Fact, Interval, Lineage, MethodEstimate

@@ -1,4 +1,5 @@
-"""The four ways a card's figures yield a training-compute interval: reported, architecture, hardware, energy.
+"""The ways a card's figures yield a training-compute interval: reported and architecture here, hardware and
+energy in hardware_route.py.
 
 Each method is a pure function of the card's own facts (plus config.json and the options) and returns either
 a MethodEstimate, whose interval carries every uncertainty we can name (input rounding, "~", "15T+", the
@@ -8,7 +9,6 @@ utilisation band, the 6ND approximation), or a Skip saying which figure was miss
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,11 +23,9 @@ from cardlint.estimate.figures import (
     rounding_of,
     significant_digits,
 )
-from cardlint.estimate.hardware import Accelerator, HardwareTable, normalise_precision
-from cardlint.estimate.options import Band, EstimateOptions, constants
+from cardlint.estimate.options import constants
 from cardlint.types import Fact, Interval, MethodEstimate
 
-_LLM_ARCHITECTURE = re.compile(r"(CausalLM|LMHeadModel|ForConditionalGeneration|Seq2SeqLM)$")
 _CONTEXT_KINDS = ("training_context_length", "sequence_length", "context_length")
 # config.json keys that state the training sequence length (max_position_embeddings does not: Llama 3.1 says
 # 131072 but trained mostly at 8192).
@@ -46,8 +44,6 @@ __all__ = [
     "MethodResult",
     "Skip",
     "architecture",
-    "energy",
-    "hardware",
     "input_band",
     "is_rate",
     "numeric",
@@ -162,221 +158,6 @@ def architecture(facts: Sequence[Fact], config: Mapping[str, Any] | None = None)
     return MethodEstimate("architecture", interval, tuple(inputs), formula, tuple(assumptions))
 
 
-def hardware(
-    facts: Sequence[Fact],
-    table: HardwareTable,
-    options: EstimateOptions,
-    config: Mapping[str, Any] | None = None,
-) -> MethodResult:
-    """Device-hours × 3600 × dense peak at the training precision × utilisation band."""
-    hours = _device_hours(facts, "device_hours")
-    if hours is None:
-        return Skip("hardware", "the card states neither device-hours nor device count and duration")
-    return _from_hours("hardware", hours, facts, table, options, config)
-
-
-def energy(
-    facts: Sequence[Fact],
-    table: HardwareTable,
-    options: EstimateOptions,
-    config: Mapping[str, Any] | None = None,
-) -> MethodResult:
-    """Energy ÷ (device power × draw × PUE) → device-hours → the hardware method. The weakest route."""
-    energies = pick(facts, "energy_mwh")
-    if energies is None:
-        return Skip("energy", "the card states no training energy")
-    resolved = _accelerator(facts, table)
-    if isinstance(resolved, Skip):
-        return Skip("energy", resolved.reason)
-    accelerator, _hardware_fact, _notes = resolved
-    powers = numeric(own(facts, "power_watts_per_device"))
-    settings = constants()["energy"]
-    pue = Band.of(settings["pue"])
-    draw = Band.of(settings["draw_fraction"])
-    assumptions = []
-    if powers:
-        watts = float(powers[0].value)
-        power_inputs: tuple[Fact, ...] = (powers[0],)
-    elif accelerator.tdp_watts:
-        watts = accelerator.tdp_watts
-        power_inputs = ()
-        assumptions.append(f"device power = {accelerator.id} TDP {watts:g} W (hardware table)")
-    else:
-        return Skip("energy", f"no power figure for {accelerator.id}")
-    fact, down, up, notes = energies.fact, energies.down, energies.up, energies.notes
-    wh = energies.value * 1e6
-    hours = _Hours(
-        low=wh * down / (watts * draw.high * pue.high),
-        central=wh / (watts * draw.central * pue.central),
-        high=wh * up / (watts * draw.low * pue.low),
-        inputs=(fact, *power_inputs),
-        notes=(
-            *notes,
-            *assumptions,
-            f"average draw {draw.low:g}–{draw.high:g} of device power, PUE {pue.low:g}–{pue.high:g}",
-        ),
-    )
-    return _from_hours(
-        "energy", hours, facts, table, options, config, formula_prefix="energy / (W · draw · PUE)"
-    )
-
-
-# --- helpers -----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Hours:
-    low: float
-    central: float
-    high: float
-    inputs: tuple[Fact, ...]
-    notes: tuple[str, ...] = ()
-    stages: tuple[Fact, ...] = ()  # stated stages that add up to the hours used
-
-
-def _device_hours(facts: Sequence[Fact], kind: str) -> _Hours | None:
-    stated = pick(facts, kind)
-    if stated is not None:
-        value = stated.value
-        return _Hours(
-            value * stated.down, value, value * stated.up, stated.facts, stated.notes, stated.stages
-        )
-    if kind != "device_hours":
-        return None
-    count = pick(facts, "hardware_count")
-    duration = pick(facts, "training_duration_days")
-    if count is None or duration is None:
-        return None
-    value = count.value * duration.value * 24.0
-    return _Hours(
-        value * count.down * duration.down,
-        value,
-        value * count.up * duration.up,
-        (*count.facts, *duration.facts),
-        (*count.notes, *duration.notes, "device-hours = device count × days × 24"),
-    )
-
-
-def _accelerator(facts: Sequence[Fact], table: HardwareTable) -> tuple[Accelerator, Fact, list[str]] | Skip:
-    named = [fact for fact in own(facts, "hardware_type") if isinstance(fact.value, str)]
-    if not named:
-        return Skip("hardware", "the card does not name the training accelerator")
-    unknown: list[str] = []
-    for fact in named:
-        found = table.lookup(str(fact.value))
-        if found is not None:
-            notes = (
-                [f"accelerator name(s) not in the hardware table, ignored: {', '.join(unknown)}"]
-                if unknown
-                else []
-            )
-            looked_up = (table.lookup(str(other.value)) for other in named)
-            others = {other.id for other in looked_up if other is not None} - {found.id}
-            if others:
-                notes.append(
-                    f"card names several accelerators; used {found.id}, "
-                    f"also named: {', '.join(sorted(others))}"
-                )
-            return found, fact, notes
-        unknown.append(repr(str(fact.value)))
-    return Skip(
-        "hardware", f"unknown accelerator {', '.join(unknown)}: not in the hardware table (add it in config)"
-    )
-
-
-def _precision(facts: Sequence[Fact], options: EstimateOptions) -> tuple[str, Fact | None, bool]:
-    """(precision, the fact that stated it, whether the card or the user stated it at all)."""
-    if options.precision:
-        return options.precision, None, True
-    for fact in own(facts, "training_precision", "precision"):
-        found = normalise_precision(str(fact.value))
-        if found is not None:
-            return found, fact, True
-    return options.default_precision, None, False
-
-
-def _peak(accelerator: Accelerator, precision: str) -> tuple[float, str, list[str]] | None:
-    peak = accelerator.peak(precision)
-    if peak is not None:
-        return peak, precision, []
-    for fallback in constants()["precision"]["fallback_order"]:
-        peak = accelerator.peak(str(fallback))
-        if peak is not None:
-            return (
-                peak,
-                str(fallback),
-                [f"{accelerator.id} has no {precision} tensor rate; used its {fallback} peak"],
-            )
-    return None
-
-
-def model_class(config: Mapping[str, Any] | None, options: EstimateOptions) -> str:
-    """'llm' or 'other', which picks the utilisation band: the user's word, else config.json, else llm."""
-    if options.model_class:
-        return options.model_class
-    architectures = (config or {}).get("architectures")
-    if isinstance(architectures, list) and architectures:
-        return "llm" if any(_LLM_ARCHITECTURE.search(str(name)) for name in architectures) else "other"
-    return "llm"
-
-
-def _from_hours(
-    method: str,
-    hours: _Hours,
-    facts: Sequence[Fact],
-    table: HardwareTable,
-    options: EstimateOptions,
-    config: Mapping[str, Any] | None,
-    *,
-    formula_prefix: str | None = None,
-) -> MethodResult:
-    resolved = _accelerator(facts, table)
-    if isinstance(resolved, Skip):
-        return Skip(method, resolved.reason)
-    accelerator, hardware_fact, notes = resolved
-    precision, precision_fact, stated = _precision(facts, options)
-    peak_info = _peak(accelerator, precision)
-    if peak_info is None:
-        return Skip(method, f"the hardware table has no dense peak for {accelerator.id}")
-    peak, used_precision, peak_notes = peak_info
-    low_peak = high_peak = peak
-    if used_precision == "fp8":
-        # MFU is quoted against the BF16 peak in practice; FP8 runs reach about half of the FP8 peak.
-        bf16 = accelerator.peak("bf16") or peak / 2
-        low_peak, peak = bf16, bf16
-        peak_notes.append(
-            f"FP8 training: central and low use the BF16 peak ({bf16 / 1e12:g} TFLOP/s), high the FP8 peak"
-        )
-    band = options.utilisation_for(model_class(config, options))
-    interval = Interval(
-        hours.low * 3600 * low_peak * band.low,
-        hours.central * 3600 * peak * band.central,
-        hours.high * 3600 * high_peak * band.high,
-    )
-    assumptions = [
-        *hours.notes,
-        *notes,
-        *peak_notes,
-        f"dense {used_precision} peak of {accelerator.id}: {peak / 1e12:g} TFLOP/s per device",
-        f"utilisation {band.low:g}–{band.high:g}, central {band.central:g}",
-    ]
-    if not stated:
-        assumptions.append(f"training precision not stated: assumed {used_precision}")
-    per_hour = interval.central / hours.central if hours.central else 0.0
-    for stage in hours.stages:
-        assumptions.append(
-            f"per stage: line {stage.location.line or '-'}, {count(float(stage.value))} device-hours "
-            f"→ {float(stage.value) * per_hour:.2e} FLOP"
-        )
-    inputs = [*hours.inputs, *hours.stages, hardware_fact]
-    if precision_fact is not None:
-        inputs.append(precision_fact)
-    formula = "device-hours × 3600 × peak FLOP/s × utilisation"
-    if formula_prefix:
-        formula = f"({formula_prefix}) × 3600 × peak FLOP/s × utilisation"
-    return MethodEstimate(method, interval, tuple(inputs), formula, tuple(assumptions))
-
-
 def _config_is_moe(config: Mapping[str, Any] | None) -> bool:
     if not config:
         return False
@@ -427,32 +208,3 @@ def _attention_shape(
 def geometric_mean(values: Iterable[float]) -> float:
     items = [value for value in values if value > 0]
     return math.exp(sum(math.log(value) for value in items) / len(items)) if items else 0.0
-
-
-def device_capacity(
-    facts: Sequence[Fact], options: EstimateOptions, table: HardwareTable
-) -> tuple[float, list[Fact]] | None:
-    """Device-seconds × dense peak (central values): the FLOP the hardware could have done at 100% use."""
-    hours = _device_hours(facts, "device_hours")
-    if hours is None:
-        return None
-    resolved = _accelerator(facts, table)
-    if isinstance(resolved, Skip):
-        return None
-    accelerator, hardware_fact, _notes = resolved
-    precision, _fact, _stated = _precision(facts, options)
-    peak_info = _peak(accelerator, "bf16" if precision == "fp8" else precision)
-    if peak_info is None:
-        return None
-    return hours.central * 3600 * peak_info[0], [*hours.inputs, hardware_fact]
-
-
-def device_hours_of(facts: Sequence[Fact]) -> tuple[float, list[Fact]] | None:
-    """Central device-hours and the facts they come from (stated, or count × days × 24)."""
-    hours = _device_hours(facts, "device_hours")
-    return (hours.central, list(hours.inputs)) if hours is not None else None
-
-
-def accelerator_of(facts: Sequence[Fact], table: HardwareTable) -> Accelerator | None:
-    resolved = _accelerator(facts, table)
-    return None if isinstance(resolved, Skip) else resolved[0]

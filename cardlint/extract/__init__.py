@@ -16,6 +16,7 @@ from cardlint.extract.derived import derived_facts
 from cardlint.extract.layout import layout_of
 from cardlint.extract.metadata import metadata_facts
 from cardlint.extract.name_size import name_size_fact
+from cardlint.extract.precision import precision_facts
 from cardlint.extract.prose import prose_facts
 from cardlint.extract.tables import table_facts
 from cardlint.types import Fact
@@ -32,6 +33,7 @@ def extract_facts(
     facts = metadata_facts(card, path=path)
     facts += table_facts(card, layout, path=path, subject=subject)
     facts += prose_facts(card, layout, path=path, subject=subject)
+    facts += precision_facts(card, layout, path=path)
     if not any(fact.kind == "hardware_count" and fact.subject is None for fact in facts):
         facts += config_dump_facts(card, layout, path=path)
     facts = _fine_tune_stage(facts)

@@ -20,6 +20,7 @@ KIND_UNITS = {
     "power_watts_per_device": "W",
     "co2_tonnes": "tCO2eq",
     "base_model": "id",
+    "training_precision": "id",
 }
 
 

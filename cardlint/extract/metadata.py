@@ -107,6 +107,9 @@ def _training_compute(block: dict[str, Any], fact: Any) -> Iterator[Fact]:
             normalise_hardware(hardware) or hardware.strip().lower(),
             (*root, "hardware_type"),
         )
+    precision = block.get("precision")
+    if isinstance(precision, str) and precision.strip():
+        yield fact("training_precision", precision.strip().lower(), (*root, "precision"))
     stages = block.get("stages")
     if isinstance(stages, list):
         for index, stage in enumerate(stages):
