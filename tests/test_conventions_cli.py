@@ -87,3 +87,65 @@ def test_the_config_pins_the_date(tmp_path: Path) -> None:
     (project / "acme.md").write_bytes((ROOT / "examples" / "acme-7b" / "README.md").read_bytes())
     estimate = cardlint("estimate", "acme.md", cwd=project)
     assert "us-eo-14110" in estimate.stdout and AS_OF_NOTE not in estimate.stderr
+
+
+# ---------------------------------------------------------------- the fix writer
+
+
+def _card(tmp_path: Path, name: str, body: str) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    card = folder / "README.md"
+    card.write_text(f"---\nlicense: mit\n---\n\n# {name}\n\n{body}\n", encoding="utf-8")
+    return card
+
+
+def _block(card: Path) -> dict:  # type: ignore[type-arg]
+    import yaml
+
+    front = card.read_text(encoding="utf-8").split("---\n")[1]
+    return dict(yaml.safe_load(front)["training_compute"])
+
+
+def test_fix_writes_no_float_noise(tmp_path: Path) -> None:
+    card = _card(tmp_path, "Kestrel-1B", "We trained it with 64 H100 GPUs for 9.3 days.")
+    result = cardlint("fix", str(card))
+    assert result.returncode == 1, result.stderr
+    text = card.read_text(encoding="utf-8")
+    assert "  device_hours: 14284.8\n" in text, text  # 64 x 9.3 x 24, not 14284.800000000001
+    assert "00000000" not in text
+
+
+def test_fix_keeps_approximate_figures_approximate(tmp_path: Path) -> None:
+    card = _card(tmp_path, "Heron-3B", "Heron-3B was trained on ~5,500 GT over roughly two months.")
+    assert cardlint("fix", str(card)).returncode == 1
+    block = _block(card)
+    assert {"training_tokens", "training_duration_days"} <= set(block["approximate"]), block
+    assert cardlint("check", "--select", "CL121", str(card)).returncode == 0  # valid against our schema
+    import json
+
+    facts = json.loads(cardlint("facts", "--format", "json", str(card)).stdout)["results"][0]["facts"]
+    from_block = {fact["kind"]: fact["approximate"] for fact in facts if fact["origin"] == "yaml"}
+    assert from_block["training_tokens"] is True and from_block["training_duration_days"] is True
+
+
+def test_fix_says_why_it_fixed_nothing(tmp_path: Path) -> None:
+    card = _card(tmp_path, "Kite-1B", "Kite-1B was trained on 300B tokens.\n\n## Training\n\nOn 400B tokens.")
+    result = cardlint("fix", str(card))
+    assert result.returncode == 0
+    assert "0 fixes applied to 0 of 1 card." in result.stderr and "left out (-v says why)" in result.stderr
+    assert "fix(es)" not in result.stderr and "card(s)" not in result.stderr
+    nothing = _card(tmp_path, "Plain-1B", "A model.")
+    assert "Nothing to fix" in cardlint("fix", str(nothing)).stderr
+
+
+def test_unsafe_fix_keeps_the_combined_method_valid(tmp_path: Path) -> None:
+    # 6·N·D and the hardware method agree here, so the estimate is the two combined
+    card = _card(
+        tmp_path,
+        "Osprey-1B",
+        "Osprey-1B has 1.2B parameters and was trained on 300B tokens with 64 H100 GPUs for 1.3 days.",
+    )
+    assert cardlint("fix", "--unsafe-fixes", str(card)).returncode == 1
+    assert _block(card)["method"] == "combined"
+    assert cardlint("check", "--select", "CL121", str(card)).returncode == 0

@@ -62,7 +62,7 @@ def test_unsafe_fixes_are_held_back_and_counted(tmp_path: Path, monkeypatch: pyt
     card = card_in(tmp_path, "no_front_matter.md")
     monkeypatch.setattr(apply_module, "default_analysis", analysis(("hardware_count", 64, "64 V100")))
     code, _, stderr = run("fix", str(card))
-    assert code == 0 and "1 unsafe fix(es) available with --unsafe-fixes" in stderr
+    assert code == 0 and "1 unsafe fix available with --unsafe-fixes" in stderr
     assert run("fix", "--unsafe-fixes", str(card))[0] == 1
     assert parse_card(card.read_text()).metadata["training_compute"]["hardware_count"] == 64
 

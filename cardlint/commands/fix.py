@@ -58,7 +58,7 @@ def fix(
         report_fix(result, diff_only=diff_only, verbose=verbose)
     for line in errors:
         click.echo(f"cardlint: {line}", err=True)
-    _summary(results, diff_only=diff_only, unsafe=unsafe_fixes)
+    _summary(results, diff_only=diff_only, unsafe=unsafe_fixes, verbose=verbose)
     if errors or any(result.error for result in results):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_MODIFIED if any(result.changed for result in results) else EXIT_NOTHING)
@@ -115,15 +115,38 @@ def _label(rule: str) -> str:
     return f"{found.code} [{rule}]" if found is not None else f"[{rule}]"
 
 
-def _summary(results: list[FixResult], *, diff_only: bool, unsafe: bool) -> None:
+def _summary(results: list[FixResult], *, diff_only: bool, unsafe: bool, verbose: bool = False) -> None:
+    from cardlint.report.common import plural
+
     changed = sum(1 for result in results if result.changed)
     fixes = sum(len(result.fixes) for result in results)
     held_back = sum(len(result.held_back) for result in results)
+    cards = plural(len(results), "card")
     if diff_only:
-        line = f"{fixes} fix(es) would change {changed} of {len(results)} card(s); nothing written."
+        line = f"{plural(fixes, 'fix', 'fixes')} would change {changed} of {cards}; nothing written."
     else:
         written = sum(1 for result in results if result.written)
-        line = f"{fixes} fix(es) applied to {written} of {len(results)} card(s)."
+        line = f"{plural(fixes, 'fix', 'fixes')} applied to {written} of {cards}."
     if held_back and not unsafe:
-        line += f" {held_back} unsafe fix(es) available with --unsafe-fixes."
+        line += f" {plural(held_back, 'unsafe fix', 'unsafe fixes')} available with --unsafe-fixes."
+    elif not fixes:
+        line += f" {_why_nothing(results, verbose=verbose)}"
     click.echo(line, err=True)
+
+
+def _why_nothing(results: list[FixResult], *, verbose: bool) -> str:
+    """Why a run fixed nothing, so "0 fixes" never reads as a silent failure."""
+    from cardlint.report.common import plural
+
+    if not results:
+        return "No card to fix (cards without front matter are skipped with --require-front-matter)."
+    reasons = []
+    skipped = sum(1 for result in results if result.skipped)
+    if skipped:
+        reasons.append(f"{plural(skipped, 'card')} left alone as a whole")
+    notes = sum(len(result.notes) for result in results)
+    if notes:
+        reasons.append(f"{plural(notes, 'figure or edit')} left out" + ("" if verbose else " (-v says why)"))
+    if not reasons:
+        return "Nothing to fix: no misspelt key, no YAML 1.1 boolean, no figure the disclosure lacks."
+    return "Nothing written: " + "; ".join(reasons) + "."

@@ -27,7 +27,7 @@ DISCLOSURE_GUIDE = (
     ("device_hours", "accelerator-hours of the training run"),
     ("training_duration_days", "wall-clock days"),
     ("training_flop", "training compute in FLOP, two significant figures, e.g. 7.2e+23"),
-    ("method", "reported | architecture | hardware | energy | measured"),
+    ("method", "reported | architecture | hardware | energy | measured | combined"),
     ("scope", "final-run | cumulative | including-rnd"),
     ("energy_mwh", "training energy in MWh"),
     ("co2_tonnes", "emissions in tonnes CO2eq"),

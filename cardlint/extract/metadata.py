@@ -90,9 +90,15 @@ def _facts(metadata: dict[str, Any], fact: Any) -> Iterator[Fact]:
 
 def _training_compute(block: dict[str, Any], fact: Any) -> Iterator[Fact]:
     root = ("training_compute",)
+    listed = block.get("approximate")
+    # the provider's own word that a figure is rough (what `cardlint fix` writes for "~5.5T tokens")
+    approximate = {str(key) for key in listed} if isinstance(listed, list) else set()
     for key, kind in _NUMERIC_KEYS.items():
         value = _number(block.get(key))
         if value is None or value < 0:
+            continue
+        if key in approximate:
+            yield fact(kind, value, (*root, key), approximate=True)
             continue
         if key == "training_flop":
             low, high = _number(block.get("training_flop_low")), _number(block.get("training_flop_high"))

@@ -35,6 +35,7 @@ TAIL_FIELDS = ("energy_mwh", "co2_tonnes")
 FIELD_ORDER = (*FACT_FIELDS, *ESTIMATE_FIELDS, *TAIL_FIELDS)
 INTEGER_FIELDS = frozenset({"parameters", "active_parameters", "training_tokens", "hardware_count"})
 SOURCE_KEY = "derived_from"
+APPROXIMATE_KEY = "approximate"
 UNKNOWN_SCOPE = "unknown"
 HEADER_COMMENT = "# Written by `cardlint fix` from figures this card states (see derived_from); check them."
 
@@ -45,6 +46,9 @@ _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
 _RELATIVE_TOLERANCE = 0.01
+# A float the card states has a handful of digits; products of them (days x 24 x devices) carry binary
+# representation noise in the 16th or 17th digit (14284.800000000001), which a block must not publish.
+_SIGNIFICANT_DIGITS = 12
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class Entry:
     value: int | float | str
     lines: tuple[int, ...] = ()  # the card lines the value came from
     detail: str | None = None  # how: origin and quote, or the estimate's method and formula
+    approximate: bool = False  # the card gives it only roughly ("~5,500 GT", "roughly two months")
 
     @property
     def has_source(self) -> bool:
@@ -79,6 +84,11 @@ class Disclosure:
 
     def key_names(self) -> list[str]:
         return [entry.key for entry in self.entries]
+
+    @property
+    def approximate_keys(self) -> list[str]:
+        """The keys to list under `approximate:`, so the block claims no more precision than the card."""
+        return [entry.key for entry in self.entries if entry.approximate]
 
     def without(self, keys: Iterable[str]) -> Disclosure:
         dropped = set(keys)
@@ -128,7 +138,14 @@ def plan_disclosure(
             lines: tuple[int, ...] = (
                 (chosen.location.line,) if in_card and chosen.location.line is not None else ()
             )
-            entries.append(Entry(kind, _field_value(kind, chosen.value), lines, _describe(chosen, in_card)))
+            approximate = chosen.approximate and APPROXIMATE_KEY not in existing
+            if chosen.approximate and not approximate:
+                notes.append(
+                    f"{kind}: approximate, but the block's own `{APPROXIMATE_KEY}` list is left as it is"
+                )
+            entries.append(
+                Entry(kind, _field_value(kind, chosen.value), lines, _describe(chosen, in_card), approximate)
+            )
     if estimate is not None and estimate.training_flop is not None and not _states_flop(existing):
         interval = estimate.training_flop
         lines, detail = _estimate_source(estimate, card_path)
@@ -162,7 +179,7 @@ def allowed_values(key: str) -> frozenset[str]:
 
 
 _FALLBACK_ENUMS = {
-    "method": frozenset({"reported", "architecture", "hardware", "energy", "measured"}),
+    "method": frozenset({"reported", "architecture", "hardware", "energy", "measured", "combined"}),
     "scope": frozenset({"final-run", "cumulative", "including-rnd", "unknown"}),
 }
 
@@ -215,7 +232,8 @@ def _field_value(kind: str, value: float | str) -> int | float | str:
         return value
     if kind in INTEGER_FIELDS or (float(value).is_integer() and abs(value) < 1e15):
         return round(value)
-    return float(value)
+    cleaned = float(f"{value:.{_SIGNIFICANT_DIGITS}g}")
+    return round(cleaned) if cleaned.is_integer() and abs(cleaned) < 1e15 else cleaned
 
 
 def _describe(fact: Fact, in_card: bool = True) -> str:
@@ -330,6 +348,8 @@ def render_children(
     """The block's child lines (no key line), each indented by `indent` spaces."""
     pad = " " * indent
     lines = [f"{pad}{entry.key}: {yaml_scalar(entry.key, entry.value)}" for entry in disclosure.entries]
+    if disclosure.approximate_keys:
+        lines.append(f"{pad}{APPROXIMATE_KEY}: [{', '.join(disclosure.approximate_keys)}]")
     sources = [entry for entry in disclosure.entries if entry.has_source]
     if with_sources and sources:
         lines.append(f"{pad}{SOURCE_KEY}:")
@@ -343,12 +363,14 @@ def render_block(disclosure: Disclosure, *, shift: LineShift | None = None) -> l
     return [f"{DISCLOSURE_KEY}:", f"  {HEADER_COMMENT}", *render_children(disclosure, indent=2, shift=shift)]
 
 
-def expected_values(disclosure: Disclosure) -> dict[str, int | float | str]:
+def expected_values(disclosure: Disclosure) -> dict[str, int | float | str | list[str]]:
     """What a YAML reader must find in the written block, used to validate the edit before it is written."""
-    values: dict[str, int | float | str] = {}
+    values: dict[str, int | float | str | list[str]] = {}
     for entry in disclosure.entries:
         value = entry.value
         if isinstance(value, float) and entry.key.startswith("training_flop"):
             value = float(f"{value:.1e}")
         values[entry.key] = value
+    if disclosure.approximate_keys:
+        values[APPROXIMATE_KEY] = disclosure.approximate_keys
     return values

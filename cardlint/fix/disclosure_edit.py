@@ -32,6 +32,7 @@ from cardlint.fix.edits import (
     insertion_line,
     replace_lines,
 )
+from cardlint.report.common import plural
 from cardlint.types import Estimate, Fact
 
 Analysis = Callable[[str, str], tuple[list[Fact], "Estimate | None"]]
@@ -107,7 +108,9 @@ def _interval_survives(new_text: str, path: str, analyse: Analysis, plan: Disclo
     _facts, estimate = analyse(new_text, path)
     if estimate is None or estimate.training_flop is None:
         return False
-    low, high = float(values["training_flop_low"]), float(values["training_flop_high"])
+    low, high = values["training_flop_low"], values["training_flop_high"]
+    if not isinstance(low, (int, float)) or not isinstance(high, (int, float)):
+        return False
     tolerance = 1e-9
     return estimate.training_flop.low <= low * (1 + tolerance) and estimate.training_flop.high >= high * (
         1 - tolerance
@@ -126,13 +129,16 @@ def _edit(text: str, card: Card, plan: Disclosure) -> tuple[str, str, int]:
         at = insertion_line(text, new_lines)
         new_lines = render_block(plan, shift=LineShift(at + 1, len(new_lines)))
         new_text = replace_lines(text, at, at, new_lines)
-        message, line = f"wrote `{DISCLOSURE_KEY}` ({len(plan.entries)} values)", at + 1
+        message, line = f"wrote `{DISCLOSURE_KEY}` ({plural(len(plan.entries), 'value')})", at + 1
     elif not existing:  # `training_compute:` with only template comments, or `{}`
         removed = block.end - block.start
         new_lines = render_block(plan)
         new_lines = render_block(plan, shift=LineShift(block.end + 1, len(new_lines) - removed))
         new_text = replace_lines(text, block.start, block.end, new_lines)
-        message, line = f"filled the empty `{DISCLOSURE_KEY}` ({len(plan.entries)} values)", block.start + 1
+        message, line = (
+            f"filled the empty `{DISCLOSURE_KEY}` ({plural(len(plan.entries), 'value')})",
+            block.start + 1,
+        )
     else:
         indent = child_indent(card, DISCLOSURE_KEY)
         with_sources = SOURCE_KEY not in existing

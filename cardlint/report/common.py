@@ -96,8 +96,9 @@ def severity_counts(reports: Iterable[CardReport]) -> Counter[Severity]:
     return counts
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 error', '2 errors'; `many` for words whose plural is not word + s ('fixes')."""
+    return f"{count} {word}" if count == 1 else f"{count} {many or word + 's'}"
 
 
 def counts_phrase(counts: Counter[Severity]) -> str:

@@ -8,6 +8,7 @@ from collections import Counter
 import click
 
 from cardlint.catalogue import Catalogue
+from cardlint.report.common import plural
 from cardlint.types import CardReport, Fact, Interval, Severity
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -83,14 +84,14 @@ def summary_line(counts: Counter[Severity], cards: int) -> str:
     total = sum(counts.values())
     if total:
         return (
-            f"Found {total} finding{'s' if total != 1 else ''} in {cards} card"
-            f"{'s' if cards != 1 else ''} ({counts[Severity.ERROR]} errors, "
-            f"{counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} info). "
+            f"Found {plural(total, 'finding')} in {plural(cards, 'card')} "
+            f"({plural(counts[Severity.ERROR], 'error')}, {plural(counts[Severity.WARNING], 'warning')}, "
+            f"{counts[Severity.INFO]} info). "
             "`cardlint explain CODE` tells why each matters."
         )
     if cards == 0:
         return "No card was linted."
-    return f"All checks passed ({cards} card{'s' if cards != 1 else ''})."
+    return f"All checks passed ({plural(cards, 'card')})."
 
 
 def _excerpt(lines: list[str], line: int | None, column: int | None) -> list[str]:
