@@ -48,7 +48,7 @@ def model_folder(card: Path) -> str:
 
 def lint(path: Path) -> collections.Counter[str]:
     from cardlint.pipeline import Environment, analyse
-    from cardlint.policies import select_policies
+    from cardlint.policy.loading import select_policies
     from cardlint.settings import Settings
     from cardlint.sources.local import read_card_file
 

@@ -68,7 +68,7 @@ def check(
 def analyse_text(text: str, *, path: str = "<card>", as_of: dt.date | None = None) -> CardReport:
     """Lint a card given as text (no config discovery, no sidecars)."""
     from cardlint.pipeline import Environment, analyse
-    from cardlint.policies import select_policies
+    from cardlint.policy.loading import select_policies
     from cardlint.settings import Settings
 
     settings = Settings() if as_of is None else replace(Settings(), as_of=as_of)

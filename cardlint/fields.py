@@ -17,7 +17,7 @@ from cardlint.types import Fact
 
 if TYPE_CHECKING:
     from cardlint.card import Card
-    from cardlint.policies import Finder
+    from cardlint.policy.model import Finder
 
 _LABEL_LINE = re.compile(r"^\s*(?:[-*+]\s*)?\*\*(?P<label>[^*]{1,80}?)\s*:?\s*\*\*\s*:?\s*(?P<value>.*)$")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)

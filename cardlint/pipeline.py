@@ -20,7 +20,7 @@ from cardlint.types import CardReport, Fact, Finding, Interval, Location
 
 if TYPE_CHECKING:
     from cardlint.estimate.options import EstimateOptions
-    from cardlint.policies import Policy
+    from cardlint.policy.model import Policy
 
 
 @dataclass
@@ -57,7 +57,7 @@ def analyse(loaded: LoadedTarget, env: Environment, stages: Stages | None = None
     if stages.estimate:
         from cardlint.estimate import estimate_compute
         from cardlint.estimate.options import EstimateOptions
-        from cardlint.policies import threshold_statuses
+        from cardlint.policy.judging import threshold_statuses
 
         options = EstimateOptions.from_settings(settings)
         report.estimate = estimate_compute(

@@ -10,7 +10,8 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from cardlint.policies import Condition, Policy, Threshold, all_policies
+from cardlint.policy.loading import all_policies
+from cardlint.policy.model import Condition, Policy, Threshold
 
 START = "<!-- policies:start -->"
 END = "<!-- policies:end -->"

@@ -177,7 +177,8 @@ def _settings_or_fail(command_line: CommandLine, anchor: Path | None, cache: dic
 
 
 def _policies_or_fail(settings: Settings) -> list[Any]:
-    from cardlint.policies import PolicyError, select_policies
+    from cardlint.policy.loading import select_policies
+    from cardlint.policy.model import PolicyError
 
     try:
         return select_policies(

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from cardlint.catalogue import load_catalogue
 from cardlint.pipeline import Environment, analyse
-from cardlint.policies import select_policies
+from cardlint.policy.loading import select_policies
 from cardlint.report.json import render as render_json
 from cardlint.report.text import render_findings
 from cardlint.settings import Settings

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from cardlint.card import parse_card
 from cardlint.checks import CheckContext
-from cardlint.policies import Policy, select_policies, threshold_statuses
+from cardlint.policy.judging import threshold_statuses
+from cardlint.policy.loading import select_policies
+from cardlint.policy.model import Policy
 from cardlint.types import Estimate, Fact, Finding, Interval, Lineage, Location, MethodEstimate
 
 CARDS = Path(__file__).parent / "cards" / "policies"

@@ -38,7 +38,7 @@ def test_codes_and_names_are_unique_and_grouped_by_family() -> None:
 
 
 def test_instruments_named_by_rules_exist() -> None:
-    from cardlint.policies import all_policies
+    from cardlint.policy.loading import all_policies
 
     known = {policy.key for policy in all_policies()}
     for rule in load_catalogue().rules.values():

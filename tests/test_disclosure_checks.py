@@ -193,7 +193,7 @@ sources:
 
 
 def test_a_users_own_field_with_an_inline_finder(tmp_path) -> None:
-    from cardlint.policies import select_policies
+    from cardlint.policy.loading import select_policies
 
     path = tmp_path / "acme.yaml"
     path.write_text(OWN_PROFILE, encoding="utf-8")

@@ -28,7 +28,7 @@ from cardlint.extract.subject import card_subject
 from cardlint.extract.tables import table_facts
 from cardlint.limits import Limits
 from cardlint.pipeline import Environment, analyse
-from cardlint.policies import select_policies
+from cardlint.policy.loading import select_policies
 from cardlint.report.json import render as render_json
 from cardlint.settings import Settings
 from cardlint.sources import LoadedTarget

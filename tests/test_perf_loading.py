@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cardlint.policies import _builtin_policies, load_policy_file
+from cardlint.policy.loading import _builtin_policies, load_policy_file
 from cardlint.resources import load_yaml_resource, resource_dir
 
 YAML_FILES = sorted(

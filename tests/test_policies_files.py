@@ -10,7 +10,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from cardlint.catalogue import load_catalogue
-from cardlint.policies import _dates_to_strings, all_policies, builtin_finders
+from cardlint.policy.loading import _dates_to_strings, all_policies, builtin_finders
 from cardlint.resources import resource_path, schema
 
 IDS = {

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cardlint.policies import PolicyError, select_policies
+from cardlint.policy.loading import select_policies
+from cardlint.policy.model import PolicyError
 
 EU_AI_ACT = Path(__file__).parents[1] / "rules" / "policies" / "eu-ai-act.yaml"
 

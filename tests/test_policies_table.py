@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cardlint.policies import all_policies
+from cardlint.policy.loading import all_policies
 from cardlint.policy_table import END, START, render_table, replace_block, status_text, threshold_text
 
 README = Path(__file__).parents[1] / "README.md"

@@ -7,7 +7,7 @@ import datetime as dt
 from policy_support import CARDS
 
 from cardlint.pipeline import Environment, analyse
-from cardlint.policies import select_policies
+from cardlint.policy.loading import select_policies
 from cardlint.settings import Settings
 from cardlint.sources import LoadedTarget
 

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from policy_support import TODAY, estimate, fact, fine_tune_lineage, frontier_405b, interval, llama_7b
 
 from cardlint.card import parse_card
-from cardlint.policies import compare, select_policies, threshold_statuses
+from cardlint.policy.judging import compare, threshold_statuses
+from cardlint.policy.loading import select_policies
 from cardlint.types import Interval
 
 GENERATIVE = {"pipeline_tag": "text-generation"}

@@ -165,7 +165,7 @@ def prepare(options: CensusOptions) -> dict[str, Any]:
 
 
 def _thresholds_or_fail(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    from cardlint.policies import PolicyError
+    from cardlint.policy.model import PolicyError
 
     try:
         return threshold_table(spec)
@@ -211,7 +211,7 @@ def environment_for(spec: dict[str, Any]) -> Any:
     key = json.dumps(spec, sort_keys=True)
     if key not in _ENVIRONMENTS:
         from cardlint.pipeline import Environment
-        from cardlint.policies import select_policies
+        from cardlint.policy.loading import select_policies
         from cardlint.settings import Settings
 
         as_of = dt.date.fromisoformat(spec["as_of"])

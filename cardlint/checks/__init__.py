@@ -17,7 +17,7 @@ from cardlint.types import Estimate, Fact, Finding, Location, ThresholdStatus
 
 if TYPE_CHECKING:
     from cardlint.card import Card
-    from cardlint.policies import Policy
+    from cardlint.policy.model import Policy
     from cardlint.settings import Settings
     from cardlint.sources import Sidecars
 

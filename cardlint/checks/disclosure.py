@@ -14,7 +14,8 @@ from typing import Any
 
 from cardlint.checks import CheckContext, check, finding
 from cardlint.fields import FieldState, locate, significant_figures
-from cardlint.policies import DisclosureGroup, Finder, Policy, RequiredField, format_flop
+from cardlint.policy.judging import format_flop
+from cardlint.policy.model import DisclosureGroup, Finder, Policy, RequiredField
 from cardlint.signals import ModelSignals, looks_fine_tuned, looks_moe, model_signals
 from cardlint.types import Finding, ThresholdStatus
 
@@ -233,7 +234,7 @@ def _asking_policy(context: CheckContext, code: str, signals: ModelSignals) -> P
 
 
 def _finder(name: str) -> Finder:
-    from cardlint.policies import builtin_finders
+    from cardlint.policy.loading import builtin_finders
 
     return builtin_finders()[name]
 

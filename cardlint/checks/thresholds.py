@@ -1,6 +1,6 @@
 """CL4xx thresholds: where the model's compute stands against each selected instrument, and what follows.
 
-The pipeline has already placed the estimate against every threshold (`cardlint.policies.threshold_statuses`);
+The pipeline has already placed the estimate against every threshold (`policy.judging.threshold_statuses`);
 these checks turn the statuses that matter into findings that name the instrument, the article, the duties and
 their deadlines, and, for a straddle, the one figure that would settle it. Binding instruments in force get
 warnings; indicative criteria, voluntary profiles and instruments not in force on the chosen date get info.
@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from cardlint.checks import CheckContext, check, finding
-from cardlint.policies import Policy, Threshold, format_flop
+from cardlint.policy.judging import format_flop
+from cardlint.policy.model import Policy, Threshold
 from cardlint.signals import model_signals, signal_words, size_from_name
 from cardlint.types import Finding, Interval, Location, ThresholdStatus
 

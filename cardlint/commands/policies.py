@@ -9,7 +9,8 @@ from typing import Any
 
 import click
 
-from cardlint.policies import Policy, PolicyError, all_policies, default_policies, load_policy_file
+from cardlint.policy.loading import all_policies, default_policies, load_policy_file
+from cardlint.policy.model import Policy, PolicyError
 from cardlint.policy_table import threshold_text
 
 EXIT_ERROR = 2

@@ -208,7 +208,8 @@ def pipeline_analyser(settings: Any) -> Analyser:
 
 
 def _policies(settings: Any) -> list[Any]:
-    from cardlint.policies import PolicyError, select_policies
+    from cardlint.policy.loading import select_policies
+    from cardlint.policy.model import PolicyError
 
     try:
         return select_policies(
