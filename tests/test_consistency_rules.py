@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from estimate_helpers import fact
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cardlint.card import parse_card
 from cardlint.checks import CheckContext, all_checks
@@ -133,6 +135,56 @@ def test_cl306_passes_within_rounding_and_lower_bounds() -> None:
         fact("device_hours", 3e6, 6, derived=True),
     ]
     assert _run(rules.conflicting_figures, facts) == []
+
+
+def _pairwise_cl306(facts: list[Fact]) -> list[tuple[int | None, int | None]]:
+    """The definition CL306 implements: every later figure against every earlier one, in file order; the
+    first earlier one on another line that disagrees is reported, once per value."""
+    found = []
+    stated = sorted(facts, key=lambda f: (f.location.line or 0, f.location.column or 0))
+    reported: set[float] = set()
+    for index, later in enumerate(stated):
+        for earlier in stated[:index]:
+            if earlier.location.line == later.location.line or rules._consistent(
+                rules._stated(earlier), rules._stated(later)
+            ):
+                continue
+            if float(later.value) not in reported:
+                reported.add(float(later.value))
+                found.append((later.location.line, earlier.location.line))
+            break
+    return found
+
+
+# the same value written with different precision ("70B", "70.0B") makes classes of different tolerance
+_FIGURES = st.sampled_from(
+    [
+        (7e9, "7B"),
+        (7.2e9, "7.2B"),
+        (7.25e9, "7.25B"),
+        (8e9, "8B"),
+        (13e9, "13B"),
+        (70e9, "70B"),
+        (70e9, "70.0B"),
+    ]
+)
+
+
+@given(
+    st.lists(
+        st.tuples(_FIGURES, st.integers(1, 12), st.booleans(), st.booleans(), st.booleans()), max_size=40
+    )
+)
+def test_cl306_equals_the_pairwise_definition(
+    rows: list[tuple[tuple[float, str], int, bool, bool, bool]],
+) -> None:
+    facts = [
+        fact("parameters", value, line, quote=quote, approximate=approx, lower_bound=lower,
+             ambiguous=ambiguous)
+        for (value, quote), line, approx, lower, ambiguous in rows
+    ]  # fmt: skip
+    got = [(f.location.line, f.related[0].line) for f in _run(rules.conflicting_figures, facts)]
+    assert got == _pairwise_cl306(facts)
 
 
 # --- CL307 ---
