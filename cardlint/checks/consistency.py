@@ -351,11 +351,10 @@ def card_tables(card: Any) -> list[list[TableRow]]:
     """Markdown and HTML tables of the card (spans expanded, code skipped), read by the facts extractor's
     table reader so both see the same cells."""
     from cardlint.extract.layout import layout_of
-    from cardlint.extract.tables import html_tables, markdown_tables
+    from cardlint.extract.tables import card_tables as tables_read
 
-    layout = layout_of(card)
     tables = []
-    for table in (*markdown_tables(card, layout), *html_tables(card, layout)):
+    for table in tables_read(card, layout_of(card)):
         rows = [
             TableRow(
                 line=row[0].line,

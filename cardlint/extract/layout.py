@@ -174,6 +174,8 @@ class Layout:
             if self.kinds[line] == PROSE and not card.lines[line - 1].strip():
                 self.kinds[line] = BLANK
         self._heading_lines = [section.line for section in card.sections]
+        # what the modules reading this layout derive from it once (e.g. the card's tables)
+        self.derived: dict[str, object] = {}
 
     def _find_html_tables(self) -> None:
         """<table> ... </table> spans outside code, found on the raw lines: a blank line inside a table ends

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import cast
 
 from cardlint.card import Card
 from cardlint.extract.hardware_names import find_hardware
@@ -334,9 +335,18 @@ def _column_kind(header: str) -> _Column | None:
 # ---------------------------------------------------------------- facts from one table
 
 
+def card_tables(card: Card, layout: Layout) -> list[Table]:
+    """Every Markdown and HTML table of the card, read once per Layout: the facts extractor and CL307 (totals
+    that do not add up) both read them."""
+    found = layout.derived.get("tables")
+    if found is None:
+        found = layout.derived["tables"] = [*markdown_tables(card, layout), *html_tables(card, layout)]
+    return cast(list[Table], found)
+
+
 def table_facts(card: Card, layout: Layout, *, path: str, subject: str | None) -> list[Fact]:
     facts: list[Fact] = []
-    for table in list(markdown_tables(card, layout)) + list(html_tables(card, layout)):
+    for table in card_tables(card, layout):
         facts.extend(_facts_of(card, table, path, subject))
     return facts
 
