@@ -117,6 +117,7 @@ class Estimate:
     percentile: Percentile | None = None
     disagreement: float | None = None  # max/min of method centrals when >1 method
     notes: tuple[str, ...] = ()  # methods that could not run and why (e.g. an unknown accelerator name)
+    missing: str | None = None  # when nothing could be estimated: the figure that would settle it
 
 
 @dataclass(frozen=True)

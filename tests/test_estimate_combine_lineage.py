@@ -55,6 +55,13 @@ def test_disagreeing_methods_give_the_union_weighted_towards_operation_counting(
     assert "disagree" in result.reason
 
 
+def test_methods_an_order_of_magnitude_apart_are_centred_on_operation_counting() -> None:
+    result = combine([_method("architecture", 8, 10, 13), _method("hardware", 300, 500, 900)])
+    assert result.interval == Interval(8, 10, 900)
+    assert result.driver == "architecture"
+    assert "50x" in result.reason
+
+
 def test_energy_alone_is_labelled_weakest() -> None:
     result = combine([_method("energy", 1, 2, 4)])
     assert result.driver == "energy"

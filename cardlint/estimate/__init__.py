@@ -18,6 +18,7 @@ from cardlint.estimate.hardware import hardware_table, normalise_key
 from cardlint.estimate.hardware_route import energy, hardware
 from cardlint.estimate.lineage import base_model_names, trace_lineage
 from cardlint.estimate.methods import MethodResult, Skip, architecture, reported
+from cardlint.estimate.missing import missing_figure
 from cardlint.estimate.options import EstimateOptions
 from cardlint.estimate.reference import find_reference, percentile
 from cardlint.types import Estimate, Fact, Interval, Lineage, MethodEstimate
@@ -101,20 +102,30 @@ def estimate_compute(
     methods, notes = run_methods(facts, config, options)
     combined = combine(methods)
     lineage = None
-    if base_model_names(facts):
+    if base_model_names(facts) or _fine_tune_facts(facts, None) is not None:
         lineage = _lineage(facts, config, options, combined.interval, base_estimates or {})
     central = combined.interval.central if combined.interval is not None else None
     if central is None and lineage is not None and lineage.cumulative is not None:
         central = lineage.cumulative.central
+    reason, missing = combined.reason, None
+    if combined.interval is None and lineage is not None and lineage.own is not None:
+        reason = (
+            "the card states only its fine-tuning stage: see the lineage for its own and cumulative compute"
+        )
+    elif combined.interval is None:
+        missing, single = missing_figure(facts, hardware_table(options.extra_accelerators))
+        settle = "one more figure would settle it" if single else "it would be settled by"
+        reason = f"{reason}; {settle}: {missing}"
     return Estimate(
         training_flop=combined.interval,
         driver=combined.driver,
-        reason=combined.reason,
+        reason=reason,
         methods=tuple(methods),
         lineage=lineage,
         percentile=percentile(central) if central else None,
         disagreement=combined.disagreement,
         notes=tuple(notes),
+        missing=missing,
     )
 
 
@@ -126,7 +137,7 @@ def _lineage(
     base_estimates: Mapping[str, Interval],
 ) -> Lineage | None:
     names = base_model_names(facts)
-    match = find_reference(names[0])
+    match = find_reference(names[0]) if names else None
     base_params = None
     if match is not None:
         base_params = match.model.active_parameters or match.model.parameters
@@ -142,6 +153,12 @@ def _lineage(
     elif main is not None:
         own = main
         own_note = "the card's training figures taken as the fine-tune's own compute"
+    if not names:
+        return Lineage(
+            base_model=None,
+            own=own,
+            notes=(own_note or "", "the card names no base model: its compute is not known to cardlint"),
+        )
 
     def base_estimate(name: str) -> tuple[Interval, str] | None:
         about = [

@@ -6,7 +6,8 @@ when nothing better exists. Combining is a geometric mean weighted by each metho
 variance in log space, the half-width of its interval as its spread), so the narrow 6·N·D band counts for
 more than the hardware route's utilisation band and a nominal size counts for less than a stated one. Two
 estimates *agree* when each central value lies inside the other's interval: then the intersection. Otherwise
-they disagree beyond their intervals, and the honest interval is the union of both.
+they disagree beyond their intervals, and the honest interval is the union of both; beyond the consistency
+rules' error ratio one figure must be misread, and operation counting alone sets the central value.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from cardlint.estimate.options import constants
 from cardlint.types import Interval, MethodEstimate
 
 
@@ -83,6 +85,18 @@ def combine(methods: Sequence[MethodEstimate]) -> Combined:
         )
     low = min(ops.interval.low, hw.interval.low)
     high = max(ops.interval.high, hw.interval.high)
+    error_ratio = float(constants()["combine"]["error_ratio"])
+    if disagreement is not None and disagreement > error_ratio:
+        # Figures this far apart cannot both be right (servers read as GPUs, wall-clock as device-hours):
+        # a mean of the two would be neither, so the method without a utilisation assumption leads.
+        return Combined(
+            Interval(low, ops.interval.central, high),
+            "architecture",
+            f"architecture and hardware disagree {disagreement:.0f}x (beyond the {error_ratio:g}x the "
+            "consistency rules call an error): union of both, centred on operation counting",
+            disagreement,
+            agreed=False,
+        )
     return Combined(
         Interval(low, central, high),
         "combined",

@@ -64,6 +64,7 @@ def estimate_to_dict(estimate: Estimate | None) -> dict[str, Any] | None:
         "reason": estimate.reason,
         "disagreement": estimate.disagreement,
         "notes": list(estimate.notes),
+        "missing": estimate.missing,
         "methods": [
             {
                 "method": method.method,

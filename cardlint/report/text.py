@@ -159,20 +159,27 @@ def render_estimates(reports: list[CardReport]) -> str:
             for assumption in method.assumptions:
                 out.append(f"    assumes {assumption}")
         out.append(f"  training compute: {human_interval(estimate.training_flop)}")
-        out.append(f"    from: {estimate.driver or 'nothing'}: {estimate.reason}")
+        out.append(
+            f"    from: {estimate.driver}: {estimate.reason}" if estimate.driver else f"    {estimate.reason}"
+        )
         for note in estimate.notes:
             out.append(f"    note: {note}")
         lineage = estimate.lineage
-        if lineage is not None and lineage.base_model:
-            out.append(f"  lineage: {' -> '.join(lineage.chain) or lineage.base_model}")
+        if lineage is not None:
+            out.append(
+                f"  lineage: {' -> '.join(lineage.chain) or lineage.base_model or 'base model not named'}"
+            )
+            if lineage.own:
+                out.append(f"    own (fine-tune) compute {human_interval(lineage.own)}")
             if lineage.base_flop:
                 out.append(
                     f"    base compute {human_flop(lineage.base_flop)} ({lineage.base_source or 'reference'})"
                 )
             if lineage.cumulative:
-                out.append(f"    cumulative {human_interval(lineage.cumulative)}")
+                out.append(f"    cumulative (base + own) {human_interval(lineage.cumulative)}")
             for note in lineage.notes:
-                out.append(f"    {note}")
+                if note:
+                    out.append(f"    {note}")
         if estimate.percentile is not None:
             share = estimate.percentile.share * 100
             out.append(

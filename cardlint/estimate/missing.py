@@ -1,0 +1,57 @@
+"""When no method can run, the one figure that would let one: never a bare "unknown".
+
+Each route needs two or three figures (6·N·D: parameters and tokens; hardware: an accelerator the table knows
+and device-hours, or a device count and a duration). The route the card is closest to completing names what
+it lacks; operation counting first when both are one figure away, as it needs no utilisation assumption.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cardlint.estimate.figures import numeric, own
+from cardlint.estimate.hardware import HardwareTable
+from cardlint.types import Fact
+
+_NOTHING = "the training FLOP, or the parameter count and the number of training tokens"
+
+
+def _has(facts: Sequence[Fact], *kinds: str) -> bool:
+    return bool(numeric(own(facts, *kinds)))
+
+
+def _architecture_needs(facts: Sequence[Fact]) -> list[str]:
+    needs = []
+    if not _has(facts, "parameters", "active_parameters"):
+        needs.append("the parameter count")
+    if not _has(facts, "training_tokens"):
+        needs.append("the number of training tokens")
+    return needs
+
+
+def _hardware_needs(facts: Sequence[Fact], table: HardwareTable) -> list[str]:
+    needs = []
+    named = [str(fact.value) for fact in own(facts, "hardware_type") if isinstance(fact.value, str)]
+    if not named:
+        needs.append("the training accelerator's type")
+    elif not any(table.lookup(name) for name in named):
+        needs.append(f"the dense peak FLOP/s of {named[0]} (an accelerator in [tool.cardlint.estimate])")
+    if not _has(facts, "device_hours"):
+        count, duration = _has(facts, "hardware_count"), _has(facts, "training_duration_days")
+        if count and not duration:
+            needs.append("the training duration")
+        elif duration and not count:
+            needs.append("the number of accelerators")
+        elif not count:
+            needs.append("the device-hours of training")
+    return needs
+
+
+def missing_figure(facts: Sequence[Fact], table: HardwareTable) -> tuple[str, bool]:
+    """(the figure that would give an estimate, whether it is one figure) — when every route lacks several,
+    the figures that would."""
+    routes = [(_architecture_needs(facts), "6·N·D"), (_hardware_needs(facts, table), "the hardware method")]
+    needs, route = min(routes, key=lambda item: len(item[0]))
+    if len(needs) == 1:
+        return f"{needs[0]} (the card gives the rest of what {route} needs)", True
+    return _NOTHING, False
