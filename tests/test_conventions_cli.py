@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,3 +151,32 @@ def test_unsafe_fix_keeps_the_combined_method_valid(tmp_path: Path) -> None:
     assert cardlint("fix", "--unsafe-fixes", str(card)).returncode == 1
     assert _block(card)["method"] == "combined"
     assert cardlint("check", "--select", "CL121", str(card)).returncode == 0
+
+
+# ---------------------------------------------------------------- scan
+
+
+def test_scan_prints_failure_reasons_and_that_it_resumed(hub: Any, tmp_path: Path) -> None:
+    from hubserver import card
+
+    hub.add_repo("acme/model-a", {"README.md": card("license: mit", "# A\n\nA 7B model.\n")})
+    output = tmp_path / "scan.jsonl"
+    args = ("scan", "--isolated", "-o", str(output), "acme/model-a", "acme/missing", "not a repo")
+    first = cardlint(*args, cwd=tmp_path)
+    assert first.returncode == 2
+    assert "cardlint: acme/missing: " in first.stderr and "not found" in first.stderr
+    assert "cardlint: not a repo: not a Hub model id" in first.stderr
+    assert "2 could not be read, reasons above" in first.stderr
+    again = cardlint(*args, cwd=tmp_path)
+    assert f"cardlint: resuming {output}: 1 repo already scanned there are skipped" in again.stderr
+    assert "1 skipped as already scanned" in again.stderr
+    assert "\r" not in again.stderr  # no progress bar when stderr is not a terminal
+
+
+def test_fix_names_list_items_as_lint_does(tmp_path: Path) -> None:
+    card = tmp_path / "README.md"
+    card.write_text("---\nlanguage:\n- en\n- no\n---\n\n# m\n", encoding="utf-8")
+    lint = cardlint("check", "--select", "CL109", str(card))
+    assert "`language[1]`" in lint.stdout
+    fixed = cardlint("fix", str(card))
+    assert '`no` -> "no" in `language[1]`' in fixed.stderr, fixed.stderr

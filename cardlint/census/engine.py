@@ -146,7 +146,7 @@ def prepare(options: CensusOptions) -> dict[str, Any]:
         if changed:
             raise CensusError(
                 f"{options.output} holds a census of other input or options ({', '.join(changed)} differ); "
-                "use another --output folder or remove it"
+                "use another --output-dir folder or remove it"
             )
         return dict(manifest)
     as_of = options.as_of or dt.date.today()

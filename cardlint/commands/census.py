@@ -19,6 +19,7 @@ EXIT_CLEAN, EXIT_ERROR = 0, 2
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
 @click.option(
+    "--output-dir",
     "--output",
     "-o",
     "output",
@@ -62,7 +63,7 @@ def census(
     """Audit a dump of model cards on Dask: Parquet results, summary.json and report.html.
 
     INPUT is a Parquet file or folder (such as the Hub's card dumps), or a folder or tarball of README files.
-    Rerunning with the same --output resumes a stopped run.
+    Rerunning with the same --output-dir resumes a stopped run.
     """
     try:
         import dask.bag  # noqa: F401

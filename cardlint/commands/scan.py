@@ -25,6 +25,7 @@ from typing import IO, Any
 
 import click
 
+from cardlint.report.common import plural
 from cardlint.sources import LoadedTarget, SourceError
 
 EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED = 0, 2, 130
@@ -234,30 +235,28 @@ class ScanOutcome:
 
 
 class Progress:
-    """One self-overwriting status line on stderr, only when stderr is a terminal."""
+    """tqdm's bar on stderr (drawn only when stderr is a terminal), and the one writer of per-repo failure
+    lines, which tqdm prints above the bar instead of through it."""
 
     def __init__(self, stream: IO[str], total: int | None, enabled: bool) -> None:
-        self.stream, self.total, self.enabled = stream, total, enabled
-        self.started = time.monotonic()
-        self.last = 0.0
+        from tqdm import tqdm
+
+        self.stream = stream
+        self.bar = tqdm(
+            total=total, desc="scan", unit="repo", file=stream, disable=not enabled, mininterval=0.1
+        )
 
     def update(self, outcome: ScanOutcome, force: bool = False) -> None:
-        now = time.monotonic()
-        if not self.enabled or (not force and now - self.last < 0.1):
-            return
-        self.last = now
-        done = outcome.written
-        rate = done / max(now - self.started, 1e-9)
-        of = f"/{self.total}" if self.total is not None else ""
-        self.stream.write(
-            f"\rscan: {done}{of} repos, {outcome.errors} errors, {outcome.skipped} resumed, {rate:.1f}/s "
-        )
-        self.stream.flush()
+        self.bar.set_postfix(errors=outcome.errors, resumed=outcome.skipped, refresh=False)
+        self.bar.update(outcome.written + outcome.skipped - self.bar.n)
+        if force:
+            self.bar.refresh()
+
+    def failure(self, message: str) -> None:
+        self.bar.write(f"cardlint: {message}", file=self.stream)
 
     def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
+        self.bar.close()
 
 
 def run_scan(
@@ -288,8 +287,11 @@ def run_scan(
                 out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=str) + "\n")
                 out.flush()
                 outcome.written += 1
-                outcome.errors += record.get("status") != "ok"
+                failed = record.get("status") != "ok"
+                outcome.errors += failed
                 if progress:
+                    if failed:
+                        progress.failure(str(record.get("error") or f"{record.get('target')}: failed"))
                     progress.update(outcome)
 
     seen: set[str] = set()
@@ -376,7 +378,7 @@ class ScanSummary:
                 heapq.heappushpop(self.largest, item)
 
     def render(self) -> str:
-        lines = [f"Scanned {self.repos} repos ({self.errors} could not be read)."]
+        lines = [f"Scanned {plural(self.repos, 'repo')} ({self.errors} could not be read)."]
         if self.disclosed:
             lines += ["", "Disclosed figure            repos   share"]
             for kind, count in sorted(self.disclosed.items(), key=lambda item: (-item[1], item[0])):
@@ -411,7 +413,14 @@ class ScanSummary:
 @click.option(
     "--jobs", "-j", type=click.IntRange(1, 64), default=4, show_default=True, help="Concurrent repos."
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="JSON Lines file (appended; resumes).")
+@click.option(
+    "--output-file",
+    "--output",
+    "-o",
+    "output",
+    type=click.Path(dir_okay=False),
+    help="JSON Lines file (appended; resumes).",
+)
 @click.option("--lineage/--no-lineage", default=True, show_default=True, help="Also read base models' cards.")
 @click.option(
     "--config-json/--no-config-json",
@@ -446,9 +455,9 @@ def scan(
 ) -> None:
     """Lint many Hub repos: REPOS, --repos-file, or a listing (--author/--search/--filter, --limit).
 
-    One JSON object per repo (facts, estimate, threshold standing, finding counts) is appended to --output
-    as soon as it is ready; rerunning skips repos already there. Exit 0 when every repo was read, 2 when
-    some could not be (each has an error record), 130 when interrupted.
+    One JSON object per repo (facts, estimate, threshold standing, finding counts) is appended to
+    --output-file as soon as it is ready; rerunning skips repos already there. Exit 0 when every repo was
+    read, 2 when some could not be (each has an error record), 130 when interrupted.
     """
     from cardlint.run import CommandLine, UsageFailure, settings_for
 
@@ -471,6 +480,12 @@ def scan(
     targets, total = _targets(repos, repos_file, author, search, filters, limit)
     output_path = Path(output) if output else None
     done = prepare_output(output_path) if output_path else set()
+    if done:
+        click.echo(
+            f"cardlint: resuming {output_path}: "
+            f"{plural(len(done), 'repo')} already scanned there are skipped",
+            err=True,
+        )
     handle: IO[str] = output_path.open("a", encoding="utf-8") if output_path else sys.stdout
     progress = Progress(sys.stderr, total, enabled=sys.stderr.isatty())
     try:
@@ -487,8 +502,15 @@ def scan(
         sys.exit(EXIT_INTERRUPTED)
     if not quiet and output_path:
         click.echo(ScanSummary.of(iter_records(output_path)).render(), nl=False)
-    elif not quiet:
-        click.echo(f"cardlint: scanned {outcome.written} repos, {outcome.errors} could not be read", err=True)
+    if not quiet:
+        resumed = f", {outcome.skipped} skipped as already scanned" if outcome.skipped else ""
+        click.echo(
+            f"cardlint: scanned {plural(outcome.written, 'repo')} ({outcome.errors} could not be read, "
+            f"reasons above){resumed}"
+            if outcome.errors
+            else f"cardlint: scanned {plural(outcome.written, 'repo')}{resumed}",
+            err=True,
+        )
     failed = outcome.errors or outcome.listing_error
     sys.exit(EXIT_ERROR if failed else EXIT_CLEAN)
 

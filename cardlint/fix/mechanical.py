@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from cardlint.card import Card, parse_card
 from cardlint.fix.edits import EditRefused, add_front_matter, editable_card, replace_token
+from cardlint.metadata_validation import dotted
 
 # Misspellings of known Hub keys seen on real cards, and the key the Hub actually reads. Keys that differ
 # from a known key only in case, `-` for `_` or `licence` for `license` are renamed too; a key that merely
@@ -157,7 +158,7 @@ def fix_yaml11_scalars(text: str, unsafe: bool = False) -> list[Change]:
             text = replace_token(text, surprise.line, surprise.column, surprise.raw, replacement)
         except EditRefused:
             continue
-        where = ".".join(str(part) for part in surprise.path)
+        where = dotted(surprise.path)  # `language[29]`, as the lint message writes it
         rule = _RULE_NAMES.get(finding.code, finding.code)
         changes.append(
             Change(rule, "safe", f"`{surprise.raw}` -> {replacement} in `{where}`", surprise.line, text)

@@ -186,10 +186,17 @@ def _validate(data: dict[str, Any], lines: Mapping[tuple[Any, ...], int], name: 
             continue
         messages.append(f"{name}:{_line_for(_error_path(error), lines)}: {_explain(error)}")
     for path, keys in missing.items():
-        where = ".".join(str(part) for part in path) or "top level"
+        where = _where(path)
         messages.append(f"{name}:{_line_for(path, lines)}: {where}: missing {', '.join(sorted(set(keys)))}")
     more = f" (and {len(messages) - 5} more)" if len(messages) > 5 else ""
     raise PolicyError("; ".join(messages[:5]) + more)
+
+
+def _where(path: tuple[Any, ...]) -> str:
+    """`thresholds[0].value`, written as lint messages write metadata paths."""
+    from cardlint.metadata_validation import dotted
+
+    return dotted(path) if path else "top level"
 
 
 def _error_path(error: Any) -> tuple[Any, ...]:
@@ -204,7 +211,7 @@ def _error_path(error: Any) -> tuple[Any, ...]:
 
 
 def _explain(error: Any) -> str:
-    where = ".".join(str(part) for part in error.absolute_path) or "top level"
+    where = _where(tuple(error.absolute_path))
     if (
         error.validator == "type"
         and isinstance(error.instance, str)
