@@ -104,3 +104,16 @@ def test_a_card_with_nothing_names_what_would_settle_it(tmp_path: Path) -> None:
     assert estimate["training_flop"] is None
     assert estimate["missing"].startswith("the training FLOP")
     assert "would be settled by" in estimate["reason"]
+
+
+def test_post_training_of_a_model_without_a_base_is_shown_but_not_added() -> None:
+    facts = [
+        fact("device_hours", 2_000_000, 4, quote="2.0M GPU hours"),
+        fact("hardware_type", "h100", 4),
+        fact("fine_tune_device_hours", 20_000, 6, quote="20K GPU hours of post-training"),
+    ]
+    estimate = estimate_compute(facts)
+    assert estimate.lineage is None
+    assert estimate.training_flop is not None
+    assert estimate.training_flop.central == pytest.approx(2_000_000 * 3600 * 989.4e12 * 0.30)
+    assert any(note.startswith("post-training stage stated apart") for note in estimate.notes)

@@ -102,8 +102,18 @@ def estimate_compute(
     methods, notes = run_methods(facts, config, options)
     combined = combine(methods)
     lineage = None
-    if base_model_names(facts) or _fine_tune_facts(facts, None) is not None:
+    stage = _fine_tune_facts(facts, None)
+    if base_model_names(facts) or (stage is not None and combined.interval is None):
         lineage = _lineage(facts, config, options, combined.interval, base_estimates or {})
+    elif stage is not None:
+        # No base named and the card's own run is estimated: its fine-tuning figures are a later stage of
+        # the same model, often already inside the run's stated total, so shown but not added.
+        post = _interval_of(stage, config, options)
+        if post is not None:
+            notes.append(
+                f"post-training stage stated apart: {post.central:.2e} FLOP "
+                f"[{post.low:.2e} .. {post.high:.2e}] (not added: the card's training figures may include it)"
+            )
     central = combined.interval.central if combined.interval is not None else None
     if central is None and lineage is not None and lineage.cumulative is not None:
         central = lineage.cumulative.central

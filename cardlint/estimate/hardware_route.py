@@ -198,17 +198,18 @@ def _from_hours(
         return Skip(method, f"the hardware table has no dense peak for {accelerator.id}")
     peak, used_precision, peak_notes = peak_info
     low_peak = high_peak = peak
+    central_rate = used_precision
     if used_precision == "fp8":
         # MFU is quoted against the BF16 peak in practice; FP8 runs reach about half of the FP8 peak.
         bf16 = accelerator.peak("bf16") or peak / 2
-        low_peak, peak = bf16, bf16
+        low_peak, peak, central_rate = bf16, bf16, "bf16"
         peak_notes.append(
             f"FP8 training: central and low use the BF16 peak ({bf16 / 1e12:g} TFLOP/s), high the FP8 peak"
         )
     tf32 = accelerator.peak("tf32")
     if used_precision == "fp32" and tf32 is not None and tf32 > peak:
         # Frameworks run FP32 matmuls on TF32 tensor cores by default on chips that have them.
-        low_peak, peak, high_peak = peak, tf32, tf32
+        low_peak, peak, high_peak, central_rate = peak, tf32, tf32, "tf32"
         peak_notes.append(
             f"FP32 training on {accelerator.id}: central and high use its TF32 tensor peak "
             f"({tf32 / 1e12:g} TFLOP/s), low the plain FP32 rate ({low_peak / 1e12:g})"
@@ -223,7 +224,7 @@ def _from_hours(
         *hours.notes,
         *notes,
         *peak_notes,
-        f"dense {used_precision} peak of {accelerator.id}: {peak / 1e12:g} TFLOP/s per device",
+        f"dense {central_rate} peak of {accelerator.id}: {peak / 1e12:g} TFLOP/s per device",
         f"utilisation {band.low:g}–{band.high:g}, central {band.central:g}",
     ]
     if not stated:
