@@ -126,8 +126,10 @@ def test_spec_list_and_derived_figures() -> None:
     assert tokens[0].derived
     assert own(facts, "parameters") == [220e6]
     assert own(facts, "training_duration_days") == [3]
-    hours = [fact for fact in facts if fact.kind == "device_hours"]
-    assert [fact.value for fact in hours] == [288]  # 3 days x 24 h x 4 chips of a v3-8 slice
+    # 3 days x 24 h x 4 chips of a v3-8 slice; the card names its base model and no stage, so its own run
+    # is the fine-tuning
+    hours = [fact for fact in facts if fact.kind == "fine_tune_device_hours"]
+    assert [fact.value for fact in hours] == [288]
     assert hours[0].derived
     flop = [fact for fact in facts if fact.kind == "training_flop"]
     assert flop[0].ambiguous and flop[0].value == pytest.approx(2.1e22)

@@ -18,6 +18,7 @@ from cardlint.extract.metadata import metadata_facts
 from cardlint.extract.name_size import name_size_fact
 from cardlint.extract.precision import precision_facts
 from cardlint.extract.prose import prose_facts
+from cardlint.extract.stages import is_fine_tune_card, staged_kind
 from cardlint.extract.tables import table_facts
 from cardlint.types import Fact
 
@@ -53,22 +54,19 @@ def extract_facts(
     return _unique(facts, path)
 
 
-_FINE_TUNE_KIND = {"device_hours": "fine_tune_device_hours", "training_tokens": "fine_tune_tokens"}
-
-
 def _fine_tune_stage(facts: list[Fact]) -> list[Fact]:
-    """In the card of a fine-tune (it names its base model), compute figures whose sentence names no stage are
-    the fine-tune's own; pre-training restated from the base is always called pre-training in the text."""
+    """In the card of a fine-tune, compute figures whose sentence names no stage are the fine-tune's own
+    (`stages.staged_kind`); pre-training restated from the base is always called pre-training in the text."""
     from cardlint.extract.prose import STAGE_UNSTATED
 
-    if not any(fact.kind == "base_model" and fact.subject is None for fact in facts):
+    if not is_fine_tune_card(facts):
         return facts
-    result = []
-    for fact in facts:
-        if fact.kind in _FINE_TUNE_KIND and (fact.note or "").startswith(STAGE_UNSTATED):
-            fact = replace(fact, kind=_FINE_TUNE_KIND[fact.kind])
-        result.append(fact)
-    return result
+    return [
+        replace(fact, kind=staged_kind(fact.kind, "unstated", True))
+        if (fact.note or "").startswith(STAGE_UNSTATED)
+        else fact
+        for fact in facts
+    ]
 
 
 def _family_totals(facts: list[Fact]) -> list[Fact]:

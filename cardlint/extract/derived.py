@@ -3,6 +3,7 @@ steps × batch × sequence length. Each is marked `derived` and only added when 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -11,6 +12,7 @@ from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.layout import Block, Layout
 from cardlint.extract.quantities import parse_quantity
+from cardlint.extract.stages import is_fine_tune_card, staged_kind
 from cardlint.types import Fact
 
 _NUM = r"(\d[\d,.]{0,12}(?:\s?(?:k|K|M|million|thousand))?)"
@@ -45,39 +47,49 @@ def derived_facts(card: Card, layout: Layout, facts: list[Fact], *, path: str) -
     own = [fact for fact in facts if fact.subject is None]
     kinds = {fact.kind for fact in own}
     result: list[Fact] = []
-    if "device_hours" not in kinds:
-        result.extend(_device_hours(own, path))
+    hours = _device_hours(layout, own, path)
+    if hours is not None and hours.kind not in kinds:
+        result.append(hours)
     result.extend(_tokens(card, layout, path, kinds))
     return result
 
 
-def _device_hours(own: list[Fact], path: str) -> Iterator[Fact]:
-    durations = [fact for fact in own if fact.kind == "training_duration_days"]
-    if not durations:
-        return
-    duration = durations[0]
+def _device_count(own: list[Fact], line: int) -> tuple[float, str, int] | None:
+    """(devices, basis, distance in lines) of the device count stated nearest to `line`, else of the chips
+    of a TPU slice the card names."""
     counts = [fact for fact in own if fact.kind == "hardware_count"]
-    count: float | None = None
-    basis = ""
     if counts:
-        count = float(counts[0].value)
-        basis = f"{count:g} devices"
-    else:
-        for fact in own:
-            if fact.kind != "hardware_type":
-                continue
-            for mention in find_hardware(fact.quote):
-                if mention.chips:
-                    count, basis = float(mention.chips), f"{mention.chips} chips in {mention.text}"
-                    break
-            if count is not None:
-                break
-    if count is None:
-        return
+        nearest = min(counts, key=lambda fact: abs((fact.location.line or 0) - line))
+        distance = abs((nearest.location.line or 0) - line)
+        return float(nearest.value), f"{float(nearest.value):g} devices", distance
+    for fact in own:
+        if fact.kind != "hardware_type":
+            continue
+        for mention in find_hardware(fact.quote):
+            if mention.chips:
+                distance = abs((fact.location.line or 0) - line)
+                return float(mention.chips), f"{mention.chips} chips in {mention.text}", distance
+    return None
+
+
+def _device_hours(layout: Layout, own: list[Fact], path: str) -> Fact | None:
+    """Devices x wall-clock days x 24 for the duration stated nearest to a device count (the same sentence
+    first), filed under the stage its sentence names (`stages.staged_kind`)."""
+    best: tuple[int, Fact, float, str] | None = None
+    for duration in own:
+        if duration.kind != "training_duration_days":
+            continue
+        count = _device_count(own, duration.location.line or 0)
+        if count is not None and (best is None or count[2] < best[0]):
+            best = (count[2], duration, count[0], count[1])
+    if best is None:
+        return None
+    _distance, duration, devices, basis = best
     days = float(duration.value)
-    yield make_fact(
-        "device_hours",
-        count * days * 24,
+    stage = _stage_at(layout, duration)
+    return make_fact(
+        staged_kind("device_hours", stage, is_fine_tune_card(own)),
+        devices * days * 24,
         path=path,
         line=duration.location.line,
         column=duration.location.column,
@@ -87,6 +99,22 @@ def _device_hours(own: list[Fact], path: str) -> Iterator[Fact]:
         approximate=duration.approximate,
         note=f"{basis} x {days:g} days x 24 h",
     )
+
+
+def _stage_at(layout: Layout, fact: Fact) -> str:
+    """The stage ('pt', 'ft', 'unstated') the sentence holding `fact` names, read as prose figures are."""
+    from cardlint.extract.prose import sentences, stage_of
+
+    where = (fact.location.line or 0, fact.location.column or 0)
+    for block in layout.blocks:
+        if not block.positions or not block.positions[0] <= where <= block.positions[-1]:
+            continue
+        index = bisect.bisect_left(block.positions, where)
+        if index < len(block.positions) and block.positions[index] == where:
+            for start, end in sentences(block.text):
+                if start <= index < end:
+                    return stage_of(block.text[start:end], index - start, block.headings)
+    return "unstated"
 
 
 def _tokens(card: Card, layout: Layout, path: str, kinds: set[str]) -> Iterator[Fact]:

@@ -17,10 +17,12 @@ from typing import Any
 
 from cardlint.card import Card
 from cardlint.extract.base_model import base_model_from_value, base_models_in
+from cardlint.extract.device_counts import device_count, listed_devices
 from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.layout import Block, Layout
 from cardlint.extract.quantities import Quantity, find_quantities
+from cardlint.extract.stages import hours_by_stage
 from cardlint.extract.subject import (
     figure_subject,
     normalise,
@@ -83,6 +85,7 @@ _TRAIN_VERB = re.compile(r"\btrain(?:ed|ing)?\b|pre-?train|\bsaw\b|\bseen\b|proc
 _DURATION_CONTEXT = re.compile(
     r"train|took|\bfor\b|time|duration|lasted|over|spent|run|训练|用时|耗时|历时", re.I
 )
+_HARDWARE_FOLLOWS = re.compile(r"\s{0,2}(?:on|with|using)\s+(?:\d{1,6}\s?[x×]?\s?)?\S", re.IGNORECASE)
 _PER_FOLLOWS = re.compile(r"^\s{0,2}(?:/|per\b)", re.IGNORECASE)
 _ACTIVE_AFTER = re.compile(r"^\s{0,2}(?:of\s+)?(?:activated|active)\b", re.IGNORECASE)
 _MODEL_AFTER = re.compile(
@@ -105,14 +108,6 @@ _WORD_NUMBERS = {
     "eleven": 11, "twelve": 12,
 }  # fmt: skip
 _PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 30.0}
-_COUNT_BEFORE_HARDWARE = re.compile(
-    r"(?<![A-Za-z0-9_.,])(\d{1,6})\s{0,2}(?:[x×*]\s{0,2}(\d{1,6})\s{0,2})?(?:[x×*]\s{0,2})?"
-    r"(?:(?:nodes?|servers?|machines?)\s+(?:with|of|each with)\s+(\d{1,3})\s+)?"
-    r"(?:\d{2,3}\s?GB\s+)?(?:[张块台个枚]\s{0,2})?"
-    r"(?:(?:nvidia|tesla|google|cloud|amd|intel|aws)\s+){0,2}$",
-    re.IGNORECASE,
-)
-
 # `Key: value` lines (model-card templates, spec lists): what each key reports.
 _KEY_VALUE = re.compile(
     r"^\s{0,8}(?:[-*+]\s{1,4}|\d{1,2}[.)]\s{1,4})?(?P<key>[^:\n]{2,90}?)\s{0,3}:\s{0,4}(?P<value>\S.*)$"
@@ -139,9 +134,14 @@ _KEYS: list[tuple[str, re.Pattern[str]]] = [
     ("co2", re.compile(r"carbon|co2|emission", re.I)),
     ("energy", re.compile(r"energy", re.I)),
     (
+        "hardware_count",
+        re.compile(r"device[_ ]count|num[_ ](?:devices|gpus)|^n[_ ]gpus?$|number of (?:gpus|devices)", re.I),
+    ),
+    (
         "hardware",
         re.compile(
-            r"hardware|^gpus?$|^tpus?$|accelerators?|^compute$|infrastructure|^devices?$|^gpu type", re.I
+            r"hardware|^gpus?$|^tpus?$|accelerators?|^compute$|infrastructure|(?:^|_)devices?$|^gpu type",
+            re.I,
         ),
     ),
     (
@@ -208,7 +208,7 @@ def prose_facts(card: Card, layout: Layout, *, path: str, subject: str | None) -
         if not any(ch.isdigit() for ch in block.text) and not _has_words_of_interest(block.text):
             continue
         block_facts: list[Fact] = []
-        for start, end in _sentences(block.text):
+        for start, end in sentences(block.text):
             block_facts.extend(_sentence_facts(context, block, start, end))
         sibling = sibling_in_headings(block.headings, subject)
         if sibling is not None:
@@ -294,7 +294,8 @@ _MAX_SENTENCE = 1000  # longer runs without a full stop are cut, so context look
 _BREAK = re.compile(r"[,;]\s|\s")
 
 
-def _sentences(text: str) -> Iterator[tuple[int, int]]:
+def sentences(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence of a block's text, at most _MAX_SENTENCE characters long."""
     start = 0
     for match in _SENTENCE_END.finditer(text):
         yield from _bounded(text, start, match.start())
@@ -453,13 +454,15 @@ def _quantity_facts(
             for mention in find_hardware(quantity.text):
                 yield _fact(ctx, block, "hardware_type", mention.hardware_id, begin, finish, subject=subject)
         elif dimension == "duration":
-            if negative or not _TRAINING.search(sentence) or _DATA_HOURS.match(after):
+            if negative or _DATA_HOURS.match(after):
+                continue
+            if not _TRAINING.search(sentence) and not training_section(block.headings):
                 continue
             if quantity.unit_text.lower() in ("d", "h") or quantity.value > 3650 or quantity.value <= 0:
                 continue
             if re.search(r"\b(?:ago|every|per|each|later|after|before|epoch)\s*$", before, re.I):
                 continue
-            if not _DURATION_CONTEXT.search(before + after):
+            if not _DURATION_CONTEXT.search(before + after) and not _HARDWARE_FOLLOWS.match(after):
                 continue
             yield _fact(ctx, block, "training_duration_days", quantity.value, begin, finish, **flags)
         elif dimension == "flop":
@@ -496,40 +499,28 @@ def _hardware_facts(
         return
     if negative or _USER_RECIPE.search(sentence):
         return
+    counted_until = -1  # "112 A800 servers, each with 8 A800 GPUs": the second name is already counted
     for mention in mentions:
         if _HOURS_AFTER_DEVICE.match(sentence, mention.end):
             continue  # "5000 A100-hours", "2.788M H800 GPU hours": reported with the device-hours figure
-        if not _trained_on(sentence, mention.start, mention.end):
+        if not _trained_on(sentence, mention.start, mention.end, block.headings):
             continue
         begin, finish = offset + mention.start, offset + mention.end
         subject = _other_subject(ctx, sentence, mention.start, None)
         yield _fact(ctx, block, "hardware_type", mention.hardware_id, begin, finish, subject=subject)
-        count = _hardware_count(sentence, mention.start, mention.end)
-        if count is not None:
-            value, count_start = count
-            note = None
-            if _counts_tensorcores(mention.hardware_id, sentence, mention.end):
-                value, note = max(1, value // 2), f"{value} TensorCores = {max(1, value // 2)} chips"
+        count = device_count(sentence, mention)
+        if count is not None and count.start >= counted_until:
+            counted_until = count.end
             yield _fact(
                 ctx,
                 block,
                 "hardware_count",
-                float(value),
-                offset + count_start,
+                float(count.value),
+                offset + count.start,
                 finish,
                 subject=subject,
-                note=note,
+                note=count.note,
             )
-
-
-def _counts_tensorcores(hardware_id: str, sentence: str, end: int) -> bool:
-    """ "256 TPU v3 cores": TPU v2-v4 and v5p chips have two TensorCores each."""
-    if not re.fullmatch(r"tpu-v[234]|tpu-v5p|tpu", hardware_id):
-        return False
-    return (
-        re.match(r"(?:-\d+)?\s{0,2}(?:pod\s+)?(?:tensor\s*)?cores\b", sentence[end : end + 24], re.I)
-        is not None
-    )
 
 
 _HOURS_AFTER_DEVICE = re.compile(
@@ -553,9 +544,24 @@ _CUES = re.compile(
 _USER_RECIPE = re.compile(r"you can|your own|\busers?\b|we (?:now )?support|\bsupports?\b", re.IGNORECASE)
 
 
-def _trained_on(sentence: str, start: int, end: int) -> bool:
+# A sentence without a cue of its own ("Learned about 30 days on 2 A6000") is read in the light of its section
+_TRAINING_HEADING = re.compile(r"train|hardware|compute|infrastructure|训练", re.IGNORECASE)
+_DATA_HEADING = re.compile(r"\bdata|corpus|dataset", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1024)
+def training_section(headings: tuple[str, ...]) -> bool:
+    """Whether the nearest heading that says anything about training is about the run (not its data)."""
+    for title in reversed(headings):
+        if _TRAINING_HEADING.search(title):
+            return not _DATA_HEADING.search(title)
+    return False
+
+
+def _trained_on(sentence: str, start: int, end: int, headings: tuple[str, ...] = ()) -> bool:
     """The cue nearest before the accelerator name decides (training or inference); without one, the nearest
-    cue after it; without either, the sentence's cues (all of them training ones)."""
+    cue after it; without either, the sentence's cues (all of them training ones); without any cue, the
+    section it sits in."""
     before = None
     for match in _CUES.finditer(sentence, max(0, start - 150), start):
         before = match
@@ -565,29 +571,13 @@ def _trained_on(sentence: str, start: int, end: int) -> bool:
     if after is not None:
         return after.group("training") is not None
     cues = list(_CUES.finditer(sentence))
-    return bool(cues) and all(match.group("training") for match in cues)
-
-
-def _hardware_count(sentence: str, start: int, end: int) -> tuple[int, int] | None:
-    """`256 H100`, `32 x 8 x A100`, `8 nodes with 8 A100` → the device count written before the name."""
-    window_start = max(0, start - 60)
-    match = _COUNT_BEFORE_HARDWARE.search(sentence[window_start:start])
-    if match:
-        numbers = [int(group) for group in match.groups() if group]
-        value = 1
-        for number in numbers:
-            value *= number
-        if 0 < value <= 1_000_000:
-            return value, window_start + match.start()
-    tail = sentence[end : end + 40]
-    follow = re.match(r"^\s{0,2}(?:GPUs?|TPUs?)?\s{0,2}[x×]\s{0,2}(\d{1,6})\b", tail)
-    if follow:
-        return int(follow.group(1)), end
-    return None
+    if not cues:
+        return training_section(headings)
+    return all(match.group("training") for match in cues)
 
 
 def _word_duration_facts(ctx: _Context, block: Block, offset: int, sentence: str) -> Iterator[Fact]:
-    if not re.search(r"train", sentence, re.IGNORECASE):
+    if not re.search(r"train", sentence, re.IGNORECASE) and not training_section(block.headings):
         return
     for match in _WORD_DURATION.finditer(sentence):
         before = sentence[max(0, match.start() - 30) : match.start()]
@@ -618,6 +608,8 @@ def _key_value_facts(ctx: _Context, block: Block, offset: int, match: re.Match[s
         return
     quantities = list(find_quantities(value_text))
     first = quantities[0] if quantities else None
+    if kind == "training_flop" and any(quantity.dimension == "device_hours" for quantity in quantities):
+        kind = "device_hours"  # "Training compute: 147K H100 hours": the value's unit says what it is
 
     def at(quantity: Quantity) -> tuple[int, int]:
         return value_start + quantity.start, value_start + quantity.end
@@ -639,6 +631,13 @@ def _key_value_facts(ctx: _Context, block: Block, offset: int, match: re.Match[s
         kind_name = "fine_tune_tokens" if stage == "ft" else "training_tokens"
         yield _fact(ctx, block, kind_name, first.value, *at(first), **_flags(first))
     elif kind == "device_hours":
+        parts = hours_by_stage(value_text, block.headings)
+        for part in parts:
+            flags = {**_flags(part.first), "derived": part.derived or part.first.parts > 1}
+            note = _notes(part.note, _cumulative(value_text))
+            yield _fact(ctx, block, part.kind, part.value, *at(part.first), note=note, **flags)
+        if parts:
+            return
         if first is None or first.dimension not in ("count", "device_hours", "duration"):
             return
         hours = first.value * 24 if first.dimension == "duration" else first.value
@@ -677,13 +676,24 @@ def _key_value_facts(ctx: _Context, block: Block, offset: int, match: re.Match[s
             return
         yield _fact(ctx, block, "energy_mwh", first.value, *at(first), **_flags(first))
     elif kind == "hardware":
-        for mention in find_hardware(value_text):
+        mentions = list(find_hardware(value_text))
+        if mentions:
+            mention = mentions[0]
             begin, finish = value_start + mention.start, value_start + mention.end
             yield _fact(ctx, block, "hardware_type", mention.hardware_id, begin, finish)
-            count = _hardware_count(value_text, mention.start, mention.end)
+            count = device_count(value_text, mention)
+            line_end = block.text.find("\n", value_start)  # a list of names may hold "; " sentence breaks
+            listed = listed_devices(block.text[value_start : line_end if line_end >= 0 else len(block.text)])
             if count is not None:
-                yield _fact(ctx, block, "hardware_count", float(count[0]), value_start + count[1], finish)
-            break
+                yield _fact(
+                    ctx, block, "hardware_count", float(count.value), value_start + count.start, finish,
+                    note=count.note,
+                )  # fmt: skip
+            elif listed is not None:
+                yield _fact(ctx, block, "hardware_count", float(listed), begin, finish, note="devices listed")
+    elif kind == "hardware_count":
+        if first is not None and first.dimension == "count" and not first.magnitude and first.value >= 1:
+            yield _fact(ctx, block, "hardware_count", first.value, *at(first))
     elif kind == "base_model":
         found = base_model_from_value(block, value_start, offset + match.end("value"))
         if found is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from typing import cast
 
@@ -22,6 +22,7 @@ from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.layout import Block, Layout, clean_text, key_value_block
 from cardlint.extract.quantities import Quantity, find_quantities
+from cardlint.extract.stages import hours_by_stage
 from cardlint.extract.subject import other_subject_name, row_score, size_of, subject_size
 from cardlint.types import Fact
 
@@ -503,6 +504,16 @@ def _cell_facts(
             )
             return
         return
+    if kind == "device_hours":
+        parts = hours_by_stage(text, table.headings)
+        for part in parts:
+            fact = _make(
+                card, table, block, part.kind, part.value, part.first.start, part.first.end, path, subject,
+                part.first,
+            )  # fmt: skip
+            yield replace(fact, derived=part.derived, note=part.note) if part.derived else fact
+        if parts:
+            return
     for quantity in find_quantities(text):
         value = _value_for(kind, quantity, column)
         if value is None:

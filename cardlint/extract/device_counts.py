@@ -1,0 +1,111 @@
+"""How many accelerators a sentence says a run used, read around one accelerator name.
+
+Cards write counts many ways: `256 H100`, `32 x 8 x A100`, `4 nodes of 8 x H100s`, `eight A100s`, `a single
+V100` (one device), `112 A800 GPU servers, each with 8 ... GPUs` (servers x per-server devices), `2 TPU v3-8`
+(slices x chips per slice) and `256 TPU v3 cores` (TensorCores, two per chip). All of them are read here so
+prose lines, `Key: value` lines and table cells count devices alike.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from cardlint.extract.hardware_names import HardwareMention, find_hardware
+
+_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "sixteen": 16, "thirty-two": 32, "sixty-four": 64,
+}  # fmt: skip
+_WORD = "|".join(sorted(_WORDS, key=len, reverse=True))
+_VENDOR_WORDS = r"(?:(?:nvidia|tesla|google|cloud|amd|intel|aws|habana)\s+){0,2}"
+_BEFORE = re.compile(
+    r"(?<![A-Za-z0-9_.,])(?P<a>\d{1,6}|" + _WORD + r")\s{0,2}"
+    r"(?:[x×*]\s{0,2}(?P<b>\d{1,6})\s{0,2})?(?:[x×*]\s{0,2})?"
+    r"(?:(?:nodes?|servers?|machines?|hosts?)\s+(?:with|of|each with|x|×)\s+(?P<c>\d{1,3})\s{0,2}"
+    r"(?:[x×*]\s{0,2})?)?"
+    r"(?:\d{2,3}\s?GB\s+)?(?:[张块台个枚]\s{0,2})?" + _VENDOR_WORDS + "$",
+    re.IGNORECASE,
+)
+# "a single V100", "one A100": one device, unless the name is a slice, a node or a cluster of them.
+_SINGLE = re.compile(r"(?<![A-Za-z0-9])(?:a\s+single|single|an?|one)\s+" + _VENDOR_WORDS + "$", re.IGNORECASE)
+_GROUP_AFTER = re.compile(
+    r"(?:[\s-]{1,2}(?:SXM\d?|PCIe|NVLink|\d{2,3}\s?GB|GPUs?|TPUs?))*[\s-]{1,2}"
+    r"(?:servers?|nodes?|machines?|hosts?|clusters?|pods?|instances?|VMs?)\b",
+    re.IGNORECASE,
+)
+_PER_GROUP = re.compile(
+    r"[\s,]{0,3}(?:each\s+)?(?:with|of|having|containing|equipped with)\s+(?P<n>\d{1,3})\b", re.IGNORECASE
+)
+_COUNT_AFTER = re.compile(r"\s{0,2}(?:GPUs?|TPUs?)?\s{0,2}[x×]\s{0,2}(\d{1,6})\b")
+_CORES_AFTER = re.compile(r"(?:-\d+)?\s{0,2}(?:pod\s+)?(?:tensor\s*)?cores\b", re.IGNORECASE)
+_TWO_CORE_CHIPS = re.compile(r"tpu-v[234]|tpu-v5p|tpu")
+_MAX_DEVICES = 1_000_000
+
+
+@dataclass(frozen=True)
+class DeviceCount:
+    value: int
+    start: int  # where the count is written (the name's start when it follows the name)
+    end: int  # end of everything the count read, so a per-server name after it is not counted again
+    note: str | None = None
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else _WORDS[text.lower()]
+
+
+def device_count(text: str, mention: HardwareMention) -> DeviceCount | None:
+    """The number of devices `text` states for the accelerator `mention` names, or None."""
+    start, end = mention.start, mention.end
+    window = max(0, start - 60)
+    group = _GROUP_AFTER.match(text, end)
+    before = _BEFORE.search(text, window, start)
+    if before is not None:
+        value = 1
+        for name in ("a", "b", "c"):
+            if before.group(name):
+                value *= _number(before.group(name))
+        stop, note = end, None
+        if group is not None and not before.group("c"):
+            per = _PER_GROUP.match(text, group.end())
+            if per is None:
+                return None  # "64 A100 nodes": a count of nodes of unstated size
+            value *= int(per.group("n"))
+            stop, note = per.end(), f"{before.group(0).strip()} groups x {per.group('n')} devices"
+        return _scaled(text, mention, DeviceCount(value, before.start(), stop, note))
+    single = _SINGLE.search(text, window, start)
+    if single is not None and group is None and mention.chips is None:
+        return DeviceCount(1, single.start(), end)
+    follow = _COUNT_AFTER.match(text, end)
+    if follow is not None:
+        return _scaled(text, mention, DeviceCount(int(follow.group(1)), end, follow.end()))
+    return None
+
+
+def _scaled(text: str, mention: HardwareMention, count: DeviceCount) -> DeviceCount | None:
+    """Counts of TensorCores or of TPU slices turned into chips (the unit of device-hours)."""
+    value, note = count.value, count.note
+    if _TWO_CORE_CHIPS.fullmatch(mention.hardware_id) and _CORES_AFTER.match(text, mention.end):
+        value, note = max(1, value // 2), f"{value} TensorCores = {max(1, value // 2)} chips"
+    elif mention.chips is not None:
+        value, note = value * mention.chips, f"{value} slices x {mention.chips} chips"
+    if not 0 < value <= _MAX_DEVICES:
+        return None
+    return DeviceCount(value, count.start, count.end, note)
+
+
+_LIST_SEPARATOR = re.compile(r"\s{0,3}[;,/]\s{0,3}|\s{1,3}(?:and|\+)\s{1,3}", re.IGNORECASE)
+
+
+def listed_devices(text: str) -> int | None:
+    """`A100-80GB; A100-80GB`: a list that names each device once counts them (None unless the list names
+    two or more devices of one kind and nothing else sits between them)."""
+    mentions = list(find_hardware(text))
+    if len(mentions) < 2 or len({mention.hardware_id for mention in mentions}) != 1:
+        return None
+    for left, right in itertools.pairwise(mentions):
+        if not _LIST_SEPARATOR.fullmatch(text, left.end, right.start):
+            return None
+    return len(mentions)

@@ -1,0 +1,132 @@
+"""Hardware, durations and device-hours on cards we wrote: device counts, sections without cue words, derived
+hours per stage, per-stage splits in one value, and base models named in a fine-tune's sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from cardlint.card import parse_card
+from cardlint.extract import extract_facts
+from cardlint.extract.subject import card_subject
+from cardlint.types import Fact
+
+_PATH = "models/Wren-1B/README.md"
+
+
+def facts_of(text: str, repo_id: str = "example/Wren-1B") -> list[Fact]:
+    card = parse_card(text, _PATH)
+    return extract_facts(card, path=_PATH, subject=card_subject(card, repo_id=repo_id))
+
+
+def own(facts: list[Fact], kind: str) -> list[float | str]:
+    return [fact.value for fact in facts if fact.kind == kind and fact.subject is None]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "hardware", "count"),
+    [
+        ("Wren was trained on 384 A100 80GB GPUs.", "a100-80gb", 384),
+        ("We trained Wren on 4 nodes of 8 x H100s.", "h100", 32),
+        ("Wren was trained on a single V100.", "v100", 1),
+        ("The model was trained on a Tesla V100 GPU donated by a sponsor.", "v100", 1),
+        ("Training ran on eight A100 GPUs.", "a100", 8),
+        ("Training used 16 CS-2 systems.", "cerebras-cs-2", 16),
+        ("Wren was trained on a cluster of 50 H800 GPU servers, each with 8 H800 GPUs.", "h800", 400),
+        ("Wren was trained on 2 TPU v3-8 slices.", "tpu-v3", 8),
+        ("Wren was trained on 64 TPU v4 cores.", "tpu-v4", 32),
+    ],
+)
+def test_device_counts(sentence: str, hardware: str, count: int) -> None:
+    facts = facts_of(sentence + "\n")
+    assert own(facts, "hardware_type") == [hardware]
+    assert own(facts, "hardware_count") == [count]
+
+
+def test_a_single_slice_or_a_node_is_not_one_device() -> None:
+    assert own(facts_of("Wren was trained on a single TPU v3-8.\n"), "hardware_count") == []
+    assert own(facts_of("Wren was trained on a single A100 node.\n"), "hardware_count") == []
+    assert own(facts_of("Wren was trained on 64 A100 nodes.\n"), "hardware_count") == []
+
+
+def test_a_section_about_training_stands_in_for_cue_words() -> None:
+    facts = facts_of("# Wren-1B\n\n## Training\n\nLearned for about 20 days on 2 A6000\n")
+    assert own(facts, "hardware_type") == ["rtx-a6000"]
+    assert own(facts, "hardware_count") == [2]
+    assert own(facts, "training_duration_days") == [20]
+    derived = [fact for fact in facts if fact.kind == "device_hours"]
+    assert [fact.value for fact in derived] == [2 * 20 * 24]
+    assert derived[0].derived
+
+
+def test_a_section_about_data_or_inference_does_not() -> None:
+    assert own(facts_of("## Training data\n\nCollected over 20 days on 2 A6000\n"), "hardware_type") == []
+    assert own(facts_of("## Inference\n\nServed on 2 A6000\n"), "hardware_type") == []
+
+
+def test_device_list_counts_its_devices() -> None:
+    card = "## Training\n\n- cuda_devices: NVIDIA A100-SXM4-80GB; NVIDIA A100-SXM4-80GB\n"
+    facts = facts_of(card)
+    assert own(facts, "hardware_type") == ["a100-80gb"]
+    assert own(facts, "hardware_count") == [2]
+
+
+def test_trainer_device_count_key() -> None:
+    card = "## Training hyperparameters\n\n- learning_rate: 2e-05\n- num_devices: 4\n- seed: 42\n"
+    assert own(facts_of(card), "hardware_count") == [4]
+
+
+_FINE_TUNE = "---\nbase_model: example/Finch-7B\n---\n# Wren-1B\n\n"
+
+
+def test_derived_hours_of_a_fine_tune_are_fine_tuning_hours() -> None:
+    facts = facts_of(_FINE_TUNE + "## Training\n\nIt took 1.5 days on 4x L40S rented from a cloud.\n")
+    assert own(facts, "fine_tune_device_hours") == [4 * 1.5 * 24]
+    assert own(facts, "device_hours") == []
+
+
+def test_derived_hours_follow_the_stage_the_sentence_names() -> None:
+    text = _FINE_TUNE + "We continued pre-training for 3 days on 16 H100 GPUs.\n"
+    assert own(facts_of(text), "device_hours") == [16 * 3 * 24]
+    text = "# Wren-1B\n\nWe fine-tuned Wren for 10 hours on 8 A100 GPUs.\n"
+    assert own(facts_of(text), "fine_tune_device_hours") == [pytest.approx(80)]
+
+
+def test_derived_hours_pair_the_duration_with_the_nearest_count() -> None:
+    text = (
+        "# Wren-1B\n\nThanks to our sponsor for a 16xA100 node.\n\nMore text.\n\n"
+        "We trained for 2 days on 4 A100 GPUs.\n"
+    )
+    hours = [fact for fact in facts_of(text) if fact.kind == "device_hours"]
+    assert [fact.value for fact in hours] == [4 * 2 * 24]
+
+
+def test_named_base_is_not_the_subject_of_the_run() -> None:
+    text = (
+        _FINE_TUNE
+        + "Wren is a fine-tuned version of [Finch-7B](https://huggingface.co/example/Finch-7B) that "
+        "was trained for 2 hours on 2 nodes of 8 x H100s.\n"
+    )
+    facts = facts_of(text)
+    assert own(facts, "hardware_type") == ["h100"]
+    assert own(facts, "hardware_count") == [16]
+    assert own(facts, "fine_tune_device_hours") == [pytest.approx(32)]
+
+
+def test_other_model_trained_on_hardware_keeps_its_subject() -> None:
+    text = "# Wren-1B\n\nFinch-7B was trained on 512 H100 GPUs; Wren was distilled from it.\n"
+    assert own(facts_of(text), "hardware_count") == []
+
+
+def test_stages_in_one_table_cell_add_up() -> None:
+    table = (
+        "| Model | GPU hours |\n|---|---|\n| Wren-1B | Stage 1: 120K H100 hours Stage 2: 30K H100 hours |\n"
+    )
+    hours = [fact for fact in facts_of(table) if fact.kind == "device_hours" and fact.subject is None]
+    assert [fact.value for fact in hours] == [150_000]
+    assert hours[0].derived
+
+
+def test_pre_training_and_fine_tuning_in_one_value_stay_apart() -> None:
+    facts = facts_of("- **GPU hours:** pre-training 90K H100 hours, SFT 3K H100 hours\n")
+    assert own(facts, "device_hours") == [90_000]
+    assert own(facts, "fine_tune_device_hours") == [3_000]
