@@ -34,6 +34,7 @@ def own(facts: list[Fact], kind: str) -> list[float | str]:
         ("Wren was trained on a cluster of 50 H800 GPU servers, each with 8 H800 GPUs.", "h800", 400),
         ("Wren was trained on 2 TPU v3-8 slices.", "tpu-v3", 8),
         ("Wren was trained on 64 TPU v4 cores.", "tpu-v4", 32),
+        ("Training lasted 2 days on 8 compute nodes each one with 4 NVIDIA V100 GPUs.", "v100", 32),
     ],
 )
 def test_device_counts(sentence: str, hardware: str, count: int) -> None:
@@ -44,6 +45,7 @@ def test_device_counts(sentence: str, hardware: str, count: int) -> None:
 
 def test_a_single_slice_or_a_node_is_not_one_device() -> None:
     assert own(facts_of("Wren was trained on a single TPU v3-8.\n"), "hardware_count") == []
+    assert own(facts_of("Wren was trained on a single cloud TPU (v3-8).\n"), "hardware_count") == []
     assert own(facts_of("Wren was trained on a single A100 node.\n"), "hardware_count") == []
     assert own(facts_of("Wren was trained on 64 A100 nodes.\n"), "hardware_count") == []
 
@@ -61,6 +63,7 @@ def test_a_section_about_training_stands_in_for_cue_words() -> None:
 def test_a_section_about_data_or_inference_does_not() -> None:
     assert own(facts_of("## Training data\n\nCollected over 20 days on 2 A6000\n"), "hardware_type") == []
     assert own(facts_of("## Inference\n\nServed on 2 A6000\n"), "hardware_type") == []
+    assert own(facts_of("## Training\n\nThe recipe was tested on a RTX 4090.\n"), "hardware_type") == []
 
 
 def test_device_list_counts_its_devices() -> None:
@@ -89,6 +92,17 @@ def test_derived_hours_follow_the_stage_the_sentence_names() -> None:
     assert own(facts_of(text), "device_hours") == [16 * 3 * 24]
     text = "# Wren-1B\n\nWe fine-tuned Wren for 10 hours on 8 A100 GPUs.\n"
     assert own(facts_of(text), "fine_tune_device_hours") == [pytest.approx(80)]
+
+
+def test_an_earlier_paragraph_of_the_section_names_the_stage() -> None:
+    text = (
+        "---\nbase_model: example/Finch-7B\n---\n# Wren-1B\n\n## Training\n\n"
+        "Wren's pre-training follows the recipe of its predecessor.\n\n"
+        "The run lasted 2 days with 8 A100 GPUs.\n"
+    )
+    facts = facts_of(text)
+    assert own(facts, "device_hours") == [8 * 2 * 24]
+    assert own(facts, "fine_tune_device_hours") == []
 
 
 def test_derived_hours_pair_the_duration_with_the_nearest_count() -> None:

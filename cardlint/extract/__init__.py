@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 from cardlint.card import Card
 from cardlint.extract.config_dump import config_dump_facts
 from cardlint.extract.derived import derived_facts
-from cardlint.extract.layout import layout_of
+from cardlint.extract.layout import Layout, layout_of
 from cardlint.extract.metadata import metadata_facts
 from cardlint.extract.name_size import name_size_fact
 from cardlint.extract.precision import precision_facts
 from cardlint.extract.prose import prose_facts
-from cardlint.extract.stages import is_fine_tune_card, staged_kind
+from cardlint.extract.stages import is_fine_tune_card, stage_at, staged_kind
 from cardlint.extract.tables import table_facts
 from cardlint.types import Fact
 
@@ -37,7 +37,7 @@ def extract_facts(
     facts += precision_facts(card, layout, path=path)
     if not any(fact.kind == "hardware_count" and fact.subject is None for fact in facts):
         facts += config_dump_facts(card, layout, path=path)
-    facts = _fine_tune_stage(facts)
+    facts = _fine_tune_stage(facts, layout)
     facts = _family_totals(facts)
     facts = _generic_tpu(facts)
     facts += derived_facts(card, layout, facts, path=path)
@@ -54,15 +54,15 @@ def extract_facts(
     return _unique(facts, path)
 
 
-def _fine_tune_stage(facts: list[Fact]) -> list[Fact]:
-    """In the card of a fine-tune, compute figures whose sentence names no stage are the fine-tune's own
-    (`stages.staged_kind`); pre-training restated from the base is always called pre-training in the text."""
+def _fine_tune_stage(facts: list[Fact], layout: Layout) -> list[Fact]:
+    """In the card of a fine-tune, compute figures whose sentence names no stage take the stage their
+    paragraph or section names (`stages.stage_at`), else are the fine-tune's own (`stages.staged_kind`)."""
     from cardlint.extract.prose import STAGE_UNSTATED
 
     if not is_fine_tune_card(facts):
         return facts
     return [
-        replace(fact, kind=staged_kind(fact.kind, "unstated", True))
+        replace(fact, kind=staged_kind(fact.kind, stage_at(layout, fact), True))
         if (fact.note or "").startswith(STAGE_UNSTATED)
         else fact
         for fact in facts

@@ -3,7 +3,6 @@ steps × batch × sequence length. Each is marked `derived` and only added when 
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
 
@@ -12,7 +11,7 @@ from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.layout import Block, Layout
 from cardlint.extract.quantities import parse_quantity
-from cardlint.extract.stages import is_fine_tune_card, staged_kind
+from cardlint.extract.stages import is_fine_tune_card, stage_at, staged_kind
 from cardlint.types import Fact
 
 _NUM = r"(\d[\d,.]{0,12}(?:\s?(?:k|K|M|million|thousand))?)"
@@ -86,7 +85,7 @@ def _device_hours(layout: Layout, own: list[Fact], path: str) -> Fact | None:
         return None
     _distance, duration, devices, basis = best
     days = float(duration.value)
-    stage = _stage_at(layout, duration)
+    stage = stage_at(layout, duration)
     return make_fact(
         staged_kind("device_hours", stage, is_fine_tune_card(own)),
         devices * days * 24,
@@ -99,22 +98,6 @@ def _device_hours(layout: Layout, own: list[Fact], path: str) -> Fact | None:
         approximate=duration.approximate,
         note=f"{basis} x {days:g} days x 24 h",
     )
-
-
-def _stage_at(layout: Layout, fact: Fact) -> str:
-    """The stage ('pt', 'ft', 'unstated') the sentence holding `fact` names, read as prose figures are."""
-    from cardlint.extract.prose import sentences, stage_of
-
-    where = (fact.location.line or 0, fact.location.column or 0)
-    for block in layout.blocks:
-        if not block.positions or not block.positions[0] <= where <= block.positions[-1]:
-            continue
-        index = bisect.bisect_left(block.positions, where)
-        if index < len(block.positions) and block.positions[index] == where:
-            for start, end in sentences(block.text):
-                if start <= index < end:
-                    return stage_of(block.text[start:end], index - start, block.headings)
-    return "unstated"
 
 
 def _tokens(card: Card, layout: Layout, path: str, kinds: set[str]) -> Iterator[Fact]:

@@ -23,12 +23,14 @@ _VENDOR_WORDS = r"(?:(?:nvidia|tesla|google|cloud|amd|intel|aws|habana)\s+){0,2}
 _BEFORE = re.compile(
     r"(?<![A-Za-z0-9_.,])(?P<a>\d{1,6}|" + _WORD + r")\s{0,2}"
     r"(?:[x×*]\s{0,2}(?P<b>\d{1,6})\s{0,2})?(?:[x×*]\s{0,2})?"
-    r"(?:(?:nodes?|servers?|machines?|hosts?)\s+(?:with|of|each with|x|×)\s+(?P<c>\d{1,3})\s{0,2}"
+    r"(?:(?:(?:computing|compute|gpu|training)\s+)?(?:nodes?|servers?|machines?|hosts?),?\s+"
+    r"(?:(?:each(?:\s+one)?\s+)?(?:with|of|having|containing)|x|×)\s+(?P<c>\d{1,3})\s{0,2}"
     r"(?:[x×*]\s{0,2})?)?"
     r"(?:\d{2,3}\s?GB\s+)?(?:[张块台个枚]\s{0,2})?" + _VENDOR_WORDS + "$",
     re.IGNORECASE,
 )
-# "a single V100", "one A100": one device, unless the name is a slice, a node or a cluster of them.
+# "a single V100", "one A100": one device, unless the name is a node or a cluster of them, or a TPU (a single
+# TPU is a slice of several chips).
 _SINGLE = re.compile(r"(?<![A-Za-z0-9])(?:a\s+single|single|an?|one)\s+" + _VENDOR_WORDS + "$", re.IGNORECASE)
 _GROUP_AFTER = re.compile(
     r"(?:[\s-]{1,2}(?:SXM\d?|PCIe|NVLink|\d{2,3}\s?GB|GPUs?|TPUs?))*[\s-]{1,2}"
@@ -76,7 +78,7 @@ def device_count(text: str, mention: HardwareMention) -> DeviceCount | None:
             stop, note = per.end(), f"{before.group(0).strip()} groups x {per.group('n')} devices"
         return _scaled(text, mention, DeviceCount(value, before.start(), stop, note))
     single = _SINGLE.search(text, window, start)
-    if single is not None and group is None and mention.chips is None:
+    if single is not None and group is None and not mention.hardware_id.startswith("tpu"):
         return DeviceCount(1, single.start(), end)
     follow = _COUNT_AFTER.match(text, end)
     if follow is not None:

@@ -533,7 +533,7 @@ _CUES = re.compile(
     r"(?P<inference>must be used|or (?:above|higher|newer)|inference|\binfer\b|deploy\w*|serving|\bserve\b"
     r"|to run\b|runs (?:on|in|with)|can run|running (?:on|it|locally)|latency|throughput|quantiz\w*"
     r"|\bint[48]\b|minimum|requirements?|requires?|required|load the model|consumer[- ]grade|benchmark\w*"
-    r"|memory usage|推理|部署|显存)"
+    r"|memory usage|\btested\b|\btesting\b|推理|部署|显存)"
     r"|(?P<training>train\w*|pre-?train\w*|fine-?tun\w*|\bcompute\b|hardware|cluster|gpu[- ]hours|spent"
     r"|\bused\b"
     r"|utili[sz]\w*|provided|research cloud|\bTRC\b|\bTFRC\b|programme|sponsor\w*|supercomputer|epochs?"

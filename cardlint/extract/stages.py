@@ -8,8 +8,11 @@ fine-tune (it names its base model) that run is the fine-tuning.
 
 from __future__ import annotations
 
+import bisect
+import functools
 from dataclasses import dataclass
 
+from cardlint.extract.layout import Block, Layout, Spans
 from cardlint.extract.quantities import Quantity, find_quantities
 from cardlint.types import Fact
 
@@ -56,3 +59,64 @@ def hours_by_stage(text: str, headings: tuple[str, ...]) -> list[StagePart]:
         note = "sum of " + " + ".join(f"{value:g}" for value in values) if len(values) > 1 else None
         parts.append(StagePart(kind, sum(values), quantities[0], len(values) > 1, note))
     return parts
+
+
+def stage_at(layout: Layout, fact: Fact) -> str:
+    """The stage ('pt', 'ft', 'unstated') of the prose figure `fact`: the stage word of its sentence, else of
+    its headings, else the last one earlier in its paragraph or section ("The pre-training consists of ...
+    The training lasted 3 days"). Tables and metadata are 'unstated'."""
+    from cardlint.extract.prose import sentences, stage_of
+
+    line, column = fact.location.line or 0, fact.location.column or 0
+    stages = _section_stages(layout)
+    for number in stages.by_line.get(line, ()):
+        block, carried = stages.blocks[number]
+        index = _index_of(block.spans, line, column)
+        if index is None:
+            continue
+        for start, end in sentences(block.text):
+            if start <= index < end:
+                stage = stage_of(block.text[start:end], index - start, block.headings)
+                if stage == "unstated":
+                    stage = _last_stage(block.text[:start])
+                return carried if stage == "unstated" else stage
+    return "unstated"
+
+
+@dataclass
+class _SectionStages:
+    blocks: list[tuple[Block, str]]  # each prose block, with the last stage word before it in its section
+    by_line: dict[int, list[int]]  # file line -> the blocks that hold text of it
+
+
+@functools.lru_cache(maxsize=4)
+def _section_stages(layout: Layout) -> _SectionStages:
+    """Computed once per card: the lookups of every figure stay linear in the card's size."""
+    stages = _SectionStages([], {})
+    carried, section = "unstated", None
+    for number, block in enumerate(layout.blocks):
+        if block.headings != section:
+            carried, section = "unstated", block.headings
+        stages.blocks.append((block, carried))
+        for line in dict.fromkeys(block.spans.lines):
+            stages.by_line.setdefault(line, []).append(number)
+        last = _last_stage(block.text)
+        carried = last if last != "unstated" else carried
+    return stages
+
+
+def _last_stage(text: str) -> str:
+    from cardlint.extract.prose import stage_of
+
+    return stage_of(text, len(text), ()) if text else "unstated"
+
+
+def _index_of(spans: Spans, line: int, column: int) -> int | None:
+    """The cleaned index of the file position (line, column) in `spans`, or None when it maps none there."""
+    # runs follow the file, so the runs of one line sit together
+    for run in range(bisect.bisect_left(spans.lines, line), bisect.bisect_right(spans.lines, line)):
+        end = spans.starts[run + 1] if run + 1 < len(spans.starts) else spans.size
+        first = spans.columns[run]
+        if first <= column < first + end - spans.starts[run]:
+            return spans.starts[run] + column - first
+    return None
