@@ -248,10 +248,31 @@ def clause_around(sentence: str, position: int) -> tuple[int, int]:
     return start, end
 
 
+# "a fine-tuned version of Base-7B that was trained for 2 hours": the name is the base, not the run's model.
+_NAMED_AS_BASE = re.compile(
+    r"(?:(?:version|variant|fine-?tune\w*|finetune\w*)\s+(?:of|from|on)|(?:based|built)\s+(?:on|upon)"
+    r"|(?:derived|initiali[sz]ed|continued|distilled|trained)\s+from|on\s+top\s+of)\s{1,3}"
+    r"(?:the\s+)?(?:[\w.-]{1,60}/)?$",
+    re.IGNORECASE,
+)
+_NAME_CHARS = re.compile(r"[\w./-]{1,80}$")
+
+
+def _named_as_base(sentence: str, position: int) -> bool:
+    """Whether the name holding `position` is introduced as the base of the card's model."""
+    token = _NAME_CHARS.search(sentence, max(0, position - 80), position)
+    start = token.start() if token else position
+    return _NAMED_AS_BASE.search(sentence, max(0, start - 60), start) is not None
+
+
 def _clause_names_other(subject: str, sentence: str, position: int) -> str | None:
     """ "GPT-J was trained for 500 billion tokens": the clause before a figure names another model."""
     start, _end = clause_around(sentence, position)
-    names = [name for name in _NAME_LIKE.findall(sentence[start:position]) if len(normalise(name)) >= 3]
+    names = [
+        match.group(0)
+        for match in _NAME_LIKE.finditer(sentence, start, position)
+        if len(normalise(match.group(0))) >= 3 and not _named_as_base(sentence, match.start())
+    ]
     if not names or any(names_own_model(name, subject) for name in names):
         return None
     if not _STATES_A_FIGURE.search(sentence[start:position]):
@@ -282,7 +303,10 @@ def figure_subject(subject: str | None, sentence: str, position: int, value: flo
     mentions = [
         (size, s, e)
         for size, s, e in sizes_in(sentence)
-        if not (s <= position < e) and not _UNIT_FOLLOWS.match(sentence, e) and clause_start <= s < clause_end
+        if not (s <= position < e)
+        and not _UNIT_FOLLOWS.match(sentence, e)
+        and clause_start <= s < clause_end
+        and not _named_as_base(sentence, s)
     ]
     if not mentions or any(sizes_agree(size, own_size) for size, _s, _e in mentions):
         return None
