@@ -33,6 +33,9 @@ class _LimitExceeded(yaml.YAMLError):
         self.mark = mark
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class _Bounds:
     """Depth and alias counts bounded while composing, so a hostile card fails before anything is expanded."""
 
@@ -59,9 +62,13 @@ class _Bounds:
                 self.peek_event().start_mark,  # type: ignore[attr-defined]
             )
         try:
-            return super().compose_node(parent, index)  # type: ignore[misc]
+            node = super().compose_node(parent, index)  # type: ignore[misc]
         finally:
             self._depth -= 1
+        if getattr(node, "style", None) == '"' and _SURROGATE.search(node.value):
+            # "\ud800" is a valid YAML escape but no text: it could be neither printed nor written back
+            node.value = _SURROGATE.sub("\ufffd", node.value)
+        return node
 
 
 class _BoundedLoader(_Bounds, yaml.SafeLoader):

@@ -59,6 +59,7 @@ def cli() -> None:
 def main() -> None:
     """Console-script entry point: no traceback reaches the user unless --debug is given."""
     debug = "--debug" in sys.argv[1:]
+    _tolerant_streams()
     try:
         cli.main(prog_name="cardlint", standalone_mode=False)
     except click.exceptions.Abort:
@@ -81,6 +82,15 @@ def main() -> None:
         click.echo(f"cardlint: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_CLEAN)
+
+
+def _tolerant_streams() -> None:
+    """Print what the terminal's encoding cannot hold as backslash escapes instead of crashing: a card's YAML
+    can spell a lone surrogate (`"\\ud800"`), and a legacy locale cannot encode most of Unicode."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 # ---------------------------------------------------------------- shared options

@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+# The largest value any limit takes: enough for every real card and model, and small enough that no read
+# sized from a limit can overflow (a configured 2**63 once crashed `fix`).
+MAX_LIMIT = 2**31 - 1
+
 
 def _limit(default: int, doc: str) -> Any:
     return field(default=default, metadata={"doc": doc})
@@ -57,6 +61,11 @@ class Limits:
     )
     max_safetensors_header_bytes: int = _limit(
         100 * 1024 * 1024, "Largest safetensors JSON header read (the file's first 8 bytes claim its size)."
+    )
+    max_safetensors_tensors: int = _limit(
+        100_000,
+        "Most tensors in one safetensors file; a header holding more JSON values than that many tensors "
+        "could is refused before it is parsed (a million-tensor header would cost gigabytes).",
     )
 
     def updated(self, values: dict[str, Any]) -> Limits:

@@ -192,7 +192,15 @@ def _policies_or_fail(settings: Settings) -> list[Any]:
 
 def _print_errors(errors: list[str]) -> None:
     for line in errors:
-        click.echo(f"cardlint: {line}", err=True)
+        click.echo(f"cardlint: {one_line(line)}", err=True)
+
+
+def one_line(message: str) -> str:
+    """A message as one line whatever a file name holds: line breaks and control characters escaped."""
+    return message.translate(_CONTROL_ESCAPES)
+
+
+_CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(32), 127)} | {10: "\\n", 13: "\\r", 9: "\\t"}
 
 
 def note_as_of(settings: Settings, dated: bool) -> None:
@@ -214,7 +222,7 @@ def _dated(report: CardReport, *, thresholds: bool = False) -> bool:
 
 def _emit(text: str, output_file: str | None = None) -> None:
     if output_file:
-        Path(output_file).write_text(text, encoding="utf-8")
+        Path(output_file).write_text(text, encoding="utf-8", errors="backslashreplace")
     else:
         click.echo(text, nl=False)
 
@@ -301,7 +309,7 @@ def _stream_check(
     failed = False
     dated = False
     errors = 0
-    handle = open(output_file, "w", encoding="utf-8") if output_file else None  # noqa: SIM115
+    handle = open(output_file, "w", encoding="utf-8", errors="backslashreplace") if output_file else None  # noqa: SIM115
     try:
         try:
             errors += len(_apply_fixes(command_line, unsafe=unsafe_fixes) if fix else [])
@@ -408,12 +416,14 @@ def _write_step_summary(reports: list[CardReport], catalogue: Any) -> None:
 
 
 def _apply_fixes(command_line: CommandLine, *, unsafe: bool) -> list[str]:
-    """`check --fix`: apply fixes to local cards before linting; returns the errors (exit 2)."""
-    from cardlint.commands.fix import report_fix
+    """`check --fix`: apply fixes to local cards before linting, under the settings `check` uses for each
+    (so --config and --isolated count); returns the cards it could not handle (exit 2), already printed."""
+    from cardlint.commands.fix import not_handled, report_fix
     from cardlint.fix.apply import apply_fixes
     from cardlint.sources.local import expand_local
 
     errors: list[str] = []
+    cache: dict[str, Settings] = {}
     for target in command_line.targets:
         if target == "-" or not Path(target).exists():
             continue
@@ -422,10 +432,11 @@ def _apply_fixes(command_line: CommandLine, *, unsafe: bool) -> list[str]:
         except SourceError:
             continue
         for path in paths:
-            result = apply_fixes(path, unsafe=unsafe, diff_only=False)
+            settings = _settings_or_fail(command_line, path, cache)
+            result = apply_fixes(path, unsafe=unsafe, diff_only=False, settings=settings)
             report_fix(result, diff_only=False, verbose=False)
-            if result.error:
-                errors.append(f"{result.path}: {result.error}")
+            if not_handled(result):
+                errors.append(f"{result.path}: {result.error or result.skipped}")
     return errors
 
 

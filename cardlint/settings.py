@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from cardlint.limits import DEFAULT_LIMITS, Limits
+from cardlint.limits import DEFAULT_LIMITS, MAX_LIMIT, Limits
 from cardlint.types import Severity
 
 if sys.version_info >= (3, 11):
@@ -104,10 +104,13 @@ def _has_tool_section(pyproject: Path) -> bool:
 def load_config(path: Path) -> dict[str, Any]:
     """The cardlint table of a config file, checked for unknown keys."""
     try:
-        with path.open("rb") as handle:
-            document = tomllib.load(handle)
+        raw = path.read_bytes()
+        # A BOM is how some Windows editors save UTF-8; TOML forbids it, but the intent is unambiguous.
+        document = tomllib.loads(raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         # tomllib ends its message with "(at line N, column M)": lead with file:N like every other error
         position = re.search(r"\(at line (\d+), column (\d+)\)$", str(exc))
@@ -119,6 +122,8 @@ def load_config(path: Path) -> dict[str, Any]:
         ) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start}); TOML files must be UTF-8") from None
+    except ValueError as exc:  # tomllib lets int() refuse a number of over 4,300 digits
+        raise ConfigError(f"{path}: invalid TOML: {_first_line(exc)}") from None
     table: Any = document
     if path.name == "pyproject.toml":
         tool = document.get("tool", {})
@@ -261,14 +266,29 @@ def _limits(current: Limits, values: Any, source: str) -> Limits:
     if not isinstance(values, dict):
         raise ConfigError(f"{_at(source, 'limits')}: 'limits' must be a table")
     for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_LIMIT:
             raise ConfigError(
-                f"{_at(source, name)}: limit '{name}' must be a positive whole number (got {value!r})"
+                f"{_at(source, name)}: limit '{name}' must be a whole number from 1 to {MAX_LIMIT:,}"
+                f" (got {_short(value)})"
             )
     try:
         return current.updated(values)
     except KeyError as exc:
         raise ConfigError(f"{_at(source, str(exc.args[0]))}: unknown limit {exc}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0].split(";")[0]
+
+
+def _short(value: Any) -> str:
+    """A value for an error line: a huge number or string is cut, so the message stays one short line."""
+    text = (
+        repr(value)
+        if not isinstance(value, int) or value.bit_length() < 200
+        else f"a {value.bit_length()}-bit number"
+    )
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _severity(value: Any, where: str) -> Severity:

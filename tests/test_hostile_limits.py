@@ -47,7 +47,7 @@ def test_every_limit_is_configurable(name: str) -> None:
     assert all(getattr(settings.limits, other) == getattr(DEFAULT_LIMITS, other) for other in others)
 
 
-@pytest.mark.parametrize("value", [0, -1, 1.5, "10", True, None, [1]])
+@pytest.mark.parametrize("value", [0, -1, 1.5, "10", True, None, [1], 2**31, 2**63 - 1, 10**4000])
 def test_a_limit_must_be_a_positive_whole_number(value: object) -> None:
     with pytest.raises(ConfigError, match="max_yaml_depth"):
         apply_config(Settings(), {"limits": {"max_yaml_depth": value}}, "cardlint.toml")

@@ -1,8 +1,9 @@
 """`cardlint fix`: apply the catalogue's fixes to cards on disk, ruff-style.
 
 Exit codes follow pre-commit's convention so the same command serves as the `cardlint-fix` hook: 1 when a
-card was modified (or, with --diff, would be), 0 when there was nothing to do, 2 when a card could not be
-read or written.
+card was modified (or, with --diff, would be), 0 when there was nothing to do, 2 when a card or its config
+could not be handled: unreadable, oversize, binary, UTF-16, read-only, a failed write, an invalid config.
+A hook that passed on a card it refused would tell the author the card was fine.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from pathlib import Path
 import click
 
 from cardlint.fix.apply import FixResult, apply_fixes
+from cardlint.run import one_line
 
 EXIT_NOTHING, EXIT_MODIFIED, EXIT_ERROR = 0, 1, 2
 _FRONT_MATTER_OPENINGS = (b"---", b"\xef\xbb\xbf---")
 
 
 @click.command(
-    "fix", epilog="Exit codes: 0 nothing to fix; 1 cards modified (or would be, with --diff); 2 error."
+    "fix",
+    epilog="Exit codes: 0 nothing to fix; 1 cards modified (or would be, with --diff); 2 a card or config "
+    "that could not be handled (unreadable, oversize, binary, read-only, not written, invalid config).",
 )
 @click.argument("targets", nargs=-1)
 @click.option(
@@ -49,6 +53,10 @@ def fix(
     TARGETS are card files or folders (their README.md); default: the current folder.
     """
     paths, errors = _card_paths(targets or (".",), recursive=recursive)
+    config_error = _first_config_error(paths)
+    if config_error is not None:  # like check: a config the project cannot use stops the run, nothing fixed
+        click.echo(f"cardlint: {one_line(config_error)}", err=True)
+        sys.exit(EXIT_ERROR)
     results = []
     for path in paths:
         if require_front_matter and not _has_front_matter(path):
@@ -57,9 +65,9 @@ def fix(
         results.append(result)
         report_fix(result, diff_only=diff_only, verbose=verbose)
     for line in errors:
-        click.echo(f"cardlint: {line}", err=True)
+        click.echo(f"cardlint: {one_line(line)}", err=True)
     _summary(results, diff_only=diff_only, unsafe=unsafe_fixes, verbose=verbose)
-    if errors or any(result.error for result in results):
+    if errors or any(not_handled(result) for result in results):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_MODIFIED if any(result.changed for result in results) else EXIT_NOTHING)
 
@@ -83,6 +91,29 @@ def _card_paths(targets: tuple[str, ...], *, recursive: bool) -> tuple[list[Path
     return paths, errors
 
 
+def _first_config_error(paths: list[Path]) -> str | None:
+    """The first config among the cards' that cannot be used, checked before any card is touched."""
+    from cardlint.fix.apply import settings_for_card
+    from cardlint.settings import ConfigError
+
+    seen: set[Path] = set()
+    for path in paths:
+        folder = path.parent
+        if folder in seen:
+            continue
+        seen.add(folder)
+        try:
+            settings_for_card(path)
+        except ConfigError as exc:
+            return str(exc)
+    return None
+
+
+def not_handled(result: FixResult) -> bool:
+    """The card could not be read, fixed or written: exit 2, as `check` exits on a card it cannot read."""
+    return result.error is not None or result.skipped is not None
+
+
 def _has_front_matter(path: Path) -> bool:
     try:
         with path.open("rb") as handle:
@@ -92,19 +123,23 @@ def _has_front_matter(path: Path) -> bool:
 
 
 def report_fix(result: FixResult, *, diff_only: bool, verbose: bool) -> None:
+    """The card's diff on stdout; on stderr one line if it could not be handled, else a line per fix."""
+    shown = one_line(str(result.path))
     if result.diff and diff_only:
         click.echo(result.diff, nl=False)
     if result.error:
-        click.echo(f"cardlint: {result.path}: {result.error}", err=True)
-    if result.skipped and verbose:
-        click.echo(f"{result.path}: not fixed: {result.skipped}", err=True)
+        click.echo(f"cardlint: {shown}: {one_line(result.error)}", err=True)
+        return  # nothing was written, so no "fixed" line may say otherwise
+    if result.skipped:
+        click.echo(f"cardlint: {shown}: not fixed: {one_line(result.skipped)}", err=True)
+        return
     verb = "would fix" if diff_only else "fixed"
     for applied in result.fixes:
-        where = f"{result.path}:{applied.line}" if applied.line else str(result.path)
+        where = f"{shown}:{applied.line}" if applied.line else shown
         click.echo(f"{where}: {verb} {_label(applied.rule)} {applied.message}", err=True)
     if verbose:
         for note in result.notes:
-            click.echo(f"{result.path}: note: {note}", err=True)
+            click.echo(f"{shown}: note: {note}", err=True)
 
 
 def _label(rule: str) -> str:

@@ -50,6 +50,11 @@ EXTRA_VISION = "vision tower and projector (approximate)"
 EXTRA_MLM_HEAD = "masked-LM head"
 
 
+# No size, count or vocabulary of a real model comes near 2**40; a bigger value is a broken or hostile config,
+# refused before it turns the parameter count into a number no float can hold.
+_LARGEST_DIMENSION = 2**40
+
+
 class _Config:
     """Typed access to config keys, trying the alias names of older configs in order."""
 
@@ -76,6 +81,10 @@ class _Config:
         number = int(value)
         if number < 0:
             raise ArchitectureError(f"config.json {names[0]} is negative: {number}")
+        if number > _LARGEST_DIMENSION:
+            raise ArchitectureError(
+                f"config.json {names[0]} is implausibly large ({len(str(number))} digits)"
+            )
         return number
 
     def flag(self, name: str, default: bool) -> bool:
@@ -88,7 +97,10 @@ class _Config:
         value = self.data.get(name) or []
         if not isinstance(value, list):
             raise ArchitectureError(f"config.json {name} is not a list")
-        return [int(item) for item in value if isinstance(item, int) and not isinstance(item, bool)]
+        numbers = [int(item) for item in value if isinstance(item, int) and not isinstance(item, bool)]
+        if any(not 0 <= number <= _LARGEST_DIMENSION for number in numbers):
+            raise ArchitectureError(f"config.json {name} holds a negative or implausibly large number")
+        return numbers
 
     # The quantities of param_formulas.md §0.
     @property

@@ -132,8 +132,29 @@ def header_length(prefix: bytes, max_header_bytes: int) -> int:
     return length
 
 
-def parse_header_bytes(data: bytes) -> dict[str, Any]:
-    """Decode the JSON header; padding spaces after the object are allowed by the format."""
+# JSON values one tensor entry takes: the entry, its dtype, shape and offsets, their numbers (a 4-D tensor
+# needs 10); the rest is room for higher ranks and the metadata block.
+_VALUES_PER_TENSOR = 16
+# No tensor of a real checkpoint holds 2**64 elements; a shape that does is refused before it overflows
+# a float.
+_MOST_ELEMENTS = 2**64
+
+
+def parse_header_bytes(
+    data: bytes, max_tensors: int = DEFAULT_LIMITS.max_safetensors_tensors
+) -> dict[str, Any]:
+    """Decode the JSON header; padding spaces after the object are allowed by the format.
+
+    Parsed JSON costs far more memory than its text, so the values are counted first, on the bytes (every
+    value after the first in an array or object follows a comma): a header of more values than
+    `max_tensors` tensors need is refused before json builds a single object.
+    """
+    values = data.count(b",") + data.count(b"{") + data.count(b"[")
+    if values > max_tensors * _VALUES_PER_TENSOR:
+        raise SafetensorsError(
+            f"header holds more JSON values than {max_tensors:,} tensors need "
+            "(limits.max_safetensors_tensors)"
+        )
     try:
         header = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -142,8 +163,15 @@ def parse_header_bytes(data: bytes) -> dict[str, Any]:
         raise SafetensorsError(f"header is not valid JSON ({exc.msg} at byte {exc.pos})") from None
     except RecursionError:
         raise SafetensorsError("header JSON is nested too deeply") from None
+    except ValueError:  # int() refuses a number of over 4,300 digits
+        raise SafetensorsError("header holds a number too long to read (over 4,300 digits)") from None
     if not isinstance(header, dict):
         raise SafetensorsError("header is not a JSON object")
+    if len(header) - ("__metadata__" in header) > max_tensors:
+        raise SafetensorsError(
+            f"header lists {len(header):,} tensors, over the limit of {max_tensors:,} "
+            "(limits.max_safetensors_tensors)"
+        )
     return header
 
 
@@ -176,6 +204,8 @@ def count_header(
         if not all(isinstance(dim, int) and not isinstance(dim, bool) and dim >= 0 for dim in shape):
             raise SafetensorsError(f"tensor {tensor!r} has an invalid shape {shape!r}")
         elements = math.prod(shape)
+        if elements > _MOST_ELEMENTS:
+            raise SafetensorsError(f"tensor {tensor!r} has an impossible shape ({len(shape)} dimensions)")
         if data_size is not None:
             _check_offsets(tensor, dtype, elements, offsets, data_size)
         parameters += elements
@@ -225,7 +255,7 @@ def read_header(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[dict[str, 
         raise SafetensorsError(f"cannot be read ({exc.strerror or exc})") from None
     if len(data) != length:
         raise SafetensorsError("is truncated inside its header")
-    return parse_header_bytes(data), size - 8 - length
+    return parse_header_bytes(data, limits.max_safetensors_tensors), size - 8 - length
 
 
 def count_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> SafetensorsCount:
@@ -272,7 +302,7 @@ def count_index(index_path: Path, limits: Limits = DEFAULT_LIMITS) -> Safetensor
         )
     try:
         index = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # ValueError: also int() refusing 4,300+ digits
         raise SafetensorsError(f"{INDEX_NAME} is not valid JSON ({_one_line(exc)})") from None
     if not isinstance(index, dict):
         raise SafetensorsError(f"{INDEX_NAME} is not a JSON object")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import errno
 import os
 import re
 import stat
@@ -125,50 +126,98 @@ def _applied(change: Change) -> AppliedFix:
 def default_analysis(text: str, path: str) -> tuple[list[Fact], Estimate | None]:
     """Facts and estimate exactly as `cardlint check` computes them (same pipeline, same sidecars and config),
     for the text as it stands after the mechanical fixes."""
-    from cardlint.pipeline import Environment, Stages, analyse
-    from cardlint.sources import LoadedTarget, SourceError
-
-    settings = _settings_for(Path(path))
-    loaded = LoadedTarget(target=path, path=path, raw=b"")
-    if path != "-" and Path(path).is_file():
-        from cardlint.sources.local import read_card_file
-
-        with contextlib.suppress(SourceError):
-            loaded = read_card_file(Path(path), settings.limits, display=path)
-    loaded = replace(loaded, raw=text.encode("utf-8"))
-    report = analyse(loaded, Environment(settings), Stages(estimate=True, checks=False))
-    return list(report.facts), report.estimate
+    return analysis_with(settings_for_card(Path(path)) if path != "-" else _default_settings())(text, path)
 
 
-def _settings_for(path: Path) -> Settings:
-    """The card's config (utilisation band, extra accelerators) when it has a valid one, else the defaults."""
-    from cardlint.settings import ConfigError, Settings, apply_config, find_config, load_config
+def analysis_with(settings: Settings) -> Analysis:
+    """The analysis `check` runs under `settings` (its config's utilisation band, accelerators, limits)."""
 
-    settings = Settings()
+    def analysis(text: str, path: str) -> tuple[list[Fact], Estimate | None]:
+        from cardlint.pipeline import Environment, Stages, analyse
+        from cardlint.sources import LoadedTarget, SourceError
+
+        loaded = LoadedTarget(target=path, path=path, raw=b"")
+        if path != "-" and Path(path).is_file():
+            from cardlint.sources.local import read_card_file
+
+            with contextlib.suppress(SourceError):
+                loaded = read_card_file(Path(path), settings.limits, display=path)
+        loaded = replace(loaded, raw=text.encode("utf-8"))
+        report = analyse(loaded, Environment(settings), Stages(estimate=True, checks=False))
+        return list(report.facts), report.estimate
+
+    return analysis
+
+
+def _default_settings() -> Settings:
+    from cardlint.settings import Settings
+
+    return Settings()
+
+
+def settings_for_card(path: Path) -> Settings:
+    """The settings of the config file nearest the card (the defaults when there is none).
+
+    Raises ConfigError for a config that cannot be used: `fix` stops there, as `check` does, rather than fix
+    with defaults the project did not choose.
+    """
+    from cardlint.settings import ConfigError, apply_config, find_config, load_config
+
     try:
         config = find_config(path.resolve().parent)
-        if config is not None:
-            settings = apply_config(settings, load_config(config), str(config))
-    except (ConfigError, OSError):
-        return Settings()
-    return settings
+    except (OSError, RuntimeError) as exc:
+        raise ConfigError(f"{path}: cannot look for a config file: {exc}") from None
+    settings = _default_settings()
+    return apply_config(settings, load_config(config), str(config)) if config is not None else settings
 
 
-def apply_fixes(path: Path, *, unsafe: bool, diff_only: bool, analyse: Analysis | None = None) -> FixResult:
-    """Fix one card on disk. Never raises for a bad card: problems come back in `FixResult.error`."""
+def apply_fixes(
+    path: Path,
+    *,
+    unsafe: bool,
+    diff_only: bool,
+    analyse: Analysis | None = None,
+    settings: Settings | None = None,
+) -> FixResult:
+    """Fix one card on disk. Never raises for a bad card: problems come back in `FixResult.error` (the card
+    or its config could not be read, or the fix not written) or `FixResult.skipped` (a card cardlint does
+    not rewrite, such as UTF-16); both end `fix` with exit 2.
+
+    `settings` are the run's (check --fix with --config); without them the card's own config is used, and
+    an invalid one is an error, never a silent fall-back to the defaults.
+    """
+    from cardlint.settings import ConfigError
+
     result = FixResult(path)
+    if settings is None:
+        try:
+            settings = settings_for_card(path)
+        except ConfigError as exc:
+            result.error = str(exc)
+            return result
+        analyse = analyse or default_analysis
+    else:
+        analyse = analyse or analysis_with(settings)
+    limit = settings.limits.max_card_bytes
     try:
         before = os.stat(path)
         if not stat.S_ISREG(before.st_mode):
             result.error = "not a regular file (a FIFO, device or socket is never read or written)"
             return result
-        original = path.read_bytes()
+        if before.st_size > limit:
+            result.error = f"file is {before.st_size:,} bytes, over the {limit:,}-byte limit; not fixed"
+            return result
+        with path.open("rb") as handle:
+            original = handle.read(limit + 1)
     except OSError as exc:
         result.error = f"cannot read: {exc.strerror or exc}"
         return result
+    if len(original) > limit:
+        result.error = f"file grew past the {limit:,}-byte limit while being read; not fixed"
+        return result
     bom = original.startswith(_UTF8_BOM)
     try:
-        text, problem = decode(original)
+        text, problem = decode(original, settings.limits)
     except CardReadError as exc:
         result.skipped = str(exc)
         return result
@@ -198,30 +247,62 @@ def apply_fixes(path: Path, *, unsafe: bool, diff_only: bool, analyse: Analysis 
     except ConcurrentChange:
         result.error = "not written: the card changed on disk while it was being fixed; run fix again"
         return result
+    except ReadOnlyCard as exc:
+        result.error = f"not written: {exc}"
+        return result
     except OSError as exc:
-        result.error = f"cannot write: {exc.strerror or exc}"
+        result.error = f"not written: {exc.strerror or exc}; the card was left as it was"
         return result
     result.written = True
     return result
 
 
 def unified_diff(old: str, new: str, path: str) -> str:
-    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), path, path)
+    name = quoted_path(path)
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), name, name)
     return "".join(
         line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
     )
 
 
+_NEEDS_QUOTES = re.compile(r'[\x00-\x1f\x7f"\\]')
+
+
+def quoted_path(path: str) -> str:
+    """A file name for a diff header, quoted with C escapes as git does when it holds a newline, a tab, a
+    quote or a backslash, so a name can never split the header or pass for another line."""
+    if not _NEEDS_QUOTES.search(path):
+        return path
+    escapes = {"\n": "\\n", "\t": "\\t", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+    body = _NEEDS_QUOTES.sub(lambda m: escapes.get(m.group(), f"\\{ord(m.group()):03o}"), path)
+    return f'"{body}"'
+
+
+class ReadOnlyCard(Exception):
+    """The card is marked read-only: its owner said it must not change, so fix refuses to replace it."""
+
+
 def write_atomically(
     path: Path, original: bytes, new: bytes, *, expected_stat: os.stat_result | None = None
 ) -> None:
-    """Write `new` to a temporary file beside the card, then rename it over the card, keeping the card's
-    permission bits, but only if the card still holds `original` (else raise ConcurrentChange).
+    """Replace the card's content with `new`, but only if it still holds `original` (else ConcurrentChange),
+    keeping everything else about the file: its mode, owner and group, its hard links, a symlink to it.
 
-    A symlinked card is written through the link, so the link stays a link.
+    Normally `new` goes to a temporary file beside the card, which is renamed over it (atomic: a reader sees
+    the old card or the new one, never half of either). A rename creates a new file, though, so a card with
+    other hard links, or whose owner or group the temporary file cannot be given, is rewritten in place: its
+    space is reserved first, so a full disk fails before a byte changes, and a failed write puts the old bytes
+    back. A read-only card (no write bit, or not writable for us) raises ReadOnlyCard and is not touched.
     """
     target = Path(os.path.realpath(path))
-    mode = stat.S_IMODE(os.stat(target).st_mode)
+    now = os.stat(target)
+    mode = stat.S_IMODE(now.st_mode)
+    if not mode & 0o222 or not os.access(target, os.W_OK):
+        raise ReadOnlyCard(f"the card is read-only (mode {mode:04o}); make it writable to fix it")
+    if now.st_nlink > 1:
+        _check_unchanged(target, original, expected_stat, path)
+        _write_in_place(target, original, new)
+        return
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".cardlint-tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -229,13 +310,61 @@ def write_atomically(
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
-        if _changed_since(target, original, expected_stat):
-            raise ConcurrentChange(str(path))
-        os.replace(temporary, target)
+        same_owner = _give_owner(temporary, now)
+        _check_unchanged(target, original, expected_stat, path)
+        if same_owner:
+            os.replace(temporary, target)
+            return
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+    os.unlink(temporary)  # the owner could not be kept by a rename: write in place instead
+    _write_in_place(target, original, new)
+
+
+def _give_owner(temporary: str, card: os.stat_result) -> bool:
+    """Give the temporary file the card's owner and group; False when we may not (not root, not our group)."""
+    if (card.st_uid, card.st_gid) == (os.geteuid(), os.getegid()):
+        return True
+    try:
+        os.chown(temporary, card.st_uid, card.st_gid)
+    except PermissionError:
+        return False
+    return True
+
+
+def _write_in_place(target: Path, original: bytes, new: bytes) -> None:
+    descriptor = os.open(target, os.O_RDWR)
+    try:
+        if len(new) > len(original):
+            try:
+                os.posix_fallocate(descriptor, 0, len(new))
+            except OSError as exc:
+                if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+                    raise  # ENOSPC, EFBIG, EDQUOT: nothing has changed yet
+        try:
+            _write_all(descriptor, new)
+        except OSError:
+            with contextlib.suppress(OSError):
+                _write_all(descriptor, original)
+            raise
+    finally:
+        os.close(descriptor)
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
+    os.ftruncate(descriptor, len(data))
+    os.fsync(descriptor)
+
+
+def _check_unchanged(target: Path, original: bytes, expected: os.stat_result | None, path: Path) -> None:
+    if _changed_since(target, original, expected):
+        raise ConcurrentChange(str(path))
 
 
 def _changed_since(target: Path, original: bytes, expected: os.stat_result | None) -> bool:

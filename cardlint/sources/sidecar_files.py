@@ -44,6 +44,8 @@ def read_config(path: Path, limits: Limits) -> tuple[dict[str, Any] | None, str 
         return None, f"{path.name}: invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
     except RecursionError:
         return None, f"{path.name}: JSON nested too deeply"
+    except ValueError:  # int() refuses a number of over 4,300 digits
+        return None, f"{path.name}: holds a number too long to read (over 4,300 digits)"
     if not isinstance(data, dict):
         return None, f"{path.name}: not a JSON object"
     return data, None
