@@ -153,6 +153,9 @@ def _label(rule: str) -> str:
 def _summary(results: list[FixResult], *, diff_only: bool, unsafe: bool, verbose: bool = False) -> None:
     from cardlint.report.common import plural
 
+    if results and all(not_handled(result) for result in results):
+        return  # each card already had its one line; a count of nothing done would only add noise
+    results = [result for result in results if not not_handled(result)]
     changed = sum(1 for result in results if result.changed)
     fixes = sum(len(result.fixes) for result in results)
     held_back = sum(len(result.held_back) for result in results)
