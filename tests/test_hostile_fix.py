@@ -67,7 +67,7 @@ def test_a_symlinked_card_is_fixed_through_the_link(tmp_path: Path) -> None:
     assert link.is_symlink() and card.read_text() == FIXED
 
 
-@pytest.mark.parametrize("command", [("fix",), ("check", "--fix", "--isolated")])
+@pytest.mark.parametrize("command", [("fix",), ("check", "--fix", "--isolated", "--as-of", "2026-06-01")])
 def test_a_read_only_card_is_refused_not_rewritten(tmp_path: Path, command: tuple[str, ...]) -> None:
     card = _card(tmp_path)
     os.chmod(card, 0o444)
@@ -140,7 +140,7 @@ def test_an_immutable_card_is_not_reported_as_fixed(tmp_path: Path) -> None:
 )
 def test_a_card_fix_refuses_exits_2_with_one_line(tmp_path: Path, content: bytes, reason: str) -> None:
     card = _card(tmp_path, content)
-    for command in (("fix",), ("fix", "--diff"), ("check", "--fix", "--isolated")):
+    for command in (("fix",), ("fix", "--diff"), ("check", "--fix", "--isolated", "--as-of", "2026-06-01")):
         run = cardlint(*command, str(card), cwd=tmp_path)
         assert run.code == 2, (command, run)
         lines = [line for line in run.error_lines if line.startswith("cardlint:")]
@@ -157,7 +157,9 @@ def test_an_oversize_card_is_refused_before_it_is_read(tmp_path: Path) -> None:
     assert card.read_text() == MISSPELT + "x" * 500
 
 
-@pytest.mark.parametrize("command", [("fix",), ("fix", "--diff"), ("check", "--fix")])
+@pytest.mark.parametrize(
+    "command", [("fix",), ("fix", "--diff"), ("check", "--fix", "--as-of", "2026-06-01")]
+)
 def test_an_invalid_config_stops_fix_like_check(tmp_path: Path, command: tuple[str, ...]) -> None:
     card = _card(tmp_path)
     (card.parent / "cardlint.toml").write_text('select = ["CL999"]\n')

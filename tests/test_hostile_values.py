@@ -13,12 +13,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from hostile_support import assert_one_error_line, cardlint, digests
+from hostile_support import Run, assert_one_error_line, digests
+from hostile_support import cardlint as run_cli
 
 CARD = (
     "---\nlicense: apache-2.0\npipeline_tag: text-generation\n---\n# Tiny\n\nA test model of 7B parameters.\n"
 )
 FORMATS = ["concise", "full", "json", "json-lines", "sarif", "github", "markdown", "junit"]
+
+
+def cardlint(command: str, *args: str, cwd: Path) -> Run:
+    """The CLI with `check` and `estimate` pinned to a date: no "judged as in force today" note on stderr."""
+    pinned = ("--as-of", "2026-06-01") if command in ("check", "estimate") else ()
+    return run_cli(command, *args, *pinned, cwd=cwd)
 
 
 def _repo(tmp_path: Path, card: str = CARD, **files: bytes | str) -> Path:
