@@ -175,7 +175,9 @@ def test_a_file_name_with_a_newline_keeps_the_diff_header_and_messages_whole(tmp
     header = run.stdout.splitlines()[:2]
     quoted = '"' + str(card).replace("\n", "\\n") + '"'
     assert header == [f"--- {quoted}", f"+++ {quoted}"]
-    assert all(line.startswith((str(card).replace("\n", "\\n"), "1 fix")) for line in run.error_lines), run
+    assert all(
+        line.startswith((str(card).replace("\n", "\\n"), "1 fix", "2 fixes")) for line in run.error_lines
+    ), run
     os.chmod(card, 0o444)
     refused = cardlint("fix", str(card), cwd=tmp_path)
     assert_one_error_line(refused, "odd\\nname.md", "read-only")

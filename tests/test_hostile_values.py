@@ -126,7 +126,7 @@ def test_a_lone_surrogate_passes_the_other_commands(tmp_path: Path, command: tup
     folder = _repo(tmp_path, '---\nlicense: "\\ud800"\n---\n# Tiny\n\nTrained on 2T tokens.\n')
     run = cardlint(*command, ".", cwd=folder)
     assert run.code in (0, 1)
-    assert [line for line in run.error_lines if "fix(es)" not in line and "would fix" not in line] == []
+    assert [line for line in run.error_lines if line.startswith("cardlint:")] == []
 
 
 @pytest.mark.parametrize("command", ["check", "fix"])
