@@ -178,7 +178,8 @@ def score(entry: dict[str, Any], result: dict[str, Any], set_name: str) -> Row:
     row.lineage_only = row.reference is None and _lineage_allows(facts)
     estimate = result.get("estimate") or {}
     lineage = estimate.get("lineage") or {}
-    chosen = estimate.get("training_flop")
+    # the card's own compute: its run, or (a fine-tune) its own stage, whichever the labels describe
+    chosen = estimate.get("training_flop") or lineage.get("own")
     if row.stage == "fine-tune" and lineage.get("own"):
         chosen = lineage["own"]
     if chosen:

@@ -111,3 +111,14 @@ def test_a_stated_size_wins_over_the_name() -> None:
     assert estimate.training_flop is not None
     assert estimate.training_flop.central == pytest.approx(6 * 6.7e9 * 1e12)
     assert not any("nominal" in a for a in estimate.methods[0].assumptions)
+
+
+def test_a_stated_range_spans_the_band() -> None:
+    facts = [
+        fact("parameters", 7e9, 1, quote="7B parameters"),
+        fact("training_tokens", 2e12, 2, quote="1T to 2T tokens", interval=(1e12, 2e12)),
+    ]
+    estimate = estimate_compute(facts)
+    assert estimate.training_flop is not None
+    assert estimate.training_flop.low <= 6 * 7e9 * 1e12
+    assert any("range the card states" in a for a in estimate.methods[0].assumptions)

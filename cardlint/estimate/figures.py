@@ -102,6 +102,11 @@ def input_band(fact: Fact) -> tuple[float, float, list[str]]:
     rounding = rounding_of(fact)
     down, up = 1.0 - rounding, 1.0 + rounding
     notes: list[str] = []
+    value = float(fact.value)
+    if fact.interval is not None and value > 0 and fact.interval[0] <= value <= fact.interval[1]:
+        low, high = fact.interval
+        down, up = min(down, low / value), max(up, high / value)
+        notes.append(f"{fact.kind} is a range the card states: {count(low)} to {count(high)}")
     if fact.approximate:
         margin = float(settings["approximate_margin"])
         down, up = down - margin, up + margin

@@ -34,8 +34,10 @@ def _hardware_needs(facts: Sequence[Fact], table: HardwareTable) -> list[str]:
     named = [str(fact.value) for fact in own(facts, "hardware_type") if isinstance(fact.value, str)]
     if not named:
         needs.append("the training accelerator's type")
-    elif not any(table.lookup(name) for name in named):
-        needs.append(f"the dense peak FLOP/s of {named[0]} (an accelerator in [tool.cardlint.estimate])")
+    else:
+        found = [table.lookup(name) for name in named]
+        if not any(chip is not None and (chip.peak("bf16") or chip.peak("fp16")) for chip in found):
+            needs.append(f"the dense peak FLOP/s of {named[0]} (an accelerator in [tool.cardlint.estimate])")
     if not _has(facts, "device_hours"):
         count, duration = _has(facts, "hardware_count"), _has(facts, "training_duration_days")
         if count and not duration:
