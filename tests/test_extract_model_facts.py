@@ -88,3 +88,53 @@ def test_another_model_named_in_the_clause_keeps_its_figure(tmp_path: Path) -> N
     facts = facts_of(tmp_path, text, folder="cards", file="small.md")
     assert own(facts, "training_tokens") == []
     assert [fact.subject for fact in facts if fact.kind == "training_tokens"] == ["Granite-2B"]
+
+
+# ------------------------------------------------------------------------------- parameters and tokens
+
+
+def test_key_with_a_unit_scales_its_bare_number(tmp_path: Path) -> None:
+    text = "# Heron\n\n- **Model Stats:**\n  - Params (M): 42.7\n  - Training tokens (in billions): 310\n"
+    facts = facts_of(tmp_path, text)
+    assert own(facts, "parameters") == [42.7e6]
+    assert own(facts, "training_tokens") == [310e9]
+
+
+def test_expert_layout_with_a_parameters_unit_is_a_product(tmp_path: Path) -> None:
+    text = "# Heron\n\nHeron-MoE has 8x2.5B parameters, of which 5B are activated for each token.\n"
+    facts = facts_of(tmp_path, text)
+    (total,) = [fact for fact in facts if fact.kind == "parameters"]
+    assert (total.value, total.derived) == (20e9, True)
+    assert own(facts, "active_parameters") == [5e9]
+
+
+def test_active_parameters_by_verb_and_by_key(tmp_path: Path) -> None:
+    text = (
+        "# Heron\n\nHeron activates only 2.2B parameters per token.\n\n"
+        "- Total params: 30B\n- Activated: 2.2B\n"
+    )
+    facts = facts_of(tmp_path, text)
+    assert own(facts, "active_parameters") == [2.2e9, 2.2e9]
+    assert own(facts, "parameters") == [30e9]
+
+
+def test_an_upper_bound_on_parameters_is_a_class_not_a_count(tmp_path: Path) -> None:
+    text = "# Heron\n\nHeron is the strongest open model under 3B parameters on our suite.\n"
+    assert own(facts_of(tmp_path, text), "parameters") == []
+
+
+def test_the_subject_named_in_a_usage_section_states_its_own_size(tmp_path: Path) -> None:
+    text = "# Heron\n\n## Quick start\n\nHeron has 12.5B total parameters and fits on one 80GB GPU.\n"
+    assert own(facts_of(tmp_path, text), "parameters") == [12.5e9]
+
+
+def test_total_tokens_in_brackets_after_the_batch_size(tmp_path: Path) -> None:
+    text = "# Heron\n\nHeron was trained for 250K steps with a batch size of 128 (in total 65B tokens).\n"
+    assert own(facts_of(tmp_path, text), "training_tokens") == [65e9]
+
+
+def test_lower_bound_with_a_magnitude_word(tmp_path: Path) -> None:
+    text = "# Heron\n\n- **Pretraining tokens:** 6+ trillion\n"
+    facts = facts_of(tmp_path, text)
+    (tokens,) = [fact for fact in facts if fact.kind == "training_tokens"]
+    assert (tokens.value, tokens.lower_bound) == (6e12, True)

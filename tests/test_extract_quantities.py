@@ -204,3 +204,32 @@ def test_describing_words_between_magnitude_and_tokens() -> None:
     assert quantity is not None and quantity.dimension == "tokens" and quantity.value == 14.8e12
     active = parse_quantity("37B activated for each token")
     assert active is not None and active.dimension == "count"
+
+
+def test_magnitude_word_after_a_plus() -> None:
+    quantity = parse_quantity("5+ trillion tokens")
+    assert quantity is not None
+    assert (quantity.value, quantity.dimension, quantity.lower_bound) == (5e12, "tokens", True)
+
+
+def test_expert_layout_only_before_a_parameters_unit() -> None:
+    layout = parse_quantity("32x1.5B parameters")
+    assert layout is not None and (layout.value, layout.dimension, layout.parts) == (48e9, "parameters", 2)
+    named = parse_quantity("8x7B")
+    assert named is not None and named.value == 8
+
+
+@pytest.mark.parametrize(
+    ("label", "scale"),
+    [
+        ("Params (M)", 1e6),
+        ("Tokens (in billions)", 1e9),
+        ("Size in B", 1e9),
+        ("Params", None),
+        ("GMACs", None),
+    ],
+)
+def test_label_scale(label: str, scale: float | None) -> None:
+    from cardlint.extract.quantities import label_scale
+
+    assert label_scale(label) == scale

@@ -21,7 +21,7 @@ from cardlint.extract.device_counts import device_count, listed_devices
 from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.layout import Block, Layout
-from cardlint.extract.quantities import Quantity, find_quantities
+from cardlint.extract.quantities import Quantity, find_quantities, label_scale
 from cardlint.extract.stages import hours_by_stage
 from cardlint.extract.subject import (
     figure_subject,
@@ -87,7 +87,14 @@ _DURATION_CONTEXT = re.compile(
 )
 _HARDWARE_FOLLOWS = re.compile(r"\s{0,2}(?:on|with|using)\s+(?:\d{1,6}\s?[x×]?\s?)?\S", re.IGNORECASE)
 _PER_FOLLOWS = re.compile(r"^\s{0,2}(?:/|per\b)", re.IGNORECASE)
-_ACTIVE_AFTER = re.compile(r"^\s{0,2}(?:of\s+)?(?:activated|active)\b", re.IGNORECASE)
+_ACTIVE_AFTER = re.compile(
+    r"^\s{0,2}(?:of\s+)?(?:activated|active)\b|^\s{0,2}(?:parameters\s+)?(?:are|is|being)\s+(?:activated|active)\b",
+    re.IGNORECASE,
+)
+# "activate only 3.9B parameters", "activating 21B of them": the verb before the figure makes it active.
+_ACTIVE_BEFORE = re.compile(
+    r"\bactivat(?:e|es|ed|ing)\s+(?:only\s+|just\s+|about\s+|approximately\s+|around\s+|~\s?)?$", re.I
+)
 _MODEL_AFTER = re.compile(
     r"^[\s-]{0,2}(?:(?:[A-Z][\w.-]{0,30}|base|chat|instruct|dense|parameter|param)\s){0,2}"
     r"(?:model|LLM|language model|version|variant|network|transformer|checkpoint)s?\b",
@@ -119,7 +126,7 @@ _KEYS: list[tuple[str, re.Pattern[str]]] = [
             r"non-?embedding|trainable|batch|vocab|hidden|embedding|context|sequence|layers?\b|heads", re.I
         ),
     ),
-    ("active_parameters", re.compile(r"activ\w*\s+param", re.I)),
+    ("active_parameters", re.compile(r"activ\w*\s+param|^activ(?:e|ated)$", re.I)),
     ("parameters", re.compile(r"param|model size|number of weights|^size$", re.I)),
     ("tokens", re.compile(r"tokens", re.I)),
     (
@@ -394,6 +401,27 @@ def _other_subject(ctx: _Context, sentence: str, position: int, value: float | N
     return figure_subject(ctx.subject, sentence, position, value)
 
 
+_LOCAL_BREAK = re.compile(r"\bin\s+total\b|\btotal\s+of\b|\(\s{0,2}total\b|,\s{0,2}total\b", re.IGNORECASE)
+
+
+def _local_before(before: str) -> str:
+    """The words before a figure back to the nearest "in total": "a batch size of 64 (in total 33B tokens)"
+    describes the 33B by "in total", not by "batch"; "a batch of 2M (2,097,152 tokens)" stays a batch."""
+    ends = [match.end() for match in _LOCAL_BREAK.finditer(before)]
+    return before[ends[-1] :] if ends else before
+
+
+_WORD = re.compile(r"[\w.-]{3,}")
+
+
+def _names_subject_before(ctx: _Context, sentence: str, position: int) -> bool:
+    """The sentence names the card's model before the figure ("Aria has 25.3B total parameters")."""
+    if not ctx.subject:
+        return False
+    own = set(subject_norms(ctx.subject))
+    return any(normalise(word) in own for word in _WORD.findall(sentence[:position]))
+
+
 def _quantity_facts(
     ctx: _Context, block: Block, offset: int, sentence: str, negative: bool
 ) -> Iterator[Fact]:
@@ -406,6 +434,8 @@ def _quantity_facts(
         if dimension == "parameters" or (
             dimension == "count" and quantity.magnitude and _ACTIVE_AFTER.match(after)
         ):
+            if quantity.upper_bound:
+                continue  # "the best model under 5B parameters" names a class, not a count
             unit = quantity.unit_text.lower()
             if (
                 "trainable" in unit
@@ -413,9 +443,13 @@ def _quantity_facts(
                 or re.search(r"trainable|non-embedding", before, re.I)
             ):
                 continue
-            if quantity.value < 1e5 or (negative and ctx.subject_size is None):
+            if quantity.value < 1e5 or (
+                negative
+                and ctx.subject_size is None
+                and not _names_subject_before(ctx, sentence, quantity.start)
+            ):
                 continue
-            active = "activ" in unit or bool(_ACTIVE_AFTER.match(after))
+            active = "activ" in unit or bool(_ACTIVE_AFTER.match(after) or _ACTIVE_BEFORE.search(before))
             kind = "active_parameters" if active else "parameters"
             subject = None if active else _other_subject(ctx, sentence, quantity.start, quantity.value)
             yield _fact(ctx, block, kind, quantity.value, begin, finish, subject=subject, **flags)
@@ -428,7 +462,7 @@ def _quantity_facts(
                 continue
             yield _fact(ctx, block, "parameters", quantity.value, begin, finish, **flags)
         elif dimension == "tokens":
-            if quantity.value < 1e6 or _NOT_TRAINING_TOKENS_BEFORE.search(before[-40:]):
+            if quantity.value < 1e6 or _NOT_TRAINING_TOKENS_BEFORE.search(_local_before(before)):
                 continue
             if _NOT_TRAINING_TOKENS_AFTER.match(after):
                 continue
@@ -614,6 +648,9 @@ def _key_value_facts(ctx: _Context, block: Block, offset: int, match: re.Match[s
     def at(quantity: Quantity) -> tuple[int, int]:
         return value_start + quantity.start, value_start + quantity.end
 
+    scale = label_scale(key) if first is not None and not first.magnitude else None
+    if scale is not None and first is not None and kind in ("parameters", "active_parameters", "tokens"):
+        first = replace(first, value=first.value * scale, magnitude=True)  # "Params (M): 66.3"
     if kind in ("parameters", "active_parameters"):
         if first is None or first.dimension not in ("count", "parameters") or first.value < 1e5:
             return

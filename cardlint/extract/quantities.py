@@ -433,6 +433,17 @@ def _quantity_at(text: str, number: _Number) -> Quantity:
     if plus:
         lower = True
         end = plus.end()
+        word = None if number.magnitude else _MAGNITUDE_WORD.match(text, end)
+        if word is not None:  # "4+ trillion tokens": the magnitude follows the plus
+            value *= _MAGNITUDE_WORDS[word.group("word").lower()]
+            end = word.end()
+            number = replace(number, magnitude=True)
+    layout = None if number.magnitude or not 2 <= value <= 1024 else _EXPERT_LAYOUT.match(text, end)
+    if layout is not None and value == int(value):
+        # "16x3.8B parameters": experts times the size of each, a product of two stated figures
+        value *= float(layout.group("each")) * _SUFFIX_VALUES[layout.group("suffix")]
+        end, parts = layout.end(), 2
+        number = replace(number, magnitude=True)
     unit = _read_unit(text, end, value)
     if unit is None and number.magnitude:
         described = _DESCRIBED_TOKENS.match(text, end)
@@ -477,6 +488,10 @@ def _quantity_at(text: str, number: _Number) -> Quantity:
 
 
 _NUMBER_START = re.compile(r"(?<![A-Za-z0-9_.,])(?:\d|\.\d)")
+# Only before a parameters unit: `Mixtral 8x7B` names a layout whose total is not 8 x 7B (shared layers).
+_EXPERT_LAYOUT = re.compile(
+    r"\s?[x×]\s?(?P<each>\d{1,4}(?:\.\d{1,3})?)(?P<suffix>[MBT])(?=\s{0,2}(?:total\s)?param)", re.I
+)
 
 
 def find_quantities(text: str) -> Iterator[Quantity]:
@@ -518,3 +533,19 @@ def with_dimension(quantity: Quantity, dimension: str, scale: float = 1.0) -> Qu
         unit=BASE_UNITS.get(dimension, dimension),
         low=low,
     )
+
+
+_LABEL_SCALE = re.compile(
+    r"(?:\(\s{0,2}|\bin\s+)(?P<unit>[KMBT]|thousands?|millions?|billions?|trillions?|mn|bn)\s{0,2}(?:\)|$)",
+    re.IGNORECASE,
+)
+_LABEL_SCALES = {
+    "k": 1e3, "thousand": 1e3, "thousands": 1e3, "m": 1e6, "million": 1e6, "millions": 1e6, "mn": 1e6,
+    "b": 1e9, "billion": 1e9, "billions": 1e9, "bn": 1e9, "t": 1e12, "trillion": 1e12, "trillions": 1e12,
+}  # fmt: skip
+
+
+def label_scale(label: str) -> float | None:
+    """The magnitude a label gives its bare numbers: `Params (M)` → 1e6, `Tokens (in billions)` → 1e9."""
+    match = _LABEL_SCALE.search(label)
+    return _LABEL_SCALES[match.group("unit").lower()] if match else None
