@@ -60,6 +60,15 @@ def test_a_section_about_training_stands_in_for_cue_words() -> None:
     assert derived[0].derived
 
 
+def test_an_earlier_sentence_of_the_paragraph_stands_in_for_cue_words() -> None:
+    text = "# Wren-1B\n\nWren was pre-trained on a medical corpus. We use 16 A100 GPUs for about 5 days.\n"
+    facts = facts_of(text)
+    assert own(facts, "hardware_count") == [16]
+    assert own(facts, "training_duration_days") == [5]
+    text = "# Wren-1B\n\nInference is fast. We use 16 A100 GPUs for about 5 days.\n"
+    assert own(facts_of(text), "hardware_type") == []
+
+
 def test_a_section_about_data_or_inference_does_not() -> None:
     assert own(facts_of("## Training data\n\nCollected over 20 days on 2 A6000\n"), "hardware_type") == []
     assert own(facts_of("## Inference\n\nServed on 2 A6000\n"), "hardware_type") == []

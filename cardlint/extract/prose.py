@@ -490,7 +490,7 @@ def _quantity_facts(
         elif dimension == "duration":
             if negative or _DATA_HOURS.match(after):
                 continue
-            if not _TRAINING.search(sentence) and not training_section(block.headings):
+            if not _TRAINING.search(sentence) and not training_context(block, offset):
                 continue
             if quantity.unit_text.lower() in ("d", "h") or quantity.value > 3650 or quantity.value <= 0:
                 continue
@@ -537,7 +537,7 @@ def _hardware_facts(
     for mention in mentions:
         if _HOURS_AFTER_DEVICE.match(sentence, mention.end):
             continue  # "5000 A100-hours", "2.788M H800 GPU hours": reported with the device-hours figure
-        if not _trained_on(sentence, mention.start, mention.end, block.headings):
+        if not _trained_on(sentence, mention.start, mention.end, training_context(block, offset)):
             continue
         begin, finish = offset + mention.start, offset + mention.end
         subject = _other_subject(ctx, sentence, mention.start, None)
@@ -592,10 +592,21 @@ def training_section(headings: tuple[str, ...]) -> bool:
     return False
 
 
-def _trained_on(sentence: str, start: int, end: int, headings: tuple[str, ...] = ()) -> bool:
+def training_context(block: Block, offset: int) -> bool:
+    """For a sentence without a cue of its own: the last cue earlier in its paragraph ("... to be pre-trained
+    on PubMed. We use 32 A100 GPUs for about 7 days."), else the section it sits in."""
+    last = None
+    for match in _CUES.finditer(block.text, max(0, offset - 300), offset):
+        last = match
+    if last is not None:
+        return last.group("training") is not None
+    return training_section(block.headings)
+
+
+def _trained_on(sentence: str, start: int, end: int, context: bool) -> bool:
     """The cue nearest before the accelerator name decides (training or inference); without one, the nearest
     cue after it; without either, the sentence's cues (all of them training ones); without any cue, the
-    section it sits in."""
+    `context` of the sentence (`training_context`)."""
     before = None
     for match in _CUES.finditer(sentence, max(0, start - 150), start):
         before = match
@@ -606,12 +617,12 @@ def _trained_on(sentence: str, start: int, end: int, headings: tuple[str, ...] =
         return after.group("training") is not None
     cues = list(_CUES.finditer(sentence))
     if not cues:
-        return training_section(headings)
+        return context
     return all(match.group("training") for match in cues)
 
 
 def _word_duration_facts(ctx: _Context, block: Block, offset: int, sentence: str) -> Iterator[Fact]:
-    if not re.search(r"train", sentence, re.IGNORECASE) and not training_section(block.headings):
+    if not re.search(r"train", sentence, re.IGNORECASE) and not training_context(block, offset):
         return
     for match in _WORD_DURATION.finditer(sentence):
         before = sentence[max(0, match.start() - 30) : match.start()]
