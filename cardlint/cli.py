@@ -34,6 +34,8 @@ EXIT_CODES_HELP = (
     "Exit codes: 0 no findings at or above --fail-on; 1 findings at or above it; "
     "2 usage, config, I/O, Hub or internal error."
 )
+# facts and estimate report, they do not judge: no --fail-on, so no exit 1.
+REPORT_EXIT_CODES_HELP = "Exit codes: 0 every target was read; 2 usage, config, I/O, Hub or internal error."
 
 
 class LazyGroup(click.Group):
@@ -101,7 +103,31 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def common_options(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Options every card command shares: targets, config, policies, Hub."""
+    """Options of the commands that judge cards against policies (check, estimate): targets, config, Hub,
+    and which policies apply on which date."""
+    function = _policy_options(function)
+    return card_options(function)
+
+
+def _policy_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--policy", "policy_ids", multiple=True, help="Policy id to apply (repeatable)."),
+        click.option(
+            "--policy-file", "policy_files", multiple=True, help="A policy profile of your own (YAML)."
+        ),
+        click.option(
+            "--as-of",
+            "as_of",
+            help="Judge policies in force on this date (YYYY-MM-DD; default: config `as-of`, or today).",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def card_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Options every card command shares: targets, config, Hub (facts has no policies to choose)."""
     options = [
         click.argument("targets", nargs=-1),
         click.option(
@@ -111,13 +137,6 @@ def common_options(function: Callable[..., Any]) -> Callable[..., Any]:
             "--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file."
         ),
         click.option("--isolated", is_flag=True, help="Ignore every config file."),
-        click.option("--policy", "policy_ids", multiple=True, help="Policy id to apply (repeatable)."),
-        click.option(
-            "--policy-file", "policy_files", multiple=True, help="A policy profile of your own (YAML)."
-        ),
-        click.option(
-            "--as-of", "as_of", help="Judge policies in force on this date (YYYY-MM-DD; default today)."
-        ),
         click.option("--offline", is_flag=True, help="Hub targets: use only huggingface_hub's cache."),
         click.option("--debug", is_flag=True, help="Show tracebacks for internal errors."),
     ]
@@ -161,6 +180,13 @@ def common_options(function: Callable[..., Any]) -> Callable[..., Any]:
 )
 @click.option("--fix", is_flag=True, help="Apply safe fixes, then report what is left.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix, also apply unsafe fixes.")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text formats; auto: only on a terminal, and not when NO_COLOR is set.",
+)
 def check(
     targets: tuple[str, ...],
     output_format: str,
@@ -176,6 +202,7 @@ def check(
     output_file: str | None,
     fix: bool,
     unsafe_fixes: bool,
+    color: str,
     **common: Any,
 ) -> None:
     """Lint model cards: metadata, disclosures, consistency of figures and compute thresholds.
@@ -207,6 +234,7 @@ def check(
         output_file=output_file,
         fix=fix,
         unsafe_fixes=unsafe_fixes,
+        color=color,
     )
     sys.exit(code)
 
@@ -242,8 +270,8 @@ def _command_line(targets: tuple[str, ...], common: dict[str, Any], overrides: d
 # ---------------------------------------------------------------- facts / estimate
 
 
-@cli.command(epilog=EXIT_CODES_HELP)
-@common_options
+@cli.command(epilog=REPORT_EXIT_CODES_HELP)
+@card_options
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -254,7 +282,7 @@ def facts(targets: tuple[str, ...], output_format: str, **common: Any) -> None:
     sys.exit(run_facts(_command_line(targets, common, {}), output_format=output_format))
 
 
-@cli.command(epilog=EXIT_CODES_HELP)
+@cli.command(epilog=REPORT_EXIT_CODES_HELP)
 @common_options
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True

@@ -8,7 +8,6 @@ other targets of the same run are still linted.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -241,6 +240,7 @@ def run_check(
     output_file: str | None,
     fix: bool,
     unsafe_fixes: bool,
+    color: str = "auto",
 ) -> int:
     from cardlint.catalogue import load_catalogue
     from cardlint.engine import SelectorError
@@ -249,7 +249,7 @@ def run_check(
     if not statistics and fmt in _STREAMED:
         return _stream_check(
             command_line, fmt, exit_zero=exit_zero, quiet=quiet, jobs=jobs, output_file=output_file, fix=fix,
-            unsafe_fixes=unsafe_fixes,
+            unsafe_fixes=unsafe_fixes, color=color,
         )  # fmt: skip
     try:
         fix_errors = _apply_fixes(command_line, unsafe=unsafe_fixes) if fix else []
@@ -296,6 +296,7 @@ def _stream_check(
     output_file: str | None,
     fix: bool,
     unsafe_fixes: bool,
+    color: str = "auto",
 ) -> int:
     """`check` for the streamed formats: each report is rendered and written as soon as it is done."""
     from collections import Counter
@@ -334,14 +335,14 @@ def _stream_check(
                 counts.update(item.counts)
                 failed = failed or item.worst >= settings.fail_on.rank
                 dated = dated or item.dated
-                _write(item.text, handle)
+                _write(item.text, handle, color)
         except (UsageFailure, SelectorError) as exc:
             click.echo(f"cardlint: {exc}", err=True)
             return EXIT_ERROR
         if fmt != "json-lines" and not quiet:
             from cardlint.report.text import summary_line
 
-            _write(summary_line(counts, cards) + "\n", handle)
+            _write(summary_line(counts, cards) + "\n", handle, color)
     finally:
         if handle is not None:
             handle.close()
@@ -373,11 +374,22 @@ def render_card(fmt: str, report: CardReport, catalogue: Any) -> RenderedCard:
     return RenderedCard(_render(fmt, [report], catalogue, quiet=True), dict(counts), worst, _dated(report))
 
 
-def _write(text: str, handle: Any) -> None:
+def _write(text: str, handle: Any, color: str = "auto") -> None:
+    """Write styled text; click removes the styles unless colour is wanted (see _echo_color)."""
     if handle is not None:
-        handle.write(text)
+        handle.write(text if color == "always" else click.unstyle(text))
     elif text:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=_echo_color(color))
+
+
+def _echo_color(mode: str) -> bool | None:
+    """--color: `always` and `never` decide; `auto` is click's rule (colour only on a terminal), and off
+    when NO_COLOR is set (no-color.org)."""
+    if mode == "always":
+        return True
+    if mode == "never" or "NO_COLOR" in os.environ:
+        return False
+    return None
 
 
 def _auto_format(output_format: str) -> str:
@@ -390,8 +402,8 @@ def _render(fmt: str, reports: list[CardReport], catalogue: Any, *, quiet: bool)
     if fmt in ("concise", "full"):
         from cardlint.report.text import render_findings
 
-        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        return render_findings(reports, full=fmt == "full", quiet=quiet, color=color)
+        # always styled: whether the styles reach the reader is decided where the text is written
+        return render_findings(reports, full=fmt == "full", quiet=quiet, color=True)
     if fmt == "json":
         from cardlint.report.json import render
 

@@ -180,3 +180,57 @@ def test_fix_names_list_items_as_lint_does(tmp_path: Path) -> None:
     assert "`language[1]`" in lint.stdout
     fixed = cardlint("fix", str(card))
     assert '`no` -> "no" in `language[1]`' in fixed.stderr, fixed.stderr
+
+
+# ---------------------------------------------------------------- options and help
+
+
+@pytest.mark.parametrize("command", ["facts", "estimate"])
+def test_report_commands_document_only_what_they_have(command: str) -> None:
+    text = cardlint(command, "--help").stdout
+    assert "--fail-on" not in text  # they report, never fail on findings
+    assert "Exit codes: 0 every target was read" in text
+
+
+def test_facts_has_no_policy_options_and_check_estimate_do() -> None:
+    helps = [cardlint(command, "--help").stdout for command in ("check", "estimate")]
+    for option in ("--policy", "--as-of"):
+        assert cardlint("facts", option, "x", "README.md").returncode == 2
+        assert all(option in text for text in helps)
+
+
+def test_color_option_uses_click_styles_only_when_asked(tmp_path: Path) -> None:
+    card = tmp_path / "README.md"
+    card.write_text(NORWEGIAN_CARD, encoding="utf-8")
+    escape = "\x1b["
+    assert escape in cardlint("check", "--select", "CL109", "--color", "always", str(card)).stdout
+    assert escape not in cardlint("check", "--select", "CL109", str(card)).stdout  # auto: not a terminal
+    assert escape not in cardlint("check", "--select", "CL109", "--color", "never", str(card)).stdout
+    out = tmp_path / "out.txt"
+    cardlint("check", "--select", "CL109", "-o", str(out), str(card))
+    assert escape not in out.read_text(encoding="utf-8") and ": CL109 " in out.read_text(encoding="utf-8")
+
+
+def test_file_outputs_share_output_file() -> None:
+    for command in ("check", "scan"):
+        assert "-o, --output-file" in cardlint(command, "--help").stdout
+
+
+def test_facts_table_columns_line_up(tmp_path: Path) -> None:
+    folder = tmp_path / "Wren-lm"
+    folder.mkdir()
+    (folder / "README.md").write_text(
+        "---\nlicense: mit\n---\n\n# Wren-lm\n\nWe trained Wren-lm with 64 H100 GPUs for 9.3 days "
+        "on 300B tokens.\n",
+        encoding="utf-8",
+    )
+    (folder / "config.json").write_text(
+        '{"model_type": "llama", "hidden_size": 512, "num_hidden_layers": 4, "intermediate_size": 1024,'
+        ' "num_attention_heads": 8, "vocab_size": 1000}',
+        encoding="utf-8",
+    )
+    rows = [line for line in cardlint("facts", str(folder)).stdout.splitlines() if line.startswith("  ")]
+    assert len(rows) >= 4 and any("derived" in row for row in rows)
+    # every row's `line N` column and quote start at the same offsets
+    assert len({row.index(" line ") for row in rows}) == 1, rows
+    assert len({row.index(" '") for row in rows}) == 1, rows

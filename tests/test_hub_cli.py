@@ -37,12 +37,12 @@ def test_estimate_json_records_the_resolved_commit(hub: HubStandIn, runner: CliR
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)["results"][0]
     assert report["revision"] == sha
-    assert report["path"] == "acme/tiny-7b/README.md"
+    assert report["path"] == f"hf://acme/tiny-7b@{sha}/README.md"  # never a local-looking path
     assert report["estimate"]["training_flop"]["central"] == pytest.approx(6 * 7e9 * 2e12, rel=0.01)
 
 
 def test_one_bad_target_does_not_stop_the_others(hub: HubStandIn, runner: CliRunner) -> None:
-    _add(hub)
+    sha = _add(hub)
     result = runner.invoke(
         cli, ["facts", "acme/missing", "hf://acme/tiny-7b", "hf://datasets/x/y", "--isolated"]
     )
@@ -51,7 +51,7 @@ def test_one_bad_target_does_not_stop_the_others(hub: HubStandIn, runner: CliRun
     assert len(errors) == 2
     assert "acme/missing: repository not found" in errors[0]
     assert "not a Hub model id" in errors[1]
-    assert "acme/tiny-7b/README.md" in result.stdout
+    assert f"hf://acme/tiny-7b@{sha}/README.md" in result.stdout
 
 
 def test_a_local_path_wins_over_a_repo_id(hub: HubStandIn, runner: CliRunner, tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ def test_card_config_and_repo_metadata_come_back_as_downloaded(hub: HubStandIn) 
     assert loaded.raw == CARD.encode()  # byte for byte, CRLF included
     assert loaded.repo_id == "acme/tiny"
     assert loaded.revision == hub.repos["acme/tiny"].refs["main"]
-    assert loaded.path == "acme/tiny/README.md"
+    assert loaded.path == f"hf://acme/tiny@{loaded.revision}/README.md"
     assert loaded.folder_name == "tiny"
     assert loaded.sidecars.config == json.loads(CONFIG)
     assert loaded.sidecars.safetensors_parameters == 7_000_001_000
@@ -133,7 +133,10 @@ def test_sharded_weights_are_counted_from_every_shard_header(hub: HubStandIn) ->
     )
     loaded = _load("acme/sharded")
     assert loaded.sidecars.safetensors_parameters == 3500
-    assert loaded.sidecars.safetensors_path == "acme/sharded/model.safetensors.index.json"
+    assert (
+        loaded.sidecars.safetensors_path
+        == f"hf://acme/sharded@{loaded.revision}/model.safetensors.index.json"
+    )
 
 
 def test_repo_not_found(hub: HubStandIn) -> None:

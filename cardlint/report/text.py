@@ -129,16 +129,35 @@ def render_facts(reports: list[CardReport]) -> str:
         out.append(f"{report.path}  (subject: {report.subject or 'unknown'})")
         if not report.facts:
             out.append("  no compute-relevant figures found")
-        for fact in report.facts:
-            subject = fact.subject or "this model"
-            flags = " derived" if fact.derived else ""
-            flags += " ambiguous" if fact.ambiguous else ""
-            out.append(
-                f"  {fact.kind:<24} {human_fact_value(fact):<16} {subject:<20} "
-                f"line {fact.location.line or '-':<5} {fact.origin:<10}{flags}  {fact.quote[:70]!r}"
-            )
+        out.extend(f"  {row}" for row in _aligned([_fact_cells(fact) for fact in report.facts]))
         out.append("")
     return "\n".join(out)
+
+
+def _fact_cells(fact: Fact) -> list[str]:
+    flags = " ".join(flag for flag, on in (("derived", fact.derived), ("ambiguous", fact.ambiguous)) if on)
+    return [
+        fact.kind,
+        human_fact_value(fact),
+        fact.subject or "this model",
+        f"line {fact.location.line or '-'}",
+        fact.origin,
+        flags,
+        repr(fact.quote[:70]),
+    ]
+
+
+def _aligned(rows: list[list[str]]) -> list[str]:
+    """Rows of cells as columns two spaces apart, each as wide as its widest cell (the last not padded), so
+    a long origin (`config.json`) or subject never pushes one row out of line."""
+    if not rows:
+        return []
+    widths = [max(len(row[index]) for row in rows) for index in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row[:-1], widths[:-1], strict=True) if width]
+        lines.append("  ".join([*cells, row[-1]]))
+    return lines
 
 
 def render_estimates(reports: list[CardReport]) -> str:

@@ -70,6 +70,13 @@ class HubRef:
         return self.text or (f"{self.repo_id}@{self.revision}" if self.revision else self.repo_id)
 
 
+def hub_file_path(repo_id: str, sha: str | None, name: str) -> str:
+    """Where findings about a Hub file point: `hf://org/name@<commit>/README.md`, huggingface_hub's own
+    HfFileSystem notation, so a location never looks like a local file and names the exact commit read."""
+    at = f"@{sha}" if sha else ""
+    return f"{HF_SCHEME}{repo_id}{at}/{name}"
+
+
 def parse_hub_target(text: str) -> HubRef | None:
     """`org/name`, `org/name@rev` or `hf://org/name[@rev]` as a HubRef; None when `text` is not one.
 
@@ -348,13 +355,13 @@ def load_hub_target(
         _attach_header_count(ref, facts, settings, sidecars)
     if facts.safetensors_parameters is not None:
         sidecars.safetensors_parameters = facts.safetensors_parameters
-        sidecars.safetensors_path = f"{ref.repo_id}/{_weights_file(facts.files)}"
+        sidecars.safetensors_path = hub_file_path(ref.repo_id, facts.sha, _weights_file(facts.files))
     sidecars.hub_info = facts.hub_info()
     if not settings.offline:
         _save_snapshot(facts, ref.revision, settings)
     return LoadedTarget(
         target=ref.display,
-        path=f"{ref.repo_id}/{README}",
+        path=hub_file_path(ref.repo_id, facts.sha, README),
         raw=raw,
         sidecars=sidecars,
         repo_id=ref.repo_id,
@@ -531,7 +538,7 @@ def _attach_config(
         sidecars.problems.append(f"{CONFIG}: not a JSON object")
         return
     sidecars.config = data
-    sidecars.config_path = f"{ref.repo_id}/{CONFIG}"
+    sidecars.config_path = hub_file_path(ref.repo_id, facts.sha, CONFIG)
 
 
 def _attach_header_count(ref: HubRef, facts: RepoFacts, settings: HubSettings, sidecars: Sidecars) -> None:
