@@ -1,0 +1,160 @@
+"""Score the disclosure finders against the hand labels of ../shared/corpus/disclosure.yaml.
+
+Usage: python bench/disclosure_eval.py [--labels FILE] [--show-misses] [--json]
+
+For every labelled card and item (an item is a finder of rules/disclosure-fields.yaml), the finder says whether
+the card discloses it, exactly as CL201/CL202 decide "missing". "Missing" is the positive class:
+- a true positive is an item the finder calls missing and the label says 'no';
+- a false positive is one the finder calls missing although the label says 'yes' or 'partial' (a card that
+  states part of an item does state it; a reviewer would not trust "not disclosed" there);
+- a false negative is one the finder calls disclosed although the label says 'no'.
+'n/a' items are not scored. Precision and recall are printed per item class and over all items.
+
+Each card is laid out as bench/out/disclosure/<org>/<model>/README.md, as in a checkout of its repository, so
+the subject comes from the folder as it does for a user. Skips cleanly without ../shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpus import CORPUS, OUT, require_corpus  # noqa: E402
+
+from cardlint.card import decode, parse_card  # noqa: E402
+from cardlint.fields import locate  # noqa: E402
+from cardlint.limits import Limits  # noqa: E402
+from cardlint.pipeline import _facts  # noqa: E402
+from cardlint.policies import builtin_finders  # noqa: E402
+from cardlint.sources.local import read_card_file  # noqa: E402
+
+PRECISION_GOAL, RECALL_GOAL = 0.95, 0.90
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    def add(self, predicted_missing: bool, label: str, where: str) -> None:
+        missing = label == "no"
+        if predicted_missing and missing:
+            self.tp += 1
+        elif predicted_missing:
+            self.fp += 1
+            self.misses.append(f"FP {where}: label {label!r}, finder says missing")
+        elif missing:
+            self.fn += 1
+            self.misses.append(f"FN {where}: label 'no', finder says disclosed")
+        else:
+            self.tn += 1
+
+
+def _layout(card_file: Path) -> Path:
+    """<org>__<model>[__<variant>].md -> bench/out/disclosure/<org>/<model...>/README.md (a copy)."""
+    parts = card_file.stem.split("__")
+    folder = OUT / "disclosure" / parts[0] / "__".join(parts[1:] or ["card"])
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "README.md"
+    raw = card_file.read_bytes()
+    if not target.exists() or target.read_bytes() != raw:
+        target.write_bytes(raw)
+    return target
+
+
+def _states(path: Path) -> dict[str, bool]:
+    """Whether each finder calls its item disclosed in this card."""
+    limits = Limits()
+    loaded = read_card_file(path, limits)
+    text, _problem = decode(loaded.raw, limits)
+    card = parse_card(text, loaded.path, limits=limits)
+    _subject, facts = _facts(card, loaded)
+    return {name: locate(finder, card, facts).disclosed for name, finder in builtin_finders().items()}
+
+
+def _fmt(value: float | None) -> str:
+    return "  -  " if value is None else f"{value:.3f}"
+
+
+def evaluate(labels_file: Path) -> dict[str, Score]:
+    entries = yaml.safe_load(labels_file.read_text(encoding="utf-8")) or []
+    scores: dict[str, Score] = defaultdict(Score)
+    for entry in entries:
+        card_file = labels_file.parent / entry["file"]
+        states = _states(_layout(card_file))
+        for item, label in (entry.get("items") or {}).items():
+            label = str(label)
+            if label == "n/a":
+                continue
+            if item not in states:
+                print(f"{labels_file}: unknown item {item!r} for {entry['file']}", file=sys.stderr)
+                raise SystemExit(2)
+            scores[item].add(not states[item], label, f"{card_file.name}: {item}")
+    return dict(sorted(scores.items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--labels", type=Path, default=CORPUS / "disclosure.yaml")
+    parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    if args.labels == CORPUS / "disclosure.yaml":
+        require_corpus()
+    scores = evaluate(args.labels)
+    total = Score()
+    for score in scores.values():
+        total.tp, total.fp, total.fn, total.tn = (
+            total.tp + score.tp,
+            total.fp + score.fp,
+            total.fn + score.fn,
+            total.tn + score.tn,
+        )
+    failing = [
+        item
+        for item, s in scores.items()
+        if (s.precision is not None and s.precision < PRECISION_GOAL)
+        or (s.recall is not None and s.recall < RECALL_GOAL)
+    ]
+    if args.json:
+        rows: dict[str, Any] = {
+            item: {"tp": s.tp, "fp": s.fp, "fn": s.fn, "tn": s.tn, "precision": s.precision, "recall": s.recall}
+            for item, s in {**scores, "ALL": total}.items()
+        }
+        print(json.dumps({"items": rows, "below_goal": failing}, indent=2))
+        return 0
+    print(f"{'item':20} {'tp':>3} {'fp':>3} {'fn':>3} {'tn':>3}  precision  recall")
+    for item, s in [*scores.items(), ("ALL", total)]:
+        flag = "  <" if item in failing else ""
+        print(f"{item:20} {s.tp:3} {s.fp:3} {s.fn:3} {s.tn:3}  {_fmt(s.precision):>9}  {_fmt(s.recall):>6}{flag}")
+    print(f"goal: precision >= {PRECISION_GOAL}, recall >= {RECALL_GOAL} per item; below goal: {len(failing)}")
+    if args.show_misses:
+        for s in scores.values():
+            for line in s.misses:
+                print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
