@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from cardlint.signals import placeholder_regex
@@ -19,10 +18,22 @@ if TYPE_CHECKING:
     from cardlint.card import Card
     from cardlint.policy.model import Finder
 
-_LABEL_LINE = re.compile(r"^\s*(?:[-*+]\s*)?\*\*(?P<label>[^*]{1,80}?)\s*:?\s*\*\*\s*:?\s*(?P<value>.*)$")
+# A labelled line: `**Label:** value`, `**Label**: value`, `- Label: value`, `Label: value`, `**Label** x`.
+_LABEL_LINE = re.compile(  # matched on the stripped line
+    r"(?:[-*+]|\d{1,2}[.)])?\s*(?:\*\*|__)?(?P<label>[A-Za-z(][^*_:|\n]{0,60}?)\s*"
+    r"(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?|:(?!//))\s*(?P<value>.*)$"
+)
+# A line that is only a label and so heads what follows: `**Training Data**`, `**Training Data:**`, `Data:`.
+# (fullmatched on the stripped line, as are table rules)
+_PSEUDO_HEADING = re.compile(
+    r"(?:\*\*|__)(?P<bold>[^*_\n]{1,60})(?:\*\*|__):?|(?P<plain>[A-Z][^*_:|\n]{0,40}):"
+)
+_TABLE_RULE = re.compile(r"\|?:?-{2,}:?(?:[ \t]*\|[ \t]*:?-{2,}:?)*[ \t]*\|?")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_HTML_TAG = re.compile(r"<[^>\n]{0,200}>")
 _BOLD_LABEL = re.compile(r"\*\*[^*]{1,80}\*\*\s*:?")
-_EMPTY_WORDS = {"", "unknown", "none", "n/a", "na", "tbd", "todo", "null"}
+_EMPTY_WORDS = {"", "unknown", "none", "n/a", "na", "tbd", "todo", "null", "-", "--"}
 
 
 @dataclass(frozen=True)
@@ -30,28 +41,55 @@ class FieldState:
     disclosed: bool
     placeholder_line: int | None = None  # a template placeholder where the field should be
     place_line: int | None = None  # where the author should add it (a heading, or the front matter)
+    evidence: str | None = None  # how it was found ("label 'Developed by' at line 24"), for explain and bench
 
 
-def _body_lines(card: Card) -> Iterator[tuple[int, str]]:
-    """(file line, text) of the body outside fenced code; HTML comments blanked."""
+@dataclass(frozen=True)
+class _Label:
+    line: int
+    label: str
+    value: str
+    in_table: bool = False
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A heading, or a line that works as one (a bold label alone on its line), and the lines under it."""
+
+    title: str
+    line: int
+    end_line: int
+
+
+def _body_lines(card: Card) -> tuple[list[tuple[int, str]], list[str]]:
+    """(file line, text) of the body outside fenced code with HTML comments blanked, and the code lines."""
     fenced = False
     text = _HTML_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), "\n".join(card.lines))
     lines = text.split("\n")
+    prose: list[tuple[int, str]] = []
+    code: list[str] = []
     for index in range(card.body_start_line - 1, len(lines)):
         line = lines[index].rstrip("\r")
         if line.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
             continue
-        if not fenced:
-            yield index + 1, line
+        if fenced:
+            code.append(line)
+        else:
+            prose.append((index + 1, line))
+    return prose, code
 
 
 @dataclass(frozen=True)
 class _Body:
     lines: list[tuple[int, str]]
     by_line: dict[int, str]
-    text: str  # lines that are not only a placeholder, joined
+    prose: list[tuple[int, str]]  # (line, text) of what `text` joins
+    text: str  # prose: no headings, no bare labels, placeholders cut out; for `text` patterns
     folded: str  # `text` case-folded as `re.IGNORECASE` folds ASCII letters, for literal pre-checks
+    code: str  # fenced code, for `code` patterns
+    labels: list[_Label]
+    blocks: list[_Block]  # label-only lines that head content, as sections
 
 
 _LAST_BODY: tuple[Card, _Body] | None = None
@@ -63,11 +101,84 @@ def _body(card: Card) -> _Body:
     cached = _LAST_BODY
     if cached is not None and cached[0] is card:
         return cached[1]
-    lines = list(_body_lines(card))
-    text = "\n".join(line for _, line in lines if not _is_placeholder(line) or _residue(line))
-    body = _Body(lines, dict(lines), text, text.translate(_SRE_FOLD).lower())
+    lines, code = _body_lines(card)
+    labels = _labels(lines)
+    bare = {label.line for label in labels if not label.in_table and not _residue(label.value)}
+    prose = [
+        (number, cleaned)
+        for number, line in lines
+        if number not in bare and not _HEADING.match(line) and _residue(cleaned := _strip_placeholders(line))
+    ]
+    text = "\n".join(line for _, line in prose)
+    body = _Body(
+        lines,
+        dict(lines),
+        prose,
+        text,
+        text.translate(_SRE_FOLD).lower(),
+        "\n".join(code),
+        labels,
+        _blocks(lines),
+    )
     _LAST_BODY = (card, body)
     return body
+
+
+def prose_by_line(card: Card) -> dict[int, str]:
+    """The body's lines outside fenced code, HTML comments blanked, by file line (the template rules read
+    what a reader of the rendered card sees)."""
+    return _body(card).by_line
+
+
+def _labels(lines: list[tuple[int, str]]) -> list[_Label]:
+    """Every labelled value of the body: labelled lines, two-cell table rows, and table columns (the header
+    cell labels each cell below it)."""
+    found: list[_Label] = []
+    header: list[str] | None = None
+    previous: tuple[int, str] | None = None
+    for number, line in lines:
+        stripped = line.strip()
+        if (stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1) or (
+            header is not None and stripped.startswith("|")
+        ):
+            cells = _cells(line)
+            if _TABLE_RULE.fullmatch(stripped):
+                header = _cells(previous[1]) if previous is not None else None
+            elif header is not None:
+                found.extend(_Label(number, h, c, True) for h, c in zip(header, cells, strict=False) if h)
+            elif len(cells) == 2 and cells[0]:
+                found.append(_Label(number, cells[0], cells[1], True))
+            previous = (number, line)
+            continue
+        header, previous = None, (number, line)
+        match = _LABEL_LINE.match(stripped)
+        if match is not None:
+            found.append(_Label(number, match.group("label").strip(), match.group("value").strip()))
+    return found
+
+
+def _cells(line: str) -> list[str]:
+    inner = line.strip().strip("|")
+    return [_HTML_TAG.sub("", cell).strip().strip("*_").strip() for cell in inner.split("|")]
+
+
+def _blocks(lines: list[tuple[int, str]]) -> list[_Block]:
+    """Label-only lines (`**Training Data**`) and the prose under them, up to the next heading or label."""
+    blocks: list[_Block] = []
+    open_title: tuple[str, int] | None = None
+    last = 0
+    for number, line in lines:
+        last = number
+        heading = _HEADING.match(line) is not None
+        match = None if heading else _PSEUDO_HEADING.fullmatch(line.strip())
+        if (heading or match) and open_title is not None:
+            blocks.append(_Block(open_title[0], open_title[1], number - 1))
+            open_title = None
+        if match is not None:
+            open_title = ((match.group("bold") or match.group("plain") or "").strip(" \t:"), number)
+    if open_title is not None:
+        blocks.append(_Block(open_title[0], open_title[1], last))
+    return blocks
 
 
 def metadata_value(metadata: Any, dotted: str) -> Any:
@@ -85,7 +196,7 @@ def _filled(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() not in _EMPTY_WORDS and not placeholder_regex().fullmatch(value.strip())
     if isinstance(value, (list, dict)):
-        return bool(value)
+        return any(_filled(item) for item in (value.values() if isinstance(value, dict) else value))
     return True
 
 
@@ -93,48 +204,115 @@ def _is_placeholder(text: str) -> bool:
     return placeholder_regex().search(text) is not None
 
 
+def _strip_placeholders(text: str) -> str:
+    return placeholder_regex().sub(" ", text)
+
+
 def _residue(text: str) -> str:
     """What is left of a line once placeholders, bold labels and Markdown punctuation are removed."""
     text = placeholder_regex().sub("", text)
     text = _BOLD_LABEL.sub("", text)
-    return re.sub(r"[\s#>*_|:\-`]+", "", text)
+    text = re.sub(r"[\s#>*_|:\-`]+", "", text)
+    return "" if text.lower() in _EMPTY_WORDS else text
+
+
+def _tags(metadata: Any) -> list[str]:
+    """The Hub task, the tags and the tasks of the model-index results of a card, lower-cased."""
+    if not isinstance(metadata, dict):
+        return []
+    items: list[Any] = []
+    for key in ("pipeline_tag", "tags"):
+        value = metadata.get(key)
+        items.extend(value if isinstance(value, list) else [value])
+    index = metadata.get("model-index")
+    for entry in index if isinstance(index, list) else []:
+        results = entry.get("results") if isinstance(entry, dict) else None
+        for result in results if isinstance(results, list) else []:
+            task = result.get("task") if isinstance(result, dict) else None
+            items.append(task.get("type") if isinstance(task, dict) else None)
+    return [item.strip().lower() for item in items if isinstance(item, str) and item.strip()]
 
 
 def locate(finder: Finder, card: Card, facts: list[Fact]) -> FieldState:
     """Whether the card discloses what `finder` looks for, a placeholder in its place, and where it goes."""
     place_line = _place_line(finder, card)
-    if any(f.kind in finder.facts and f.subject is None for f in facts):
-        return FieldState(True, None, place_line)
+
+    def found(evidence: str) -> FieldState:
+        return FieldState(True, None, place_line, evidence)
+
+    fact = next((f for f in facts if f.kind in finder.facts and f.subject is None), None)
+    if fact is not None:
+        return found(f"fact {fact.kind} at line {fact.location.line}")
     metadata = card.metadata
-    if any(_filled(metadata_value(metadata, path)) for path in finder.metadata):
-        return FieldState(True, None, place_line)
+    path = next((p for p in finder.metadata if _filled(metadata_value(metadata, p))), None)
+    if path is not None:
+        return found(f"metadata `{path}`")
+    if finder.tags:
+        tag_patterns = [_pattern(p, re.IGNORECASE) for p in finder.tags]
+        tag = next((t for t in _tags(metadata) if any(p.fullmatch(t) for p in tag_patterns)), None)
+        if tag is not None:
+            return found(f"tag `{tag}`")
     body = _body(card)
     placeholder: int | None = None
     if finder.labels:
         label_patterns = [_pattern(p, re.IGNORECASE) for p in finder.labels]
-        for number, line in body.lines:
-            match = _LABEL_LINE.match(line)
-            if match is None or not any(p.search(match.group("label")) for p in label_patterns):
+        for item in body.labels:
+            if not any(p.search(item.label) for p in label_patterns):
                 continue
-            value = match.group("value").strip()
-            if _is_placeholder(value):
-                placeholder = placeholder or number
-            elif _residue(value):
-                return FieldState(True, None, place_line)
+            if _residue(item.value):
+                return found(f"label '{item.label}' at line {item.line}")
+            if _is_placeholder(item.value):
+                placeholder = placeholder or item.line
     if finder.sections:
-        for section in card.sections:
-            if not any(_pattern(p, re.IGNORECASE).search(section.title) for p in finder.sections):
+        section_patterns = [_pattern(p, re.IGNORECASE) for p in finder.sections]
+        blocks = [_Block(s.title, s.line, s.end_line) for s in card.sections] + body.blocks
+        for block in blocks:
+            if not any(p.search(block.title) for p in section_patterns):
                 continue
-            content = [(n, body.by_line.get(n, "")) for n in range(section.line + 1, section.end_line + 1)]
-            content = [(n, text) for n, text in content if not text.lstrip().startswith("#")]
+            content = _content(body, block)
             if any(_residue(text) for _, text in content):
-                return FieldState(True, None, place_line)
+                return found(f"section '{block.title}' at line {block.line}")
             first = next((n for n, text in content if _is_placeholder(text)), None)
             if first is not None:
                 placeholder = placeholder or first
-    if finder.text and any(_in_text(p, body) for p in finder.text):
-        return FieldState(True, None, place_line)
+    text_hit = next((p for p in finder.text if _in_text(p, _prose(body, card, finder))), None)
+    if text_hit is not None:
+        return found(f"text /{text_hit}/")
+    code_hit = next((p for p in finder.code if _pattern(p, _TEXT_FLAGS).search(body.code)), None)
+    if code_hit is not None:
+        return found(f"code /{code_hit}/")
     return FieldState(False, placeholder, place_line)
+
+
+def _content(body: _Body, block: _Block) -> list[tuple[int, str]]:
+    """The lines a section holds: its own text before its first subheading, or, when it has none (a chapter
+    heading over subsections), everything under it. A contact section that only holds a placeholder is not
+    filled by the framework versions listed in a subsection below it."""
+    lines = [(n, body.by_line.get(n, "")) for n in range(block.line + 1, block.end_line + 1)]
+    own: list[tuple[int, str]] = []
+    for number, text in lines:
+        if _HEADING.match(text):
+            break
+        own.append((number, text))
+    if any(_residue(text) or _is_placeholder(text) for _, text in own):
+        return own
+    return [(n, text) for n, text in lines if not _HEADING.match(text)]
+
+
+def _prose(body: _Body, card: Card, finder: Finder) -> _Body:
+    """The body a finder's text patterns read: without the sections it says describe something else (the sizes
+    of evaluation sets under 'Evaluation' are not the training data's)."""
+    if not finder.not_under:
+        return body
+    patterns = [_pattern(p, re.IGNORECASE) for p in finder.not_under]
+    skipped: set[int] = set()
+    for section in card.sections:
+        if any(p.search(section.title) for p in patterns):
+            skipped.update(range(section.line, section.end_line + 1))
+    if not skipped:
+        return body
+    text = "\n".join(line for number, line in body.prose if number not in skipped)
+    return replace(body, text=text, folded=text.translate(_SRE_FOLD).lower())
 
 
 # The only non-ASCII characters `re.IGNORECASE` matches to ASCII letters (İ ı ſ K); lower() maps the rest.

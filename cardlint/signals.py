@@ -85,7 +85,7 @@ def model_signals(metadata: dict[str, Any], facts: list[Fact]) -> ModelSignals:
     if isinstance(tag, str) and tag.strip():
         generative = tag.strip().lower() in set(words.get("generative_pipeline_tags", []))
     elif str(metadata.get("library_name", "")).lower() in set(words.get("generative_libraries", [])) or (
-        set(tags) & set(words.get("generative_tags", []))
+        set(tags) & {*words.get("generative_tags", []), *words.get("generative_pipeline_tags", [])}
     ):
         generative = True
     else:

@@ -29,7 +29,8 @@ TEXTS = [
 
 
 def _body(text: str) -> _Body:
-    return _Body([], {}, text, text.translate({0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}).lower())
+    folded = text.translate({0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}).lower()
+    return _Body(lines=[], by_line={}, prose=[], text=text, folded=folded, code="", labels=[], blocks=[])
 
 
 @pytest.mark.parametrize("text", TEXTS)

@@ -1,9 +1,11 @@
 """CL2xx disclosure: what each selected instrument asks a card to state, and what this card leaves out.
 
 Severity follows what the instrument really requires of this model: a field is *required* (CL201, warning)
-only when a binding instrument in force clearly applies (its threshold is exceeded); when it may apply (a
-straddle, an unknown compute for a general-purpose model, an indicative criterion) or the profile is
-voluntary, the same gap is advice (CL202, info). A small classifier under the EU AI Act gets neither.
+only when a binding instrument in force clearly applies (a binding threshold is exceeded, or the duty holds
+for every model); when it may apply (a straddle, an unknown compute for a general-purpose model, a criterion
+that is only indicative, even when the compute is above it) or the profile is voluntary, the same gap is
+advice (CL202, info), at the level of the CL403 finding that reports the criterion. A small classifier under
+the EU AI Act gets neither.
 """
 
 from __future__ import annotations
@@ -48,7 +50,11 @@ def trigger_level(
         return NOT_APPLICABLE
     status = max((s.status for s in mine), key=lambda name: _RANK.get(name, 0))
     if status == "above":
-        return APPLIES
+        # An indicative criterion (EU GPAI 1e23, the one-third modifier test) presumes, it does not decide:
+        # its duties are as sure as the criterion, which CL403/CL404 report below a binding threshold's level.
+        if not threshold.indicative or _binding_threshold_exceeded(policy, statuses):
+            return APPLIES  # above a binding line of the same instrument, the model is surely in its scope
+        return MAY_APPLY
     if status == "straddles":
         return MAY_APPLY
     if status == "unknown":
@@ -64,6 +70,17 @@ def trigger_level(
     ):
         return MAY_APPLY  # the GPAI indication works both ways: a general model below it can still be one
     return NOT_APPLICABLE
+
+
+def _binding_threshold_exceeded(policy: Policy, statuses: list[ThresholdStatus]) -> bool:
+    """The model's own compute is above a threshold of `policy` that is not merely indicative (EU 1e25)."""
+    for status in statuses:
+        threshold = policy.threshold(status.threshold_id) if status.policy == policy.key else None
+        if threshold is None or threshold.indicative or not threshold.is_model_compute:
+            continue
+        if status.basis == "training" and status.status == "above":
+            return True
+    return False
 
 
 def group_level(
@@ -90,6 +107,19 @@ def policy_level(
     return max(levels, default=NOT_APPLICABLE)
 
 
+def indicative_trigger(policy: Policy, group: DisclosureGroup, statuses: list[ThresholdStatus]) -> str | None:
+    """The indicative criterion the model's compute is above that makes this group ask, if that is why."""
+    for trigger in group.when:
+        threshold = policy.threshold(trigger)
+        if threshold is None or not threshold.indicative:
+            continue
+        for s in statuses:
+            if s.policy == policy.key and s.threshold_id == trigger and s.status == "above":
+                code = "CL404" if threshold.basis == "modification" else "CL403"
+                return f"compute is above the indicative {format_flop(s.value_flop)} FLOP criterion, {code}"
+    return None
+
+
 @dataclass
 class _Gap:
     """One finder's gap for one policy, with every field (and article) that asks for it."""
@@ -99,6 +129,7 @@ class _Gap:
     state: FieldState
     fields: list[RequiredField] = field(default_factory=list)
     level: int = NOT_APPLICABLE
+    indicative: str | None = None  # the indicative criterion that makes the field asked for, if only that
 
     @property
     def refs(self) -> str:
@@ -158,6 +189,10 @@ def required_fields(context: CheckContext) -> Iterator[Finding]:
                     continue
                 gap = gaps.setdefault(finder.name, _Gap(policy, finder, state))
                 gap.fields.append(item)
+                if level > gap.level:
+                    gap.indicative = None
+                if level >= gap.level and level == MAY_APPLY:
+                    gap.indicative = gap.indicative or indicative_trigger(policy, group, context.thresholds)
                 gap.level = max(gap.level, level)
         for gap in gaps.values():
             yield _gap_finding(context, gap)
@@ -196,6 +231,8 @@ def _why_advice(policy: Policy, gap: _Gap) -> str:
         return " (instrument not in force on the chosen date)"
     if gap.optional:
         return " (where applicable)"
+    if gap.indicative:
+        return f" (asked only because {gap.indicative})"
     return " (the instrument may apply to this model)"
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from cardlint.card import Card, Section, Yaml11Surprise
 from cardlint.checks import CheckContext, check, finding
+from cardlint.fields import prose_by_line
 from cardlint.metadata_validation import dotted, expects_boolean, known_keys
+from cardlint.signals import placeholder_regex
 from cardlint.types import Finding
 
 EMPTY_CARD = "CL103"
@@ -226,57 +229,127 @@ def _signed_exponent(raw: str) -> str:
 _SECTIONS_THAT_MATTER = re.compile(
     r"model details|model description|model type|training|hyperparameter|speeds|compute|hardware|"
     r"infrastructure|environmental|carbon|emission|technical spec|architecture|evaluation|results|testing|"
-    r"uses|out-of-scope|bias|risk|limitation",
+    r"uses|out-of-scope|bias|risk|limitation|get started|how to use|contact|introduction",
     re.IGNORECASE,
 )
-_PLACEHOLDER = re.compile(r"\[more information needed\]|\{\{\s*[a-z_]+[^}]*\}\}", re.IGNORECASE)
-_FIELD_LABEL = re.compile(r"\*\*([^*]{1,60}?):?\*\*")
+_FIELD_LABEL = re.compile(r"\*\*([^*]{1,60}?):?\*\*|^\s*[-*+]\s+([A-Z][^:*\n]{0,40}):")
+_HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s")
+_NONE_DATASET = re.compile(r"\bthe None dataset\b|\[None\]\(", re.IGNORECASE)
+INTRODUCTION = "introduction"
+
+
+@dataclass(frozen=True)
+class _Gap:
+    line: int
+    column: int
+    name: str  # what to fill in: the field's label, or the section's title
+    empty: bool  # a section holding nothing but the template's comments
 
 
 @check(TEMPLATE_PLACEHOLDER)
 def template_placeholder(ctx: CheckContext) -> Iterator[Finding]:
-    """One finding per chapter (top heading below the title) whose sections that matter still hold the Hub
-    template's `[More Information Needed]`; an untouched template gives a handful of findings, not twenty."""
+    """One finding per chapter (top heading below the title) whose sections that matter still hold the
+    template: a placeholder (`[More Information Needed]` in any casing, the Trainer's "More information
+    needed" and "the None dataset") or nothing but the template's HTML comments. An untouched template gives
+    a handful of findings that name what to fill in, not twenty."""
     card = ctx.card
-    fm = card.front_matter
-    first_body_line = card.body_start_line if fm is None or fm.closed else 1
-    candidates = [
-        (index + 1, match)
-        for index in range(first_body_line - 1, len(card.lines))
-        if (match := _PLACEHOLDER.search(card.lines[index])) is not None
-    ]
-    if not candidates:
-        return  # most cards: no need to tokenise the body
-    code_lines = _code_lines(card)
+    if not card.sections:
+        return  # a card without headings is no template; CL103 speaks for an empty one
+    prose = prose_by_line(card)
     title = _title_section(card)
-    by_chapter: dict[Section, list[tuple[int, int, str]]] = {}
-    for line_number, match in candidates:
-        if line_number in code_lines:
+    by_chapter: dict[str, list[_Gap]] = {}
+    for gap in [*_placeholders(card, prose), *_empty_sections(card, prose, title)]:
+        chain = [section for section in _enclosing(card, gap.line) if section != title]
+        if chain and not any(_SECTIONS_THAT_MATTER.search(section.title) for section in chain):
             continue
-        chain = [section for section in _enclosing(card, line_number) if section != title]
-        if not chain or not any(_SECTIONS_THAT_MATTER.search(section.title) for section in chain):
-            continue
-        label = _FIELD_LABEL.search(card.lines[line_number - 1][: match.start()])
-        by_chapter.setdefault(chain[0], []).append(
-            (line_number, match.start() + 1, label.group(1) if label else chain[-1].title)
+        by_chapter.setdefault(chain[0].title if chain else INTRODUCTION, []).append(gap)
+    lone = {chapter: gaps for chapter, gaps in by_chapter.items() if _only_itself(chapter, gaps)}
+    if len(lone) > 1:
+        yield _lone_sections(ctx, lone)
+        by_chapter = {chapter: gaps for chapter, gaps in by_chapter.items() if chapter not in lone}
+    for chapter, gaps in by_chapter.items():
+        gaps.sort(key=lambda gap: gap.line)
+        names = list(dict.fromkeys(gap.name for gap in gaps))
+        shown = _listing(
+            [f"'{name}'" for name in names[:4]] + ([f"{len(names) - 4} more"] if len(names) > 4 else [])
         )
-    for chapter, hits in by_chapter.items():
-        names = list(dict.fromkeys(name for _, _, name in hits))
-        shown = ", ".join(f"'{name}'" for name in names[:4]) + (
-            f" and {len(names) - 4} more" if len(names) > 4 else ""
-        )
-        count = f"{len(hits)} placeholder{'s' if len(hits) > 1 else ''}"
-        message = f"'{chapter.title}' still holds {count} from the model card template: {shown}"
-        yield finding(TEMPLATE_PLACEHOLDER, message, ctx.at(hits[0][0], hits[0][1]))
+        where = "the introduction" if chapter == INTRODUCTION else f"'{chapter}'"
+        if all(gap.empty for gap in gaps) and names == [chapter]:
+            message = f"{where} holds only the template's comment: fill it in, or delete the section"
+        elif all(gap.empty for gap in gaps):
+            message = f"{where} is still the empty template: fill in {shown}"
+        else:
+            count = sum(not gap.empty for gap in gaps)
+            message = (
+                f"{where} still holds {count} template placeholder{'s' if count > 1 else ''}: fill in {shown}"
+            )
+        yield finding(TEMPLATE_PLACEHOLDER, message, ctx.at(gaps[0].line, gaps[0].column), fields=names)
 
 
-def _code_lines(card: Card) -> set[int]:
-    """File lines inside fenced or indented code blocks (placeholders there are examples, not gaps)."""
-    lines: set[int] = set()
-    for token in card.tokens:
-        if token.type in ("fence", "code_block") and token.map is not None:
-            lines.update(range(token.map[0] + 1, token.map[1] + 1))
-    return lines
+def _only_itself(chapter: str, gaps: list[_Gap]) -> bool:
+    """A chapter whose one gap is its own text (a Trainer card's 'Model description: More information
+    needed'), not fields inside it."""
+    return all(gap.name == chapter for gap in gaps)
+
+
+def _lone_sections(ctx: CheckContext, lone: dict[str, list[_Gap]]) -> Finding:
+    """One finding for several sections that each hold nothing but the template's placeholder or comment."""
+    first = min((gap for gaps in lone.values() for gap in gaps), key=lambda gap: gap.line)
+    names = list(lone)
+    shown = _listing(
+        [f"'{name}'" for name in names[:6]] + ([f"{len(names) - 6} more"] if len(names) > 6 else [])
+    )
+    return finding(
+        TEMPLATE_PLACEHOLDER,
+        f"{len(names)} sections still hold only the template's placeholder or comment: fill in {shown}",
+        ctx.at(first.line, first.column),
+        fields=names,
+    )
+
+
+def _listing(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _placeholders(card: Card, prose: dict[int, str]) -> Iterator[_Gap]:
+    """Each placeholder outside code blocks, headings and HTML comments, named by its label or section."""
+    pattern = placeholder_regex()
+    for number, text in prose.items():
+        match = pattern.search(text)
+        if match is None or _HEADING_LINE.match(text) or match.group(0).lower() == "[optional]":
+            continue
+        label = _FIELD_LABEL.search(text[: match.start()])
+        if label is not None:
+            name = _plain_title(label.group(1) or label.group(2))
+        elif _NONE_DATASET.search(text):
+            name = "the dataset it was trained on (the card says None)"
+        else:
+            chain = _enclosing(card, number)
+            name = _plain_title(chain[-1].title) if chain else INTRODUCTION
+        yield _Gap(number, match.start() + 1, name, empty=False)
+
+
+def _empty_sections(card: Card, prose: dict[int, str], title: Section | None) -> Iterator[_Gap]:
+    """Sections whose own text (before any subsection) is only the template's HTML comments, the mark of the
+    Hub's template and of `cardlint init`: what the comment asks for was never written."""
+    for index, section in enumerate(card.sections):
+        if section == title:
+            continue
+        following = card.sections[index + 1] if index + 1 < len(card.sections) else None
+        has_children = following is not None and following.level > section.level
+        own_end = following.line - 1 if has_children and following is not None else section.end_line
+        lines = range(section.line + 1, own_end + 1)
+        if any(prose.get(number, "").strip() for number in lines):
+            continue
+        if any(number not in prose for number in lines):
+            continue  # a code block: an example, not a gap
+        if not any("<!--" in card.lines[number - 1] for number in lines):
+            continue  # an empty heading in a hand-written card, or a chapter over its subsections
+        yield _Gap(section.line, 1, _plain_title(section.title), empty=True)
+
+
+def _plain_title(title: str) -> str:
+    return re.sub(r"\s*\[optional\]\s*$", "", title, flags=re.IGNORECASE).strip()
 
 
 def _enclosing(card: Card, line: int) -> list[Section]:

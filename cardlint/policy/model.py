@@ -74,6 +74,9 @@ class Finder:
     labels: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
     text: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # the Hub task or a tag, matched whole (text-to-image)
+    code: tuple[str, ...] = ()  # fenced code (a loading snippet)
+    not_under: tuple[str, ...] = ()  # headings whose sections `text` does not read (evaluation sets)
     place_section: str | None = None
     place_pattern: str | None = None
     place_metadata: str | None = None
