@@ -336,4 +336,6 @@ def explain(rule: str) -> None:
     found = load_catalogue().lookup(rule)
     if found is None:
         raise click.UsageError(f"no rule '{rule}' (see `cardlint rules`)")
-    click.echo(found.docs_markdown(), nl=False)
+    from cardlint.duties import duties_markdown
+
+    click.echo(found.docs_markdown() + duties_markdown(found.code), nl=False)

@@ -19,6 +19,7 @@ from policy_support import (
 
 from cardlint.checks.disclosure import required_fields
 from cardlint.checks.thresholds import compute_undeterminable, threshold_positions
+from cardlint.duties import duties_markdown
 from cardlint.types import Interval
 
 GENERATIVE_CARD = "---\npipeline_tag: text-generation\n---\n# Bramble\n\nA chat model.\n"
@@ -72,7 +73,9 @@ def test_same_card_under_different_dates() -> None:
         ("CL402", "kr-ai-basic-act"),
     }
     sb53 = next(f for f in today if f.policy == "us-ca-sb53")
-    assert "15 days" in sb53.message and "foundation model" in sb53.message
+    # the duties are named in the message; their deadlines are spelled out by `cardlint explain CL402`
+    assert "22757.12" in sb53.message and "foundation model" in sb53.message
+    assert "15 days" in duties_markdown("CL402")
 
 
 def test_vetoed_sb1047_is_information_with_its_cost_condition() -> None:

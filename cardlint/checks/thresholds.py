@@ -82,12 +82,16 @@ def _metadata_line(context: CheckContext, key: str) -> int | None:
     return fm.line_of((key,))
 
 
-def _duties(policy: Policy, threshold: Threshold) -> str:
-    parts = []
-    for duty in policy.duties_of(threshold):
-        deadline = f" ({duty.deadline})" if duty.deadline else ""
-        parts.append(f"{duty.ref}: {duty.duty}{deadline}")
-    return "; ".join(parts)
+def _duties(policy: Policy, threshold: Threshold, code: str) -> str:
+    """The duties named, not spelled out (`cardlint explain` and the SARIF rule help hold their text); the
+    first one's deadline stays, as it is what a reader must act on first."""
+    duties = policy.duties_of(threshold)
+    if not duties:
+        return ""
+    refs = ", ".join(dict.fromkeys(duty.ref for duty in duties))
+    first = duties[0]
+    due = f", the first ({first.ref}) {first.deadline}" if first.deadline and code == EXCEEDED else ""
+    return f"; duties: {refs}{due} (see `cardlint explain {code}`)"
 
 
 def _conditions(status: ThresholdStatus) -> str:
@@ -136,18 +140,7 @@ def threshold_positions(context: CheckContext) -> Iterator[Finding]:
         location = _where(context, status)
         if status.basis == "modification":
             if status.status in ("above", "straddles"):
-                verb = "exceeds" if status.status == "above" else "may exceed"
-                share = ", a share of the base model's compute" if threshold.fraction_of_base else ""
-                decide = f"; {status.decisive} would decide it" if status.decisive else ""
-                yield finding(
-                    MODIFIER,
-                    f"{head}: the fine-tune's own compute {_span(interval)} {verb} {threshold.label} "
-                    f"({_comparison(status)}{share}){decide}. "
-                    f"{_duties(policy, threshold)}{_conditions(status)}{_tail(policy)}",
-                    location,
-                    fix="state the fine-tuning compute (tokens or device-hours) so the share can be checked",
-                    **common,
-                )
+                yield _modifier_finding(context, policy, threshold, status, interval, location, common)
             continue
         if status.basis == "cumulative":
             if (
@@ -199,15 +192,53 @@ def threshold_positions(context: CheckContext) -> Iterator[Finding]:
             )
         elif status.status == "above":
             code = EXCEEDED if _binding(policy, threshold) else INDICATIVE
-            duties = _duties(policy, threshold)
             yield finding(
                 code,
-                f"{head}: compute {_span(interval)} is above {_comparison(status)}, "
+                f"{head}: compute {_span(interval)} is above {format_flop(status.value_flop)} FLOP, "
                 f"{status.orders_of_magnitude or 0:+.1f} orders of magnitude ({threshold.label})"
-                f"{'. ' + duties if duties else ''}{_conditions(status)}{_tail(policy)}",
+                f"{_conditions(status)}{_tail(policy)}{_duties(policy, threshold, code)}",
                 location,
                 **common,
             )
+
+
+_FINE_TUNE_KINDS = ("fine_tune_tokens", "fine_tune_device_hours")
+
+
+def _modifier_finding(
+    context: CheckContext,
+    policy: Policy,
+    threshold: Threshold,
+    status: ThresholdStatus,
+    interval: Interval | None,
+    location: Location,
+    common: dict[str, Any],
+) -> Finding:
+    """CL404 in one sentence: the fine-tune's own compute against the modifier line, and what would decide.
+
+    Figures a fine-tune's card does not mark as fine-tuning (a series' "Hours used" under a family heading)
+    may be its base models' training too, so the finding says the comparison rests on them."""
+    verb = "exceeds" if status.status == "above" else "may exceed"
+    lineage = context.estimate.lineage if context.estimate is not None else None
+    line = f"{format_flop(status.value_flop)} FLOP"
+    if threshold.fraction_of_base and lineage is not None and lineage.base_flop is not None:
+        line = f"{threshold.fraction_of_base:.2g} of the base model's compute ({line})"
+    elif threshold.fraction_of_base:
+        line += " (the fallback while the base model's compute is unknown)"
+    own = any(context.own_facts(kind) for kind in _FINE_TUNE_KINDS)
+    if own:
+        subject, caveat = f"the fine-tune's own compute {_span(interval)}", ""
+    else:
+        subject = f"the card's training figures give {_span(interval)}, which"
+        caveat = ", if those figures are the fine-tune's own and not also its base models'"
+    return finding(
+        MODIFIER,
+        f"{policy.short_name} {threshold.ref}: {subject} {verb} {line}, above which {threshold.label}"
+        f"{caveat}{_conditions(status)}{_tail(policy)} (see `cardlint explain {MODIFIER}`)",
+        location,
+        fix="state the fine-tuning compute (tokens or device-hours) separately from the base model's",
+        **common,
+    )
 
 
 def _named_size_matters(context: CheckContext) -> bool:

@@ -31,14 +31,24 @@ class BaseCompute:
 
 
 def base_model_names(facts: Sequence[Fact]) -> list[str]:
-    """The card's base_model values in the order stated (metadata first), without repeats."""
+    """The card's base_model values in the order stated (metadata first), without repeats: `org/name` and a
+    bare `name` are one base named twice (the repo id is kept), not a merge of two."""
     names: list[str] = []
     for fact in facts:
         if fact.kind == "base_model" and fact.subject is None and isinstance(fact.value, str):
             name = fact.value.strip()
-            if name and name not in names:
+            if not name:
+                continue
+            same = next((i for i, known in enumerate(names) if _short(known) == _short(name)), None)
+            if same is None:
                 names.append(name)
+            elif "/" in name and "/" not in names[same]:
+                names[same] = name
     return names
+
+
+def _short(name: str) -> str:
+    return name.rstrip("/").rsplit("/", 1)[-1].lower()
 
 
 def _reference_interval(model: ReferenceModel, flop: float) -> Interval:

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from cardlint.catalogue import Catalogue, Rule
+from cardlint.duties import duties_markdown
 from cardlint.report.common import (
     PROJECT_URL,
     artifact_uri,
@@ -79,9 +80,15 @@ def _text(value: str, fallback: str) -> str:
 
 
 def _descriptor(rule: Rule) -> dict[str, Any]:
+    duties = duties_markdown(rule.code)  # the threshold rules' duties, which their messages only name
     plain_help = "\n\n".join(
         part.strip()
-        for part in (rule.what, rule.why, f"How to fix: {rule.fix.strip()}" if rule.fix.strip() else "")
+        for part in (
+            rule.what,
+            rule.why,
+            f"How to fix: {rule.fix.strip()}" if rule.fix.strip() else "",
+            duties.replace("#", "").strip(),
+        )
         if part.strip()
     )
     return {
@@ -89,7 +96,7 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
         "name": rule.name,
         "shortDescription": {"text": _text(rule.summary, rule.name)},
         "fullDescription": {"text": _text(rule.what, rule.summary or rule.name)},
-        "help": {"text": plain_help or rule.summary or rule.name, "markdown": rule.docs_markdown()},
+        "help": {"text": plain_help or rule.summary or rule.name, "markdown": rule.docs_markdown() + duties},
         "helpUri": rule_help_uri(rule.code, rule.name),
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {"tags": ["model-card", rule.family, *rule.instruments]},
