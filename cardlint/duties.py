@@ -7,7 +7,9 @@ policy files so they never drift from what the checks use.
 
 from __future__ import annotations
 
-from cardlint.policies import Policy, Threshold, all_policies, format_flop
+from cardlint.policy.judging import format_flop
+from cardlint.policy.loading import all_policies
+from cardlint.policy.model import Policy, Threshold
 
 
 def _reported_by(code: str, policy: Policy, threshold: Threshold) -> bool:
