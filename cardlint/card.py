@@ -326,6 +326,11 @@ def decode(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[str, str | None
     """Bytes to text. Returns the text and a description of any encoding problem that was repaired."""
     if len(raw) > limits.max_card_bytes:
         raise CardReadError(f"file is {len(raw):,} bytes, over the {limits.max_card_bytes:,}-byte limit")
+    if len(raw) > limits.max_parsed_bytes:
+        raise CardReadError(
+            f"{len(raw):,} bytes, over the {limits.max_parsed_bytes:,}-byte limit of cards parsed and "
+            "checked (limits.max_parsed_bytes); nothing in it was read"
+        )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16"), None

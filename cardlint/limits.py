@@ -26,6 +26,12 @@ class Limits:
         "Largest card, in bytes (file, stdin or Hub). A bigger one is refused with one line (exit 2); a file "
         "is refused from its size, before any byte is read.",
     )
+    max_parsed_bytes: int = _limit(
+        1024 * 1024,
+        "Largest card parsed and checked, in bytes (almost twice the largest of 25,000 real cards). A bigger "
+        "one, up to max_card_bytes, is reported as CL101 without being parsed, so no card can cost more "
+        "than a few seconds.",
+    )
     max_front_matter_bytes: int = _limit(
         1024 * 1024, "Largest YAML front matter parsed, in bytes; a bigger block is a YAML finding (CL106)."
     )
