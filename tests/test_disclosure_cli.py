@@ -85,3 +85,38 @@ def test_above_the_binding_threshold_the_same_gap_is_a_warning(tmp_path: Path) -
     gaps = [f for f in _findings(folder, "--policy", "eu-ai-act", "--select", "CL2") if f["code"] == "CL201"]
     assert gaps and all(f["severity"] == "warning" and "indicative" not in f["message"] for f in gaps)
     assert cardlint("check", "--policy", "eu-ai-act", "--select", "CL2", str(folder)).returncode == 1
+
+
+TABLED = """---
+license: apache-2.0
+pipeline_tag: text-generation
+---
+# Larch-7B
+
+Larch is a 7B parameter chat model.
+
+| Model | Params | Content Length |
+|---|---|---|
+| Larch-7B | 7B | 4k |
+
+**Training Data**
+
+Public web text and licensed books, deduplicated.
+
+## Evaluation
+
+The held-out set has 12,000 documents.
+
+```python
+from transformers import AutoModelForCausalLM
+model = AutoModelForCausalLM.from_pretrained("example/larch-7b")
+```
+"""
+
+
+def test_table_columns_bold_headings_and_code_count_but_evaluation_sizes_do_not(tmp_path: Path) -> None:
+    folder = _card(tmp_path, "larch-7b", TABLED)
+    messages = [f["message"] for f in _findings(folder, "--policy", "eu-ai-act", "--select", "CL2")]
+    for stated in ("context window", "type, provenance", "technical means for integration"):
+        assert not any(stated in m for m in messages), stated
+    assert any("number of training data points" in m for m in messages)  # 12,000 are evaluation documents
