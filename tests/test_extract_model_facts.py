@@ -138,3 +138,69 @@ def test_lower_bound_with_a_magnitude_word(tmp_path: Path) -> None:
     facts = facts_of(tmp_path, text)
     (tokens,) = [fact for fact in facts if fact.kind == "training_tokens"]
     assert (tokens.value, tokens.lower_bound) == (6e12, True)
+
+
+# ------------------------------------------------------------------------------------------ base models
+
+
+def base_of(tmp_path: Path, text: str, folder: str = "acme-model") -> list[float | str]:
+    return own(facts_of(tmp_path, text, folder=folder), "base_model")
+
+
+def test_base_named_before_the_fine_tuning_verb(tmp_path: Path) -> None:
+    text = "# Heron NER\n\nThis model is a *heron-base-cased* model that was fine-tuned on news data.\n"
+    assert base_of(tmp_path, text) == ["heron-base-cased"]
+
+
+def test_base_used_as_the_initialization(tmp_path: Path) -> None:
+    text = "# Heron\n\nWe trained it with a longer context using `heron-4k-base` as the initialization.\n"
+    assert base_of(tmp_path, text, folder="heron-64k-base") == ["heron-4k-base"]
+
+
+def test_expansion_and_up_scaling_name_a_base(tmp_path: Path) -> None:
+    assert base_of(tmp_path, "# Heron\n\nHeron-Pro is an expansion of Heron2-7B, trained on code.\n") == [
+        "Heron2-7B"
+    ]
+    text = "# Heron\n\nOur depth up-scaling scales a Heron-3-small model with 7 billion parameters to 11B.\n"
+    assert base_of(tmp_path, text) == ["Heron-3-small"]
+
+
+def test_imperative_fine_tune_at_the_start_of_a_sentence(tmp_path: Path) -> None:
+    text = "# Heron speech Welsh\n\nFine tune heron-speech-v2 to improve Welsh transcription.\n"
+    assert base_of(tmp_path, text) == ["heron-speech-v2"]
+
+
+def test_fine_tuned_on_a_pretrained_model_behind_a_plain_link(tmp_path: Path) -> None:
+    text = "# Heron\n\nIt was finetuned on the pretrained [Welsh Heron](https://example.org/heron) model.\n"
+    assert base_of(tmp_path, text) == ["Welsh Heron"]
+    papers = (
+        "# Heron\n\nBuilt upon the pre-trained [Heron5 models](https://arxiv.org/abs/2101.00001), it ...\n"
+    )
+    assert base_of(tmp_path, papers) == []
+
+
+def test_title_naming_the_base_does_not_hide_it(tmp_path: Path) -> None:
+    text = "# Model card for Welsh Heron\n\nIt was fine-tuned from Welsh-Heron-2 on reviews.\n"
+    assert base_of(tmp_path, text, folder="welsh-heron-sentiment") == ["Welsh-Heron-2"]
+
+
+def test_every_linked_parent_in_a_parent_models_line(tmp_path: Path) -> None:
+    text = (
+        "# Heron-VL\n\n- **Parent Models:** "
+        "[acme/heron-vision](https://huggingface.co/acme/heron-vision) and "
+        "[acme/heron-7b](https://huggingface.co/acme/heron-7b)\n- **Model fine-tuned:** acme/other\n"
+    )
+    assert base_of(tmp_path, text) == ["acme/heron-vision", "acme/heron-7b", "acme/other"]
+
+
+def test_model_fine_tuned_key_needs_a_model_like_value(tmp_path: Path) -> None:
+    assert base_of(tmp_path, "# Heron\n\n- Model fine-tuned: yes\n") == []
+    assert base_of(tmp_path, "# Heron\n\n- Model fine-tuned: acme/heron-lm\n") == ["acme/heron-lm"]
+
+
+def test_a_row_named_exactly_for_the_subject_wins_a_tie(tmp_path: Path) -> None:
+    text = (
+        "# Heron\n\n| Checkpoint | Description |\n|---|---|\n| `heron-8k` | Pretrained with 8k context. |\n"
+        "| `heron-128k` | Pretrained with 128k context using `heron-8k` as the initialization. |\n"
+    )
+    assert base_of(tmp_path, text, folder="heron-128k") == ["heron-8k"]

@@ -17,7 +17,12 @@ _PHRASE = re.compile(
     r"(?:\b(?:fine[- ]?tuned|finetuned|instruction[- ]tuned|trained|distilled|resumed|continued"
     r"|initiali[sz]ed"
     r"|adapted)\s+(?:version\s+of|variant\s+of|checkpoint\s+of|from|with\s+the\s+weights\s+of)"
-    r"|(?P<loose>\b(?:based|built)\s+(?:on|upon)(?:\s+top\s+of)?)"
+    r"|(?P<loose>\b(?:based|built|build)\s+(?:on|upon)(?:\s+top\s+of)?)"
+    r"|\b(?:an?\s+)?expansion\s+of|\b(?:depth\s+)?up-?scal(?:es|ed|ing)\s+(?:of|from)"
+    r"|\bscales(?:\s+up)?(?=\s+an?\s)"
+    r"|\bfine-?tuned\s+on(?:\s+top\s+of)?(?:\s+the)?(?=\s+pre-?trained\s)"
+    r"|(?P<link_only>\bidentical\s+to)"
+    r"|(?:^|(?<=[.:]\s))fine[- ]?tune(?=\s+(?!on\b|with\b|for\b|it\b|this\b|the\s+model\b))"
     r"|\bderived\s+from"
     r"|\b(?:fine[- ]?tuning|finetuning)\s+of"
     r"|\bfine-?tuning\s{0,2}(?:\([^()]{0,60}\)\s{0,2})?from"
@@ -32,7 +37,7 @@ _HF_MODEL_URL = re.compile(
     r"([A-Za-z0-9][\w.-]{0,95}(?:/[A-Za-z0-9][\w.-]{0,95})?)"
 )
 _NAME = re.compile(
-    r"(?:[A-Z][\w-]{0,30}'s\s+)?(?:(?:fine-?tuned|pre-?trained|pretrained|original|official)\s{1,3})?(?P<name>(?:[A-Z][\w.-]{0,60}|[\w.-]{1,40}/[\w.-]{1,80}|[a-z][\w.]{0,30}[-\d][\w.-]{0,40})"
+    r"(?:[A-Z][\w-]{0,30}'s\s+)?(?:(?:fine-?tuned|pre-?trained|pretrained|original|official)\s{1,3})?[`*_\"]{0,2}(?P<name>(?:[A-Z][\w.-]{0,60}|[\w.-]{1,40}/[\w.-]{1,80}|[a-z][\w.]{0,30}[-\d][\w.-]{0,40})"
     r"(?:\s+(?:\d[\w.-]{0,20}|[A-Z][\w.-]{0,30}|v\d[\w.-]{0,10})){0,2})"
 )
 # Words after a name that show it is not a model (an architecture, a data set, a document).
@@ -75,9 +80,13 @@ def base_models_in(
     block: Block, offset: int, sentence: str, subject: str | None
 ) -> Iterator[tuple[str, int, int]]:
     """(name, start, end) of each base model the sentence names; positions are in the block's text."""
-    own = subject_norms(subject)
+    # a model is never its own base; only the card's first name is sure to be the model itself (a title
+    # such as "Model Card for Danish BERT" may name the base)
+    own = subject_norms(subject)[:1]
     if _USER_INSTRUCTIONS.search(sentence):
         return
+    for named, start, end in _names_before_verb(sentence, own):
+        yield named, offset + start, offset + end
     for match in _PHRASE.finditer(sentence):
         after = match.end()
         before = sentence[: match.start()]
@@ -94,10 +103,22 @@ def base_models_in(
                 continue
             name = _link_name(link)
             begin, finish = link.start, link.end
+        elif match.group("link_only"):
+            continue
+        elif (other := _plain_link_at(block, offset + after)) is not None:
+            # "finetuned on the pretrained [Danish BERT](https://github.com/...)": the link text names it
+            name = other.text.strip("`*_ ")
+            begin, finish = other.start, other.end
+            if _LINK_NOT_A_MODEL.search(name) or _PAPER_URL.search(other.url) or not _looks_like_model(name):
+                continue
+            if re.search(r"\b(?:models|checkpoints|weights)$", name, re.IGNORECASE):
+                continue
+            if match.group("loose") and not re.search(r"\d|/", name):
+                continue
         else:
             found = _NAME.match(sentence, after)
             if found is not None:
-                name = found.group("name").strip(" .,;:")
+                name = found.group("name").strip(" .,;:`*_")
                 begin, finish = offset + found.start("name"), offset + found.end("name")
                 name = _CKPT.sub("", re.split(r"\.\s", name)[0])
                 name = _CKPT.sub("", name.rstrip("."))
@@ -108,13 +129,53 @@ def base_models_in(
                 if _NOT_A_MODEL_AFTER.match(sentence, found.end("name")) or not _looks_like_model(name):
                     continue
                 # "based on RoBERTa" names an architecture as often as weights: ask for a version or an id
-                if match.group("loose") and not re.search(r"\d|/", name):
+                if match.group("loose") and not (
+                    re.search(r"\d|/", name) or _SIZE_IN_BRACKETS.match(sentence, found.end("name"))
+                ):
                     continue
         if not name or name.lower() in _STOP_NAMES or name.lower() in _GENERIC_WORDS or len(name) < 2:
             continue
         if normalise(name.split("/")[-1]) in own:
             continue
         yield name, begin, finish
+
+
+# "this model is a *bert-base-cased* model that was fine-tuned on ...", "using `pebble-8k` as the
+# initialization": the base named before the verb; only id-like names (a digit, a hyphen or a slash).
+_NAME_BEFORE_VERB = re.compile(
+    r"\b(?:is|was)\s+an?\s+[`*_]{0,2}(?P<name>[\w./-]{2,80}?)[`*_]{0,2}\s+model\s+(?:that|which)\s+"
+    r"(?:was|has\s+been|is)\s+(?:further\s+|then\s+)?(?:fine-?tuned|finetuned|trained|pre-?trained|adapted)\b"
+    r"|\busing\s+[`*_]{0,2}(?P<init>[\w./-]{2,80}?)[`*_]{0,2}\s+as\s+(?:the\s+|its\s+|an?\s+)?"
+    r"(?:initiali[sz]ation|starting\s+point|base\s+model|init)\b",
+    re.IGNORECASE,
+)
+
+
+def _names_before_verb(sentence: str, own: tuple[str, ...]) -> Iterator[tuple[str, int, int]]:
+    for found in _NAME_BEFORE_VERB.finditer(sentence):
+        group = "name" if found.group("name") else "init"
+        name = found.group(group).strip("`*_ ")
+        if (
+            re.search(r"[\d/-]", name)
+            and _looks_like_model(name)
+            and normalise(name.split("/")[-1]) not in own
+        ):
+            yield name, found.start(group), found.end(group)
+
+
+_PAPER_URL = re.compile(r"arxiv\.org|doi\.org|aclanthology|aclweb|openreview|\.pdf\b", re.IGNORECASE)
+_SIZE_IN_BRACKETS = re.compile(r"\s{0,2}\(\s{0,2}\d{1,4}(?:\.\d{1,3})?\s?[BMT]\s{0,2}\)")
+_PLAIN_LINK_GAP = re.compile(r"(?:pre-?trained\s+|original\s+|the\s+){0,2}\[?$", re.IGNORECASE)
+
+
+def _plain_link_at(block: Block, position: int) -> Link | None:
+    """A link (to any site) whose text starts right at `position`, past words like "pretrained"."""
+    for link in block.links:
+        if position <= link.start <= position + 24 and _PLAIN_LINK_GAP.fullmatch(
+            block.text[position : link.start]
+        ):
+            return link
+    return None
 
 
 _MODEL_WORDS = re.compile(
@@ -162,22 +223,21 @@ def _names_other_model(before: str, subject: str | None) -> bool:
     return not any(names_own_model(name, subject) for name in names)
 
 
-def base_model_from_value(block: Block, start: int, end: int) -> tuple[str, int, int] | None:
-    """The base model a `Finetuned from: ...` value names (None when it names several parents)."""
-    if sum(1 for link in block.links if start <= link.start < end and hub_id(link.url)) > 1:
-        return None
-    link = _link_at(block, start, end)
-    if link is not None:
-        name = hub_id(link.url)
-        if name:
-            return name, link.start, link.end
-    if any(start <= other.start < end for other in block.links):
-        return None  # a link to a search page or a paper names no single model
+def base_models_from_value(block: Block, start: int, end: int) -> list[tuple[str, int, int]]:
+    """The base models a `Finetuned from: ...` value names: every linked Hub model ("Parent Models: [a](..)
+    and [b](..)"), else the one id-like name it starts with."""
+    linked = [link for link in block.links if start <= link.start < end]
+    hub_links = [(hub_id(link.url), link) for link in linked]
+    found_links = [(name, link.start, link.end) for name, link in hub_links if name]
+    if found_links:
+        return found_links
+    if linked:
+        return []  # a link to a search page or a paper names no single model
     text = block.text[start:end]
-    found = re.match(r"\s*\[?\s*([\w.-]{1,80}(?:/[\w.-]{1,80})?)", text)
+    found = re.match(r"\s*\[?\s*[`*_]{0,2}([\w.-]{1,80}(?:/[\w.-]{1,80})?)", text)
     if found is None:
-        return None
-    name = _CKPT.sub("", found.group(1))
-    if not name or name.lower() in _STOP_NAMES:
-        return None
-    return name, start + found.start(1), start + found.end(1)
+        return []
+    name = _CKPT.sub("", found.group(1)).strip("_")
+    if not name or name.lower() in _STOP_NAMES or not (_looks_like_model(name) or re.search(r"[\d/-]", name)):
+        return []
+    return [(name, start + found.start(1), start + found.start(1) + len(name))]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from cardlint.card import Card
-from cardlint.extract.base_model import base_model_from_value, base_models_in
+from cardlint.extract.base_model import base_models_from_value, base_models_in
 from cardlint.extract.device_counts import device_count, listed_devices
 from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import make_fact
@@ -154,7 +154,9 @@ _KEYS: list[tuple[str, re.Pattern[str]]] = [
     (
         "base_model",
         re.compile(
-            r"fine-?tuned from|finetuned from|base model|parent model|initiali[sz]ed from|base checkpoint",
+            r"fine-?tuned from|finetuned from|base model|parent model|initiali[sz]ed from|base checkpoint"
+            r"|^(?:model\s+)?fine-?tuned$|^pre-?trained model$|foundation model"
+            r"|starting (?:point|checkpoint)",
             re.I,
         ),
     ),
@@ -743,9 +745,7 @@ def _key_value_facts(ctx: _Context, block: Block, offset: int, match: re.Match[s
         if first is not None and first.dimension == "count" and not first.magnitude and first.value >= 1:
             yield _fact(ctx, block, "hardware_count", first.value, *at(first))
     elif kind == "base_model":
-        found = base_model_from_value(block, value_start, offset + match.end("value"))
-        if found is not None:
-            name, begin, finish = found
+        for name, begin, finish in base_models_from_value(block, value_start, offset + match.end("value")):
             yield _fact(ctx, block, "base_model", name, begin, finish)
 
 

@@ -187,12 +187,13 @@ def row_score(label: str, row_size: float | None, subject: str | None) -> float:
     if not words:
         return size_bonus
     best = 0.0
+    exact = 1.0 if normalise(label) in subject_norms(subject) else 0.0  # the row is named exactly so
     for subject_norm in subject_norms(subject):
         matched = [word for word in words if word in subject_norm]
         fraction = len(matched) / len(words)
         if fraction < 0.5 or (fraction < 1 and not size_bonus):
             continue
-        best = max(best, size_bonus + fraction + 0.01 * sum(len(word) for word in matched))
+        best = max(best, exact + size_bonus + fraction + 0.01 * sum(len(word) for word in matched))
     return best
 
 
