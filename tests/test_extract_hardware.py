@@ -35,6 +35,8 @@ def own(facts: list[Fact], kind: str) -> list[float | str]:
         ("Wren was trained on 2 TPU v3-8 slices.", "tpu-v3", 8),
         ("Wren was trained on 64 TPU v4 cores.", "tpu-v4", 32),
         ("Training lasted 2 days on 8 compute nodes each one with 4 NVIDIA V100 GPUs.", "v100", 32),
+        ("Wren was trained on 2 Cloud v4-16 TPUs.", "tpu-v4", 16),
+        ("Training ran on a cloud instance (1 NVIDIA Tesla T4 GPU).", "t4", 1),
     ],
 )
 def test_device_counts(sentence: str, hardware: str, count: int) -> None:
@@ -67,6 +69,23 @@ def test_an_earlier_sentence_of_the_paragraph_stands_in_for_cue_words() -> None:
     assert own(facts, "training_duration_days") == [5]
     text = "# Wren-1B\n\nInference is fast. We use 16 A100 GPUs for about 5 days.\n"
     assert own(facts_of(text), "hardware_type") == []
+
+
+def test_a_slice_named_before_the_word_tpu() -> None:
+    facts = facts_of("Wren was trained for 3 days on Cloud v3-8 TPUs.\n")
+    assert own(facts, "hardware_type") == ["tpu-v3"]
+    assert own(facts, "hardware_count") == []  # not "8 TPUs": v3-8 is the slice's name
+    assert own(facts, "device_hours") == [4 * 3 * 24]
+
+
+def test_a_sponsor_supporting_the_run_is_not_a_user_recipe() -> None:
+    text = "Wren's training ran on TPUs thanks to the support of a research programme.\n"
+    assert own(facts_of(text), "hardware_type") == ["tpu"]
+
+
+def test_a_name_after_the_verb_is_not_the_model_it_is_said_of() -> None:
+    text = "# Wren-1B\n\nTraining is done on a g5.12xlarge instance with 4 A10G GPUs.\n"
+    assert own(facts_of(text), "hardware_count") == [4]
 
 
 def test_a_section_about_data_or_inference_does_not() -> None:

@@ -21,7 +21,7 @@ _WORDS = {
 _WORD = "|".join(sorted(_WORDS, key=len, reverse=True))
 _VENDOR_WORDS = r"(?:(?:nvidia|tesla|google|cloud|amd|intel|aws|habana)\s+){0,2}"
 _BEFORE = re.compile(
-    r"(?<![A-Za-z0-9_.,])(?P<a>\d{1,6}|" + _WORD + r")\s{0,2}"
+    r"(?<![A-Za-z0-9_.,-])(?P<a>\d{1,6}|" + _WORD + r")\s{0,2}"
     r"(?:[x×*]\s{0,2}(?P<b>\d{1,6})\s{0,2})?(?:[x×*]\s{0,2})?"
     r"(?:(?:(?:computing|compute|gpu|training)\s+)?(?:nodes?|servers?|machines?|hosts?),?\s+"
     r"(?:(?:each(?:\s+one)?\s+)?(?:with|of|having|containing)|x|×)\s+(?P<c>\d{1,3})\s{0,2}"

@@ -21,6 +21,10 @@ _BOUNDARY_AFTER = r"(?:s(?![A-Za-z0-9])|(?![A-Za-z0-9]))"
 _VENDOR = r"(?:(?:nvidia|tesla|google|cloud|amd|intel|habana|aws)[\s-]+){0,3}"
 # TPU slice names count TensorCores (v2/v3/v4/v5p: two per chip); v5e and v6e slices count chips.
 _TPU_SLICE = re.compile(r"(?<![A-Za-z0-9])tpu(?:\s+pod)?[\s-]*v(\d)([ep])?-(\d{1,5})(?!\d)", re.IGNORECASE)
+# ... and the slice may come first: "Cloud v3-8 TPUs"
+_SLICE_FIRST = re.compile(
+    r"(?<![A-Za-z0-9])v(\d)([ep])?-(\d{1,5})[\s-]{1,2}(?:cloud\s+)?tpus?", re.IGNORECASE
+)
 _CHIPS_NAMED_SLICES = {"5e", "6e"}
 
 
@@ -109,6 +113,8 @@ def _with_slice(text: str, mention: HardwareMention) -> HardwareMention:
     if match is None:
         # vendor words ("Google Cloud") may precede the slice name inside the mention
         match = _TPU_SLICE.search(text, mention.start, min(len(text), mention.end + 8))
+    if match is None:
+        match = _SLICE_FIRST.search(text, mention.start, mention.end)
     if match is None:
         return mention
     generation = match.group(1) + (match.group(2) or "").lower()

@@ -577,7 +577,10 @@ _CUES = re.compile(
     re.IGNORECASE,
 )
 # Sentences that tell readers what they can do with the model are never about how it was trained.
-_USER_RECIPE = re.compile(r"you can|your own|\busers?\b|we (?:now )?support|\bsupports?\b", re.IGNORECASE)
+# ("thanks to the support of a programme" is a sponsor, not a feature)
+_USER_RECIPE = re.compile(
+    r"you can|your own|\busers?\b|we (?:now )?support|\bsupports?\b(?!\s+(?:of|from|by)\b)", re.IGNORECASE
+)
 
 
 # A sentence without a cue of its own ("Learned about 30 days on 2 A6000") is read in the light of its section

@@ -270,15 +270,18 @@ def _clause_names_other(subject: str, sentence: str, position: int) -> str | Non
     """ "GPT-J was trained for 500 billion tokens": the clause before a figure names another model."""
     start, _end = clause_around(sentence, position)
     names = [
-        match.group(0)
+        match
         for match in _NAME_LIKE.finditer(sentence, start, position)
         if len(normalise(match.group(0))) >= 3 and not _named_as_base(sentence, match.start())
     ]
-    if not names or any(names_own_model(name, subject) for name in names):
+    if not names or any(names_own_model(name.group(0), subject) for name in names):
         return None
-    if not _STATES_A_FIGURE.search(sentence[start:position]):
+    verb = _STATES_A_FIGURE.search(sentence, start, position)
+    # the other model is the one the verb is said of: "Training is done on a p3.2xlarge" names none
+    actors = [name.group(0) for name in names if verb is not None and name.end() <= verb.start()]
+    if not actors:
         return None
-    return other_subject_name(names[-1])
+    return other_subject_name(actors[-1])
 
 
 def figure_subject(subject: str | None, sentence: str, position: int, value: float | None) -> str | None:
