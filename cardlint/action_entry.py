@@ -1,8 +1,9 @@
 """The GitHub Action's logic (action.yml runs `python -m cardlint.action_entry`).
 
 Inputs arrive only as environment variables (INPUT_PATHS, INPUT_POLICIES, INPUT_AS_OF, INPUT_FAIL_ON,
-INPUT_CONFIG, INPUT_SARIF_FILE, INPUT_REQUIRE_FRONT_MATTER), never spliced into a shell script, so a pull
-request cannot inject commands through them; paths are passed after `--` so they cannot become options.
+INPUT_CONFIG, INPUT_SARIF_FILE, INPUT_REQUIRE_FRONT_MATTER, INPUT_SELECT, INPUT_IGNORE, INPUT_ARGS), never
+spliced into a shell script, so a pull request cannot inject commands through them; paths are passed after
+`--` so they cannot become options, and `args` may not take over the options the action itself sets.
 
 cardlint runs twice: once writing SARIF (the counts and threshold status for the step outputs are read back
 from it, and it is the file for upload-sarif), once in the `github` format, whose annotations go to the log
@@ -27,6 +28,8 @@ from cardlint.report.github import command
 
 FAIL_LEVELS = ("error", "warning", "info", "never")
 EXIT_ERROR = 2
+# Options the action sets for its two runs; `args` naming one would break the SARIF or the annotations.
+RESERVED_OPTIONS = ("--format", "--output-file", "-o", "--fix", "--unsafe-fixes", "--statistics")
 
 Runner = Callable[..., "subprocess.CompletedProcess[str]"]
 
@@ -44,6 +47,9 @@ class ActionInputs:
     config: str | None = None
     sarif_file: str | None = None
     require_front_matter: bool = True
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    args: tuple[str, ...] = ()  # further `cardlint check` options, as shell words
 
 
 @dataclass
@@ -69,7 +75,14 @@ def read_inputs(environ: Mapping[str, str]) -> ActionInputs:
         return value or None
 
     paths = split_list(get("PATHS") or ".")
-    policies = tuple(part for item in split_list(get("POLICIES") or "") for part in item.split(",") if part)
+    policies = _items(get("POLICIES"))
+    args = split_list(get("ARGS") or "")
+    for word in args:
+        name = word.split("=", 1)[0]
+        if name in RESERVED_OPTIONS or (name.startswith("-o") and not name.startswith("--")):
+            raise InputError(f"args may not set {name}: the action sets it (use the sarif-file input)")
+        if word == "--":
+            raise InputError("args may not contain `--`: targets go in the paths input")
     require = (get("REQUIRE_FRONT_MATTER") or "true").lower()
     if require not in ("true", "false"):
         raise InputError(f"require-front-matter must be true or false, not {require!r}")
@@ -84,7 +97,15 @@ def read_inputs(environ: Mapping[str, str]) -> ActionInputs:
         config=get("CONFIG"),
         sarif_file=get("SARIF_FILE"),
         require_front_matter=require == "true",
+        select=_items(get("SELECT")),
+        ignore=_items(get("IGNORE")),
+        args=args,
     )
+
+
+def _items(value: str | None) -> tuple[str, ...]:
+    """A list input: items separated by spaces, commas or newlines."""
+    return tuple(part for item in split_list(value or "") for part in item.split(",") if part)
 
 
 def check_arguments(inputs: ActionInputs) -> list[str]:
@@ -102,7 +123,11 @@ def check_arguments(inputs: ActionInputs) -> list[str]:
         arguments.append("--exit-zero")
     elif inputs.fail_on:
         arguments += ["--fail-on", inputs.fail_on]
-    return [*arguments, "--", *inputs.paths]
+    if inputs.select:
+        arguments += ["--select", ",".join(inputs.select)]
+    if inputs.ignore:
+        arguments += ["--ignore", ",".join(inputs.ignore)]
+    return [*arguments, *inputs.args, "--", *inputs.paths]
 
 
 def summarise_sarif(log: Mapping[str, Any]) -> Outcome:

@@ -202,25 +202,36 @@ def _workspace(tmp_path: Path) -> Path:
     return workspace
 
 
-def _evaluate(expression: str, inputs: dict[str, str], action: dict[str, Any]) -> str:
+def _evaluate(
+    expression: str, inputs: dict[str, str], action: dict[str, Any], outputs: dict[str, str], temp: Path
+) -> str:
     if expression.startswith("inputs."):
         name = expression.removeprefix("inputs.")
         return inputs.get(name, str(action["inputs"][name].get("default", "")))
     if expression == "steps.install.outputs.python":
-        return sys.executable
+        return outputs.get("python", sys.executable)
+    if expression == "runner.temp":
+        return str(temp)
     raise AssertionError(f"the test does not know how to evaluate ${{{{ {expression} }}}}")
 
 
+def _outputs(path: Path) -> dict[str, str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in lines if "=" in line)
+
+
 def run_steps(
-    action: dict[str, Any], workspace: Path, tmp_path: Path, inputs: dict[str, str]
+    action: dict[str, Any], workspace: Path, tmp_path: Path, inputs: dict[str, str], *, install: bool = False
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, str], str]:
-    """Run every step but the install one; returns the last step's process, the outputs and the summary."""
+    """Run the action's shell steps (the install one only with `install`: it pip-installs the checkout);
+    `uses:` steps are GitHub's own actions (the pip cache) and are not run here. Returns the last step's
+    process, the outputs and the summary."""
     output, summary = tmp_path / "github_output", tmp_path / "step_summary"
     output.write_text("", encoding="utf-8")
     summary.write_text("", encoding="utf-8")
     result: subprocess.CompletedProcess[str] | None = None
     for step in action["runs"]["steps"]:
-        if step.get("id") == "install":
+        if "uses" in step or (step.get("id") == "install" and not install):
             continue
         env = {
             "PATH": os.environ.get("PATH", ""),
@@ -233,21 +244,22 @@ def run_steps(
             "RUNNER_TEMP": str(tmp_path),
             "NO_COLOR": "1",
         }
+        so_far = _outputs(output)
         for key, value in (step.get("env") or {}).items():
-            env[key] = EXPRESSION.sub(lambda m: _evaluate(m.group(1), inputs, action), str(value))
+            env[key] = EXPRESSION.sub(
+                lambda m, known=so_far: _evaluate(m.group(1), inputs, action, known, tmp_path), str(value)
+            )
         result = subprocess.run(
             ["bash", "-e", "-c", step["run"]],
             cwd=workspace,
             env=env,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=600,
         )
+        assert step.get("id") != "install" or result.returncode == 0, result.stdout + result.stderr
     assert result is not None
-    outputs = dict(
-        line.split("=", 1) for line in output.read_text(encoding="utf-8").splitlines() if "=" in line
-    )
-    return result, outputs, summary.read_text(encoding="utf-8")
+    return result, _outputs(output), summary.read_text(encoding="utf-8")
 
 
 def _expected_counts(workspace: Path, extra: list[str]) -> dict[str, int]:
@@ -328,3 +340,61 @@ def test_hostile_inputs_stay_data(action: dict[str, Any], tmp_path: Path) -> Non
     assert list(workspace.rglob("pwned*")) == [] and list(tmp_path.glob("pwned*")) == []
     assert result.returncode == 2
     assert outputs["exit-code"] == "2"
+
+
+def test_entry_passes_select_ignore_and_args_before_the_paths() -> None:
+    environ = {
+        "INPUT_SELECT": "CL1, CL3\nCL4",
+        "INPUT_IGNORE": "CL109",
+        "INPUT_ARGS": "--extend-select CL9 --policy-file 'my policies/x.yaml'",
+        "INPUT_PATHS": "models",
+    }
+    runner = FakeRunner({"runs": [{"results": []}]}, github_exit=0)
+    action_entry.run_action(environ, python="py", runner=runner, out=io.StringIO())
+    argv = runner.calls[1][0]
+    tail = argv[argv.index("--select") :]
+    assert tail == [
+        "--select", "CL1,CL3,CL4", "--ignore", "CL109",
+        "--extend-select", "CL9", "--policy-file", "my policies/x.yaml", "--", "models",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("args", ["--format json", "-o x.sarif", "--output-file=x", "--fix", "-- other"])
+def test_entry_args_cannot_take_over_the_actions_own_options(args: str) -> None:
+    out = io.StringIO()
+    runner = FakeRunner(SARIF)
+    assert action_entry.run_action({"INPUT_ARGS": args}, runner=runner, out=out) == 2
+    assert out.getvalue().startswith("::error ") and runner.calls == []
+
+
+def test_install_uses_the_cached_pip_folder(action: dict[str, Any]) -> None:
+    steps = {step["id"]: step for step in action["runs"]["steps"]}
+    cache, install = steps["pip-cache"], steps["install"]
+    assert cache["uses"].startswith("actions/cache@")
+    assert cache["with"]["path"] == install["env"]["PIP_CACHE_DIR"]
+    assert "runner.os" in cache["with"]["key"] and "inputs.version" in cache["with"]["key"]
+    assert list(steps).index("pip-cache") < list(steps).index("install")
+
+
+@pytest.mark.slow
+def test_run_step_select_ignore_and_args(action: dict[str, Any], tmp_path: Path) -> None:
+    workspace = _workspace(tmp_path)
+    inputs = {"select": "CL1", "ignore": "CL108", "args": "--fail-on error", "fail-on": ""}
+    result, outputs, _ = run_steps(action, workspace, tmp_path, inputs)
+    expected = _expected_counts(workspace, ["--select", "CL1", "--ignore", "CL108", "--fail-on", "error"])
+    assert outputs["errors"] == str(expected["error"]) and outputs["warnings"] == str(expected["warning"])
+    assert outputs["notes"] == str(expected["info"]) == "0"  # CL2 (info) is not selected
+    assert result.returncode == (1 if expected["error"] else 0), result.stdout + result.stderr
+
+
+@pytest.mark.long
+def test_every_step_including_the_install(action: dict[str, Any], tmp_path: Path) -> None:
+    """The whole action as a runner runs it, install included: pip builds the checkout into a fresh venv
+    and the lint steps run from there. (Whether pip fills the cached folder depends on downloads: on a
+    runner it does, from PyPI; where wheels come from a local folder there is nothing to keep, so the
+    cache's wiring is checked by test_install_uses_the_cached_pip_folder instead.)"""
+    workspace = _workspace(tmp_path)
+    result, outputs, summary = run_steps(action, workspace, tmp_path, {"fail-on": "never"}, install=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert outputs["python"] != sys.executable and Path(outputs["python"]).exists()
+    assert "## cardlint:" in summary and int(outputs["errors"]) > 0
