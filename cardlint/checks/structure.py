@@ -7,6 +7,7 @@ a line `---`; anything else is silently ignored there, which is exactly why it d
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -257,9 +258,10 @@ def template_placeholder(ctx: CheckContext) -> Iterator[Finding]:
         return  # a card without headings is no template; CL103 speaks for an empty one
     prose = prose_by_line(card)
     title = _title_section(card)
+    outline = _Outline.of(card, title)
     by_chapter: dict[str, list[_Gap]] = {}
-    for gap in [*_placeholders(card, prose), *_empty_sections(card, prose, title)]:
-        chain = [section for section in _enclosing(card, gap.line) if section != title]
+    for gap in [*_placeholders(card, prose, outline), *_empty_sections(card, prose, title)]:
+        chain = outline.chain_at(gap.line)
         if chain and not any(_SECTIONS_THAT_MATTER.search(section.title) for section in chain):
             continue
         by_chapter.setdefault(chain[0].title if chain else INTRODUCTION, []).append(gap)
@@ -311,7 +313,31 @@ def _listing(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _placeholders(card: Card, prose: dict[int, str]) -> Iterator[_Gap]:
+@dataclass(frozen=True)
+class _Outline:
+    """Each section's chain of enclosing sections (outermost first, the title left out), built in one pass
+    so that finding a line's chapter costs a binary search, not a walk over every section."""
+
+    starts: list[int]
+    chains: list[tuple[Section, ...]]
+
+    @staticmethod
+    def of(card: Card, title: Section | None) -> _Outline:
+        stack: list[Section] = []
+        chains: list[tuple[Section, ...]] = []
+        for section in card.sections:
+            while stack and stack[-1].level >= section.level:
+                stack.pop()
+            stack.append(section)
+            chains.append(tuple(s for s in stack if s != title))
+        return _Outline([section.line for section in card.sections], chains)
+
+    def chain_at(self, line: int) -> tuple[Section, ...]:
+        index = bisect.bisect_right(self.starts, line) - 1
+        return self.chains[index] if index >= 0 else ()
+
+
+def _placeholders(card: Card, prose: dict[int, str], outline: _Outline) -> Iterator[_Gap]:
     """Each placeholder outside code blocks, headings and HTML comments, named by its label or section."""
     pattern = placeholder_regex()
     for number, text in prose.items():
@@ -324,7 +350,7 @@ def _placeholders(card: Card, prose: dict[int, str]) -> Iterator[_Gap]:
         elif _NONE_DATASET.search(text):
             name = "the dataset it was trained on (the card says None)"
         else:
-            chain = _enclosing(card, number)
+            chain = outline.chain_at(number)
             name = _plain_title(chain[-1].title) if chain else INTRODUCTION
         yield _Gap(number, match.start() + 1, name, empty=False)
 
@@ -350,12 +376,6 @@ def _empty_sections(card: Card, prose: dict[int, str], title: Section | None) ->
 
 def _plain_title(title: str) -> str:
     return re.sub(r"\s*\[optional\]\s*$", "", title, flags=re.IGNORECASE).strip()
-
-
-def _enclosing(card: Card, line: int) -> list[Section]:
-    """Sections containing `line`, outermost first."""
-    chain = [section for section in card.sections if section.line <= line <= section.end_line]
-    return sorted(chain, key=lambda section: (section.level, section.line))
 
 
 def _title_section(card: Card) -> Section | None:
