@@ -122,3 +122,11 @@ def test_a_stated_range_spans_the_band() -> None:
     assert estimate.training_flop is not None
     assert estimate.training_flop.low <= 6 * 7e9 * 1e12
     assert any("range the card states" in a for a in estimate.methods[0].assumptions)
+
+
+def test_the_receipt_marks_a_size_read_from_the_name(tmp_path: Path) -> None:
+    card = "---\nlicense: mit\n---\n# Pebble-7B\n\nPebble-7B was trained on 1T tokens.\n"
+    result = CliRunner().invoke(cli, ["estimate", "--isolated", str(_card(tmp_path, card, "Pebble-7B"))])
+    assert result.exit_code == 0, result.output
+    assert "input parameters = 7B (line 4, from the model's name)" in result.output
+    assert "nominal size read from the model's name" in result.output

@@ -172,9 +172,10 @@ def render_estimates(reports: list[CardReport]) -> str:
             out.append(f"  method {method.method}: {human_interval(method.interval)}")
             out.append(f"    formula: {method.formula}")
             for fact in method.inputs:
-                out.append(
-                    f"    input {fact.kind} = {human_fact_value(fact)} (line {fact.location.line or '-'})"
+                where = f"line {fact.location.line or '-'}" + (
+                    ", from the model's name" if fact.from_name else ""
                 )
+                out.append(f"    input {fact.kind} = {human_fact_value(fact)} ({where})")
             for assumption in method.assumptions:
                 out.append(f"    assumes {assumption}")
         out.append(f"  training compute: {human_interval(estimate.training_flop)}")
