@@ -416,3 +416,35 @@ def test_without_the_extra_the_command_says_what_to_install(
     result = CliRunner().invoke(cli, ["census", str(CARDS), "--output", str(tmp_path / "out")])
     assert result.exit_code == 2 and "cardlint[census]" in result.output
     assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- partitioning and ids
+
+
+def test_the_automatic_partition_size_gives_every_worker_several_tasks() -> None:
+    from cardlint.census.inputs import DEFAULT_PARTITION_SIZE, MIN_AUTO_PARTITION, auto_partition_size
+
+    assert auto_partition_size(496, 2) == 62  # 8 partitions: 4 per worker
+    assert auto_partition_size(496, 1) == 124
+    assert auto_partition_size(10, 8) == MIN_AUTO_PARTITION  # tiny inputs are not cut into crumbs
+    assert auto_partition_size(10_000_000, 2) == DEFAULT_PARTITION_SIZE  # a worker never holds more
+
+
+def test_workers_get_partitions_and_the_report_explains_guessed_ids(tmp_path: Path, client: Any) -> None:
+    rows = [
+        {"modelId": f"org/m{index}" + (" (guessed)" if index % 10 == 0 else ""), "card": "# m\n\nA model.\n"}
+        for index in range(200)
+    ]
+    (tmp_path / "dump").mkdir()
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "dump" / "cards.parquet")
+    out = tmp_path / "out"
+    arguments = ["census", str(tmp_path / "dump"), "--output-dir", str(out), "--workers", "2", "--quiet"]
+    result = CliRunner().invoke(
+        cli, [*arguments, "--scheduler", client.scheduler.address, "--as-of", AS_OF.isoformat()]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["partitions"]["planned"] == 8  # 200 cards, 2 workers: 4 partitions each, not 1
+    assert summary["ids"] == {"from": "column modelId", "guessed": 20}
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "20 ids end in “(guessed)”" in report and "inferred from a file name" in report

@@ -29,7 +29,9 @@ from cardlint.census.inputs import (
     Columns,
     InputError,
     Partition,
+    auto_partition_size,
     convert_readmes,
+    count_rows,
     fingerprint,
     is_readme_source,
     parquet_files,
@@ -60,7 +62,7 @@ class CensusOptions:
     scheduler: str | None = None
     id_column: str | None = None
     text_column: str | None = None
-    partition_size: int = DEFAULT_PARTITION_SIZE
+    partition_size: int | None = None  # None: sized so every worker gets several (auto_partition_size)
     as_of: dt.date | None = None
     policies: tuple[str, ...] | None = None
 
@@ -111,14 +113,15 @@ def prepare(options: CensusOptions) -> dict[str, Any]:
     options.output.mkdir(parents=True, exist_ok=True)
     (options.output / RESULTS).mkdir(exist_ok=True)
     source = options.input.resolve()  # absolute: workers may run in another folder
+    readmes = is_readme_source(source)
     try:
-        if is_readme_source(source):
+        if readmes:
             from cardlint.limits import DEFAULT_LIMITS
 
             files = convert_readmes(
                 source,
                 options.output.resolve() / CONVERTED,
-                options.partition_size,
+                options.partition_size or DEFAULT_PARTITION_SIZE,
                 DEFAULT_LIMITS.max_card_bytes,
             )
         else:
@@ -130,13 +133,14 @@ def prepare(options: CensusOptions) -> dict[str, Any]:
                 raise InputError(f"{path}: no column {', '.join(missing)} (the first file has them)")
     except InputError as exc:
         raise CensusError(str(exc)) from None
-    planned = {
+    planned: dict[str, Any] = {
         "input": str(source.resolve()),
         "fingerprint": fingerprint(files),
         "columns": asdict(columns),
-        "partition_size": options.partition_size,
         "policies": list(options.policies) if options.policies is not None else None,
     }
+    if options.partition_size is not None:  # an automatic size follows the run being resumed
+        planned["partition_size"] = options.partition_size
     manifest_path = options.output / MANIFEST
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -150,13 +154,19 @@ def prepare(options: CensusOptions) -> dict[str, Any]:
             )
         return dict(manifest)
     as_of = options.as_of or dt.date.today()
+    try:
+        size = options.partition_size or auto_partition_size(count_rows(files), options.workers)
+    except InputError as exc:
+        raise CensusError(str(exc)) from None
     manifest = {
         "version": MANIFEST_VERSION,
         "cardlint": __version__,
         **planned,
+        "partition_size": size,
+        "ids_from": "file names" if readmes else f"column {columns.id}",
         "as_of": as_of.isoformat(),
         "thresholds": _thresholds_or_fail(environment_spec_of(options.policies, as_of)),
-        "partitions": [p.to_dict() for p in plan_partitions(files, options.partition_size)],
+        "partitions": [p.to_dict() for p in plan_partitions(files, size)],
     }
     temporary = manifest_path.with_name(f".{MANIFEST}.tmp")
     temporary.write_text(json.dumps(manifest, indent=2), encoding="utf-8")

@@ -29,7 +29,11 @@ PASSTHROUGH = {
 }
 README_NAMES = ("readme.md", "model_card.md")
 TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")
-DEFAULT_PARTITION_SIZE = 1000
+DEFAULT_PARTITION_SIZE = 1000  # the most rows a task holds when the size is chosen for the user
+# Without --partition-size every worker gets this many partitions (so a slow one does not hold up the end),
+# each of at least MIN_AUTO_PARTITION rows (below that, scheduling costs more than it spreads).
+PARTITIONS_PER_WORKER = 4
+MIN_AUTO_PARTITION = 25
 CONVERTED_MARKER = ".converted.json"
 
 Record = dict[str, Any]
@@ -121,6 +125,26 @@ def schema_names(path: Path) -> list[str]:
         return list(pq.read_schema(path).names)
     except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
         raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
+
+
+def auto_partition_size(rows: int, workers: int) -> int:
+    """A partition size that gives each of `workers` several tasks: 496 cards on 2 workers are 8
+    partitions of 62, not one partition of 496 that leaves the second worker idle."""
+    wanted = -(-rows // max(1, workers * PARTITIONS_PER_WORKER))  # ceiling division
+    return max(MIN_AUTO_PARTITION, min(DEFAULT_PARTITION_SIZE, wanted))
+
+
+def count_rows(files: list[Path]) -> int:
+    """Rows over every input file, from the Parquet footers (no data is read)."""
+    import pyarrow.parquet as pq
+
+    total = 0
+    for path in files:
+        try:
+            total += pq.ParquetFile(path).metadata.num_rows
+        except Exception as exc:
+            raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
+    return total
 
 
 def plan_partitions(files: list[Path], partition_size: int) -> list[Partition]:

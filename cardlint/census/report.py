@@ -97,7 +97,24 @@ def _overview(summary: dict[str, Any]) -> str:
     return (
         f'<p class="note">Input {_e(summary.get("input"))}; policies as of {_e(summary.get("as_of"))}; '
         f'cardlint {_e(summary.get("cardlint"))}.</p><div class="facts">{facts}</div>{partial}'
+        f"{_ids_note(summary.get('ids') or {})}"
     )
+
+
+def _ids_note(ids: dict[str, Any]) -> str:
+    """Where the model ids come from, so a reader knows which ones are Hub ids and which are not."""
+    parts = []
+    if ids.get("from") == "file names":
+        parts.append(
+            "Model ids are the READMEs' folder and file names (the input has no id column): they may not be "
+            "Hub repo ids."
+        )
+    if ids.get("guessed"):
+        parts.append(
+            f"{ids['guessed']:,} ids end in “(guessed)”: the input itself marks them as inferred from a file "
+            "name (split at the first underscore) rather than read from the Hub; they are kept as given."
+        )
+    return f'<p class="note">{_e(" ".join(parts))}</p>' if parts else ""
 
 
 # ---------------------------------------------------------------- the histogram

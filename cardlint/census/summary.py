@@ -25,6 +25,9 @@ MAX_FAILURES_LISTED = 20
 MAX_QUOTE_CHARS = 160
 BIN_WIDTH_DECADES = 0.25
 NO_TAG = "(none)"
+# Some card dumps mark an id their index inferred from a file name (split at the first underscore) rather
+# than read from the Hub; cardlint keeps ids as given and says how many carry the mark.
+GUESSED_MARK = "(guessed)"
 CARDS_KEY = "__cards__"
 BATCH_ROWS = 2048
 STATUSES = ("below", "straddles", "above", "unknown")
@@ -69,6 +72,7 @@ class Tally:
 
     cards: int = 0
     failed: int = 0
+    guessed_ids: int = 0  # ids the input itself marks "(guessed)"
     failures: list[dict[str, Any]] = field(default_factory=list)
     by_tag: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     codes: Counter[str] = field(default_factory=Counter)
@@ -83,6 +87,7 @@ class Tally:
 
     def add(self, row: dict[str, Any]) -> None:
         self.cards += 1
+        self.guessed_ids += GUESSED_MARK in (row["id"] or "")
         if row["error"]:
             self.failed += 1
             if len(self.failures) < MAX_FAILURES_LISTED:
@@ -109,6 +114,7 @@ def build_summary(results: Path, manifest: dict[str, Any], catalogue: Any = None
         "cardlint": manifest.get("cardlint"),
         "input": manifest.get("input"),
         "as_of": manifest.get("as_of"),
+        "ids": {"from": manifest.get("ids_from"), "guessed": tally.guessed_ids},
         "partitions": {
             "planned": len(manifest.get("partitions", [])),
             "written": len(list(results.glob("part-*.parquet"))),

@@ -39,9 +39,9 @@ EXIT_CLEAN, EXIT_ERROR = 0, 2
 @click.option(
     "--partition-size",
     type=click.IntRange(1, 1_000_000),
-    default=1000,
-    show_default=True,
-    help="Cards per task; a worker holds one partition at a time.",
+    default=None,
+    help="Cards per task; a worker holds one partition at a time (default: enough partitions for "
+    "several per worker, at most 1000 cards each).",
 )
 @click.option(
     "--policy", "policy_ids", multiple=True, help="Policy id to apply (repeatable; default: in force)."
@@ -55,7 +55,7 @@ def census(
     scheduler: str | None,
     id_column: str | None,
     text_column: str | None,
-    partition_size: int,
+    partition_size: int | None,
     policy_ids: tuple[str, ...],
     as_of: str | None,
     quiet: bool,
