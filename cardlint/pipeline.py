@@ -58,8 +58,11 @@ def analyse(loaded: LoadedTarget, env: Environment, stages: Stages | None = None
         from cardlint.estimate import estimate_compute
         from cardlint.estimate.options import EstimateOptions
         from cardlint.policy.judging import threshold_statuses
+        from cardlint.signals import looks_moe
 
-        options = EstimateOptions.from_settings(settings)
+        options = replace(
+            EstimateOptions.from_settings(settings), moe=looks_moe(card, loaded.sidecars.config)
+        )
         report.estimate = estimate_compute(
             report.facts,
             config=loaded.sidecars.config,

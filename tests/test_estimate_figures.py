@@ -130,3 +130,22 @@ def test_the_receipt_marks_a_size_read_from_the_name(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "input parameters = 7B (line 4, from the model's name)" in result.output
     assert "nominal size read from the model's name" in result.output
+
+
+def test_a_card_that_calls_itself_a_mixture_of_experts_makes_the_total_an_upper_bound(tmp_path: Path) -> None:
+    card = (
+        "# Pebble\n\nPebble is a sparse mixture-of-experts model with 47B parameters, trained on 2T tokens.\n"
+    )
+    report = cardlint.estimate(_card(tmp_path, card, "pebble"))
+    assert report.estimate is not None
+    method = next(m for m in report.estimate.methods if m.method == "architecture")
+    assert method.interval.central == pytest.approx(6 * 47e9 * 2e12, rel=0.01)
+    assert method.interval.low < 0.1 * method.interval.central
+    assert any("the card calls a mixture of experts" in a for a in method.assumptions)
+
+
+def test_a_dense_card_keeps_the_narrow_band(tmp_path: Path) -> None:
+    card = "# Pebble\n\nPebble is a dense model with 47B parameters, trained on 2T tokens.\n"
+    report = cardlint.estimate(_card(tmp_path, card, "pebble"))
+    assert report.estimate is not None and report.estimate.training_flop is not None
+    assert report.estimate.training_flop.low > 0.5 * report.estimate.training_flop.central

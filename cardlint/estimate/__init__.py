@@ -37,7 +37,7 @@ def run_methods(
     table = hardware_table(options.extra_accelerators)
     results: list[MethodResult] = [
         reported(facts),
-        architecture(facts, config),
+        architecture(facts, config, moe=options.moe),
         hardware(facts, table, options, config),
         energy(facts, table, options, config),
     ]

@@ -98,7 +98,9 @@ def reported(facts: Sequence[Fact]) -> MethodResult:
     )
 
 
-def architecture(facts: Sequence[Fact], config: Mapping[str, Any] | None = None) -> MethodResult:
+def architecture(
+    facts: Sequence[Fact], config: Mapping[str, Any] | None = None, *, moe: bool = False
+) -> MethodResult:
     """6·N·D with N the active parameters of an MoE, plus the attention term when the shape is known."""
     settings = constants()["architecture"]
     tokens = pick(facts, "training_tokens")
@@ -122,11 +124,16 @@ def architecture(facts: Sequence[Fact], config: Mapping[str, Any] | None = None)
     high_factor = float(settings["high_factor"])
     if active is not None:
         assumptions.append("N = active parameters (mixture of experts)")
-    elif moe_fraction is not None or _config_is_moe(config):
+    elif moe_fraction is not None or _config_is_moe(config) or moe:
         fraction = moe_fraction or float(settings["moe_unknown_active_low_fraction"])
         low_factor *= fraction
+        source = (
+            "config.json describes"
+            if moe_fraction is not None or _config_is_moe(config)
+            else "the card calls"
+        )
         assumptions.append(
-            "config.json describes a mixture of experts but the card gives no active parameter count: "
+            f"{source} a mixture of experts but the card gives no active parameter count: "
             f"6·N_total·D is an upper bound; low end assumes {fraction:.3g} of the weights active"
         )
     central = base

@@ -57,6 +57,9 @@ class EstimateOptions:
     precision: str | None = None
     extra_accelerators: tuple[Accelerator, ...] = ()
     model_class: str | None = None  # "llm" | "other"; None: decide from config.json, else llm
+    moe: bool = (
+        False  # the card says it is a mixture of experts (tags or prose): 6·N_total·D is an upper bound
+    )
     notes: tuple[str, ...] = field(default=())
 
     def utilisation_for(self, model_class: str) -> Band:
