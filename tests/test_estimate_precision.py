@@ -90,3 +90,9 @@ def test_a_stated_precision_is_an_input_of_the_receipt() -> None:
     method = estimate.methods[0]
     assert any(f.kind == "training_precision" for f in method.inputs)
     assert not any("precision not stated" in a for a in method.assumptions)
+
+
+def test_advice_on_precision_for_use_is_not_a_training_precision() -> None:
+    text = "# M\n\nMake sure to keep the gates in float32, especially when training further.\n"
+    card = parse_card(text, "README.md")
+    assert precision_facts(card, layout_of(card), path="README.md") == []

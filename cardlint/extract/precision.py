@@ -28,10 +28,10 @@ _WORDS = {
     "float32": "fp32", "full precision": "fp32", "full-precision": "fp32", "single precision": "fp32",
     "single-precision": "fp32", "tf32": "tf32", "native amp": "fp16",
 }  # fmt: skip
-_TRAINING = re.compile(r"\btrain|\bpre-?train|\bmixed[ _-]precision|\bamp\b", re.IGNORECASE)
+_TRAINING = re.compile(r"(?<![a-z])(?:pre-?)?train(?:ed|ing)\b", re.IGNORECASE)
 _NOT_TRAINING = re.compile(
     r"inference|\bload|torch_dtype|quantiz|\bserv|deploy|gguf|\bawq\b|\bgptq\b|download|checkpoint"
-    r"|weights are",
+    r"|weights are|make sure|keep (?:the|your)|recommend|should be|we suggest",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?](?=\s|$)|$)")
