@@ -59,7 +59,21 @@ class Limits:
         8, "Longest base_model chain followed on the Hub (fine-tune of a fine-tune ...)."
     )
     max_hub_response_bytes: int = _limit(
-        20 * 1024 * 1024, "Largest Hub API response accepted, in bytes (reserved: not enforced yet)."
+        20 * 1024 * 1024,
+        "Largest Hub answer accepted (model info, a safetensors header), in bytes; counted while it streams "
+        "in, so a bigger one is cut off there and nothing of it stays in the cache. A README is held to "
+        "max_card_bytes and config.json to max_config_json_bytes the same way.",
+    )
+    max_hub_seconds_per_file: int = _limit(
+        60,
+        "Longest one Hub read may take, in seconds, retries and slow servers included (model info, README, "
+        "config.json, safetensors header); past it the read fails with one line. A request under way can "
+        "overrun it by at most one socket timeout (HF_HUB_ETAG_TIMEOUT, HF_HUB_DOWNLOAD_TIMEOUT).",
+    )
+    max_hub_seconds_per_run: int = _limit(
+        300,
+        "Longest all Hub reads of one check, facts or estimate run may take together, in seconds (base-model "
+        "lineage included); the Hub targets left then fail at once, one line each. Not applied to scan.",
     )
     max_config_json_bytes: int = _limit(
         2 * 1024 * 1024,

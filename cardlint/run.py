@@ -83,6 +83,7 @@ def resolve_targets(command_line: CommandLine, settings: Settings) -> Iterator[T
     from cardlint.sources.local import expand_local, read_card_file, read_stdin
 
     bases: Any = None  # one cache of base-model cards per run, created when the first Hub target appears
+    hub_run: Any = None  # and one clock for all the run's Hub reads
     for target in command_line.targets:
         if target == "-":
             try:
@@ -106,13 +107,18 @@ def resolve_targets(command_line: CommandLine, settings: Settings) -> Iterator[T
             continue
         if bases is None:
             from cardlint.sources.hub import BaseCardCache
+            from cardlint.sources.hub_http import HubRun
 
             bases = BaseCardCache()
-        yield _hub_target(target, command_line, settings, bases)
+            hub_run = HubRun.start(settings.limits.max_hub_seconds_per_run)
+        yield _hub_target(target, command_line, settings, bases, hub_run)
 
 
-def _hub_target(target: str, command_line: CommandLine, settings: Settings, bases: Any) -> Target:
-    """A Hub repo with its base-model cards (for lineage), fetched through huggingface_hub's cache."""
+def _hub_target(
+    target: str, command_line: CommandLine, settings: Settings, bases: Any, hub_run: Any
+) -> Target:
+    """A Hub repo with its base-model cards (for lineage), fetched through huggingface_hub's cache; all
+    Hub reads of the run share `hub_run`'s clock (limits.max_hub_seconds_per_run)."""
     from cardlint.sources.hub import base_chain, load_hub_target, parse_hub_target
 
     try:
@@ -121,11 +127,11 @@ def _hub_target(target: str, command_line: CommandLine, settings: Settings, base
             return Target(
                 target, None, error=f"{target}: no such file or folder, and not a Hub repo id (org/name)"
             )
-        loaded = load_hub_target(ref, offline=command_line.offline, limits=settings.limits)
+        loaded = load_hub_target(ref, offline=command_line.offline, limits=settings.limits, run=hub_run)
     except SourceError as exc:
         return Target(target, None, error=str(exc))
     loaded.bases, loaded.notes = base_chain(
-        loaded, offline=command_line.offline, limits=settings.limits, cache=bases
+        loaded, offline=command_line.offline, limits=settings.limits, cache=bases, run=hub_run
     )
     return Target(target, None, loaded=loaded)
 

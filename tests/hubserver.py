@@ -4,7 +4,9 @@ It serves repos that tests build in memory, through the endpoints and headers th
 client reads (model info with expand, list models with Link pagination, resolve with HEAD/GET and ranges,
 X-Repo-Commit / ETag / X-Linked-Etag / X-Error-Code), so the client runs unpatched against it. Faults are
 injected per request pattern: an error status, a delay, a cut or short body, malformed JSON, a missing
-commit header. Every request is recorded so tests can count and inspect them.
+commit header, and the hostile ones: a body dripped a byte at a time, a request never answered (stall), a
+flood of any size streamed without being held in memory, with or without an honest Content-Length.
+Every request is recorded, and every body byte sent counted, so tests can inspect them.
 """
 
 from __future__ import annotations
@@ -147,6 +149,10 @@ class Fault:
     short: bool = False  # send half the body with a matching length: the size check must catch it
     malformed: bool = False  # 200 with a body that is not JSON
     drop_commit_header: bool = False
+    drip: float = 0.0  # seconds between bytes of the body: a server that never stops sending, slowly
+    stall: bool = False  # never answer at all (until the stand-in stops)
+    flood: int = 0  # send this many bytes instead of the body, made up as they go
+    announce: bool = True  # with flood: state its size in Content-Length (False: no length, ends at close)
     times: int | None = 1  # how many matching requests it applies to; None: all
 
     def applies(self, method: str, path: str) -> bool:
@@ -172,6 +178,8 @@ class HubStandIn:
         self.requests: list[Request] = []
         self.page_size = page_size
         self.latency = latency
+        self.bytes_sent = 0  # body bytes written to clients
+        self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -210,6 +218,7 @@ class HubStandIn:
         return self
 
     def stop(self) -> None:
+        self.stopping.set()  # releases stalled handlers
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -268,10 +277,15 @@ class _Handler(BaseHTTPRequestHandler):
         fault = self.hub._record(
             Request(method, path, query, {k.lower(): v for k, v in self.headers.items()})
         )
+        self._fault = fault
         if self.hub.latency:
             time.sleep(self.hub.latency)
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
+        if fault is not None and fault.stall:
+            self.hub.stopping.wait()
+            self.close_connection = True
+            return
         if fault is not None and fault.status is not None:
             self._send(
                 fault.status, fault.body, {"Content-Type": "application/json", **fault.headers}, method
@@ -409,13 +423,48 @@ class _Handler(BaseHTTPRequestHandler):
         method: str,
         content_length: int | None = None,
     ) -> None:
+        fault = getattr(self, "_fault", None)
+        if fault is not None and method != "HEAD" and (fault.flood or fault.drip):
+            self._send_hostile(status, body, headers, fault)
+            return
         self.send_response(status)
         for key, value in headers.items():
             self.send_header(key, value)
         self.send_header("Content-Length", str(content_length if content_length is not None else len(body)))
         self.end_headers()
         if method != "HEAD":
-            self.wfile.write(body)
+            self._write(body)
+
+    def _write(self, data: bytes) -> None:
+        self.wfile.write(data)
+        with self.hub._lock:
+            self.hub.bytes_sent += len(data)
+
+    def _send_hostile(self, status: int, body: bytes, headers: dict[str, str], fault: Fault) -> None:
+        """A flood (made up 64 kB at a time, never held whole) or a drip; stops when the client hangs up."""
+        size = fault.flood or len(body)
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        if fault.announce or not fault.flood:
+            self.send_header("Content-Length", str(size))
+        else:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        try:
+            if fault.drip:
+                for index in range(size):
+                    self._write(body[index : index + 1] if index < len(body) else b" ")
+                    self.wfile.flush()
+                    if self.hub.stopping.wait(fault.drip):
+                        return
+                return
+            chunk = b"x" * 65536
+            for start in range(0, size, len(chunk)):
+                self._write(chunk[: size - start])
+        except (BrokenPipeError, ConnectionResetError):
+            return
 
     def _send_cut(self, status: int, body: bytes, headers: dict[str, str]) -> None:
         self.send_response(status)
@@ -424,7 +473,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(body[: len(body) // 2])
+        self._write(body[: len(body) // 2])
         self.wfile.flush()
         self.close_connection = True
 

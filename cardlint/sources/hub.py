@@ -7,7 +7,9 @@ model-info API knows (gated, pipeline tag, safetensors count, ...) are kept in a
 commit next to that cache, because the client does not cache API answers.
 
 Endpoint, cache folder and timeout are read from the environment at call time (huggingface_hub reads them
-once, at import) and passed explicitly, so one process can talk to several endpoints, e.g. in tests.
+once, at import, into `huggingface_hub.constants`) and passed explicitly, so one process can talk to several
+endpoints, e.g. in tests. Every read runs inside `hub_http.reading`: a deadline per read and per run, and a
+byte cap counted while the answer streams in (limits.max_hub_*).
 """
 
 from __future__ import annotations
@@ -16,17 +18,15 @@ import json
 import os
 import re
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote
 
 from cardlint.limits import DEFAULT_LIMITS, Limits
 from cardlint.sources import LoadedTarget, Sidecars, SourceError
-
-T = TypeVar("T")
+from cardlint.sources.hub_http import Budget, HubReadFailed, HubRun, reading
 
 HF_SCHEME = "hf://"
 DEFAULT_ENDPOINT = "https://huggingface.co"
@@ -34,7 +34,7 @@ README = "README.md"
 CONFIG = "config.json"
 SINGLE_SAFETENSORS = "model.safetensors"
 SAFETENSORS_INDEX = "model.safetensors.index.json"
-RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+RETRYABLE_STATUS = (429, 500, 502, 503, 504)
 # What model_info is asked for: one request answers every question the lint needs about the repo.
 INFO_EXPAND = [
     "sha",
@@ -245,6 +245,8 @@ def _describe(exc: BaseException, *, what: str, settings: HubSettings, revision:
         return f"the Hub did not answer within {settings.timeout:g}s (HF_HUB_ETAG_TIMEOUT)"
     if isinstance(exc, errors.LocalEntryNotFoundError):
         return f"cannot reach the Hub at {settings.endpoint} and {what} is not in the cache"
+    if any(kind.__name__ in ("RemoteProtocolError", "ReadError") for kind in type(exc).__mro__):
+        return f"{what} download broke off mid-transfer (the connection closed); rerun"
     if isinstance(exc, OSError) and "Consistency check failed" in str(exc):
         return f"{what} download was cut short (size differs from what the Hub announced); rerun"
     if isinstance(exc, (ValueError, KeyError, TypeError, AttributeError, errors.SafetensorsParsingError)):
@@ -254,35 +256,30 @@ def _describe(exc: BaseException, *, what: str, settings: HubSettings, revision:
     return f"failed reading {what} ({type(exc).__name__})"
 
 
-def _source_error(exc: BaseException, ref: HubRef, *, what: str, settings: HubSettings) -> SourceError:
-    message = _describe(exc, what=what, settings=settings, revision=ref.revision)
-    return SourceError(redact(f"{ref.display}: {message}"))
+def _source_error(
+    exc: BaseException, ref: HubRef, *, what: str, settings: HubSettings, budget: Budget | None = None
+) -> SourceError:
+    reason = _reason(exc, what=what, settings=settings, budget=budget, revision=ref.revision)
+    return SourceError(redact(f"{ref.display}: {reason}"))
 
 
-def _with_retries(
-    call: Callable[[], T], settings: HubSettings, sleep: Callable[[float], None] = time.sleep
-) -> T:
-    """Run an API call, retrying 429 and 5xx a bounded number of times.
-
-    429 waits what Retry-After says when that fits under CARDLINT_HUB_MAX_WAIT (else gives up at once:
-    waiting an hour is not a lint run); other retries back off exponentially from CARDLINT_HUB_BACKOFF.
-    """
-    attempt = 0
-    while True:
-        try:
-            return call()
-        except Exception as exc:
-            status = _status(exc)
-            if status not in RETRYABLE_STATUS or attempt >= settings.retries:
-                raise
-            wait = settings.backoff * (2**attempt)
-            retry_after = _retry_after(exc)
-            if status == 429 and retry_after is not None:
-                if retry_after > settings.max_wait:
-                    raise
-                wait = retry_after
-            attempt += 1
-            sleep(min(wait, settings.max_wait))
+def _reason(
+    exc: BaseException,
+    *,
+    what: str,
+    settings: HubSettings,
+    budget: Budget | None,
+    revision: str | None = None,
+) -> str:
+    """Why a read failed. A read cardlint stopped (deadline, byte cap) says so, whatever error the client
+    made of it: a request cut short by the deadline may surface as a timeout or a cache miss."""
+    if isinstance(exc, HubReadFailed):
+        return exc.message
+    if budget is not None:
+        failure = budget.stopped or budget.expired()
+        if failure is not None:
+            return failure.message
+    return _describe(exc, what=what, settings=settings, revision=revision)
 
 
 def _retry_after(exc: BaseException) -> float | None:
@@ -335,7 +332,12 @@ class RepoFacts:
 
 
 def load_hub_target(
-    ref: HubRef, *, offline: bool = False, limits: Limits = DEFAULT_LIMITS, with_config: bool = True
+    ref: HubRef,
+    *,
+    offline: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+    with_config: bool = True,
+    run: HubRun | None = None,
 ) -> LoadedTarget:
     """The card of one Hub repo with its sidecars, or SourceError with the one line to show (exit 2).
 
@@ -344,15 +346,17 @@ def load_hub_target(
     through range requests only when model_info has no count. Offline: the same from the cache, no request.
     A failing sidecar (config.json gated, a broken header) is a line in `sidecars.problems`, not an error.
     `with_config=False` skips config.json (two requests fewer; no MoE expert counts or attention term).
+    Each read has limits.max_hub_seconds_per_file; `run` is the clock all reads of one run share.
     """
     settings = HubSettings.from_environment(offline=offline)
-    facts = _offline_facts(ref, settings) if settings.offline else _online_facts(ref, settings)
-    raw = _read_card(ref, facts, settings, limits)
+    guard = _Guard(settings, limits, run)
+    facts = _offline_facts(ref, settings) if settings.offline else _online_facts(ref, settings, guard)
+    raw = _read_card(ref, facts, settings, limits, guard)
     sidecars = Sidecars(hub_info=facts.hub_info())
     if with_config:
-        _attach_config(ref, facts, settings, limits, sidecars)
+        _attach_config(ref, facts, settings, limits, sidecars, guard)
     if not settings.offline and facts.safetensors_parameters is None:
-        _attach_header_count(ref, facts, settings, sidecars)
+        _attach_header_count(ref, facts, settings, sidecars, guard)
     if facts.safetensors_parameters is not None:
         sidecars.safetensors_parameters = facts.safetensors_parameters
         sidecars.safetensors_path = hub_file_path(ref.repo_id, facts.sha, _weights_file(facts.files))
@@ -383,20 +387,66 @@ def _api(settings: HubSettings) -> Any:
     return HfApi(endpoint=settings.endpoint)
 
 
-def _online_facts(ref: HubRef, settings: HubSettings) -> RepoFacts:
-    api = _api(settings)
-    try:
-        info = _with_retries(
-            lambda: api.model_info(
-                ref.repo_id, revision=ref.revision, expand=INFO_EXPAND, timeout=settings.timeout
-            ),
-            settings,
+@dataclass(frozen=True)
+class _Guard:
+    """What bounds the reads of one target: the limits, the run's clock, how long a 429 may make us wait."""
+
+    settings: HubSettings
+    limits: Limits
+    run: HubRun | None
+
+    def reading(self, what: str, cap: int, cap_name: str) -> Any:
+        return reading(
+            what,
+            cap=cap,
+            cap_name=cap_name,
+            seconds=self.limits.max_hub_seconds_per_file,
+            run=self.run,
+            max_wait=self.settings.max_wait,
         )
+
+    @property
+    def response_cap(self) -> int:
+        return self.limits.max_hub_response_bytes
+
+
+def _online_facts(ref: HubRef, settings: HubSettings, guard: _Guard) -> RepoFacts:
+    budget: Budget | None = None
+    try:
+        with guard.reading("model info", guard.response_cap, "max_hub_response_bytes") as budget:
+            info = _model_info(ref, settings)
         return _facts_from_info(ref, info)
     except SourceError:
         raise
     except Exception as exc:
-        raise _source_error(exc, ref, what="model info", settings=settings) from None
+        raise _source_error(exc, ref, what="model info", settings=settings, budget=budget) from None
+
+
+def _model_info(ref: HubRef, settings: HubSettings) -> Any:
+    """The model-info answer, retried on 429 and 5xx by huggingface_hub's own backoff (`http_backoff`:
+    CARDLINT_HUB_RETRIES times, waits doubling from CARDLINT_HUB_BACKOFF up to CARDLINT_HUB_MAX_WAIT;
+    a Retry-After longer than that fails at once, see hub_http). HfApi.model_info sends the same request
+    but never retries."""
+    from huggingface_hub import ModelInfo
+    from huggingface_hub.utils import build_hf_headers, hf_raise_for_status, http_backoff
+
+    url = f"{settings.endpoint}/api/models/{ref.repo_id}"
+    if ref.revision is not None:
+        url += f"/revision/{quote(ref.revision, safe='')}"
+    response = http_backoff(
+        "GET",
+        url,
+        params={"expand": INFO_EXPAND},
+        headers=build_hf_headers(),
+        timeout=settings.timeout,
+        max_retries=settings.retries,
+        base_wait_time=settings.backoff,
+        max_wait_time=settings.max_wait,
+        retry_on_exceptions=(),  # a timeout is reported, not retried: the deadline is the user's patience
+        retry_on_status_codes=RETRYABLE_STATUS,
+    )
+    hf_raise_for_status(response)
+    return ModelInfo(**response.json())
 
 
 def _facts_from_info(ref: HubRef, info: Any) -> RepoFacts:
@@ -455,11 +505,13 @@ def _cached_commit(ref: HubRef, settings: HubSettings) -> str | None:
         sha = ""
     if _COMMIT.fullmatch(sha):
         return sha
-    hf_ref = Path(settings.cache_dir) / _repo_folder(ref.repo_id) / "refs" / revision
-    try:
-        sha = hf_ref.read_text().strip()
-    except OSError:
+    from huggingface_hub import try_to_load_from_cache
+
+    # the cached README's path is snapshots/<commit>/README.md: the client resolves the branch for us
+    cached = try_to_load_from_cache(ref.repo_id, README, cache_dir=settings.cache_dir, revision=revision)
+    if not isinstance(cached, str):
         return None
+    sha = Path(cached).parent.name
     return sha if _COMMIT.fullmatch(sha) else None
 
 
@@ -467,13 +519,15 @@ def _repo_folder(repo_id: str) -> str:
     return "models--" + repo_id.replace("/", "--")
 
 
-def _read_card(ref: HubRef, facts: RepoFacts, settings: HubSettings, limits: Limits) -> bytes:
+def _read_card(ref: HubRef, facts: RepoFacts, settings: HubSettings, limits: Limits, guard: _Guard) -> bytes:
     if facts.files is not None and README not in facts.files:
         raise SourceError(f"{ref.display}: {README} not found in the repository (the model has no card)")
+    budget: Budget | None = None
     try:
-        path = _download(ref.repo_id, README, facts.sha, settings)
+        with guard.reading(README, limits.max_card_bytes, "max_card_bytes") as budget:
+            path = _download(ref.repo_id, README, facts.sha, settings)
     except Exception as exc:
-        raise _source_error(exc, ref, what=README, settings=settings) from None
+        raise _source_error(exc, ref, what=README, settings=settings, budget=budget) from None
     try:
         with open(path, "rb") as handle:
             raw = handle.read(limits.max_card_bytes + 1)
@@ -501,7 +555,7 @@ def _download(repo_id: str, filename: str, sha: str, settings: HubSettings) -> s
 
 
 def _attach_config(
-    ref: HubRef, facts: RepoFacts, settings: HubSettings, limits: Limits, sidecars: Sidecars
+    ref: HubRef, facts: RepoFacts, settings: HubSettings, limits: Limits, sidecars: Sidecars, guard: _Guard
 ) -> None:
     if settings.offline:
         from huggingface_hub import try_to_load_from_cache
@@ -513,14 +567,16 @@ def _attach_config(
     else:
         if facts.files is not None and CONFIG not in facts.files:
             return
+        budget: Budget | None = None
+        cap = min(limits.max_config_json_bytes, guard.response_cap)
         try:
-            path = _download(ref.repo_id, CONFIG, facts.sha, settings)
+            with guard.reading(CONFIG, cap, "max_config_json_bytes") as budget:
+                path = _download(ref.repo_id, CONFIG, facts.sha, settings)
         except Exception as exc:
             if facts.files is None and _status(exc) == 404:
                 return
-            sidecars.problems.append(
-                redact(f"{CONFIG}: {_describe(exc, what=CONFIG, settings=settings, revision=None)}")
-            )
+            reason = _reason(exc, what=CONFIG, settings=settings, budget=budget)
+            sidecars.problems.append(redact(f"{CONFIG}: {reason}"))
             return
     try:
         size = os.path.getsize(path)
@@ -541,37 +597,37 @@ def _attach_config(
     sidecars.config_path = hub_file_path(ref.repo_id, facts.sha, CONFIG)
 
 
-def _attach_header_count(ref: HubRef, facts: RepoFacts, settings: HubSettings, sidecars: Sidecars) -> None:
-    """Parameter count from the safetensors headers (range requests, never the weights)."""
+def _attach_header_count(
+    ref: HubRef, facts: RepoFacts, settings: HubSettings, sidecars: Sidecars, guard: _Guard
+) -> None:
+    """Parameter count from the safetensors headers (range requests, never the weights). A sidecar: a
+    failure is a problem line, not retried (the model-info count, when the Hub has one, needs no header)."""
     files = facts.files
     if files is not None and SINGLE_SAFETENSORS not in files and SAFETENSORS_INDEX not in files:
         return
     api = _api(settings)
+    what = "safetensors header"
+    budget: Budget | None = None
     try:
-        if files is not None and SINGLE_SAFETENSORS in files:
-            single = _with_retries(
-                lambda: api.parse_safetensors_file_metadata(
+        with guard.reading(what, guard.response_cap, "max_hub_response_bytes") as budget:
+            if files is not None and SINGLE_SAFETENSORS in files:
+                single = api.parse_safetensors_file_metadata(
                     ref.repo_id, SINGLE_SAFETENSORS, revision=facts.sha, timeout=settings.timeout
-                ),
-                settings,
-            )
-            by_dtype = dict(single.parameter_count)
-        else:
-            repo = _with_retries(
-                lambda: api.get_safetensors_metadata(ref.repo_id, revision=facts.sha), settings
-            )
-            by_dtype = {}
-            for file_metadata in repo.files_metadata.values():
-                for dtype, count in file_metadata.parameter_count.items():
-                    by_dtype[dtype] = by_dtype.get(dtype, 0) + count
+                )
+                by_dtype = dict(single.parameter_count)
+            else:
+                repo = api.get_safetensors_metadata(ref.repo_id, revision=facts.sha)
+                by_dtype = {}
+                for file_metadata in repo.files_metadata.values():
+                    for dtype, count in file_metadata.parameter_count.items():
+                        by_dtype[dtype] = by_dtype.get(dtype, 0) + count
     except Exception as exc:
         from huggingface_hub import errors
 
         if isinstance(exc, errors.NotASafetensorsRepoError):
             return
-        what = "safetensors header"
         sidecars.problems.append(
-            redact(f"{what}: {_describe(exc, what=what, settings=settings, revision=None)}")
+            redact(f"{what}: {_reason(exc, what=what, settings=settings, budget=budget)}")
         )
         return
     facts.safetensors_by_dtype = {str(k): int(v) for k, v in by_dtype.items()}
@@ -667,13 +723,14 @@ def fetch_base_card(
     offline: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     cache: BaseCardCache | None = None,
+    run: HubRun | None = None,
 ) -> LoadedTarget:
     """The card of a base model (its main branch), fetched once per run. Raises SourceError."""
     ref = parse_hub_target(repo_id)
     if ref is None or ref.revision is not None:
         raise SourceError(f"{repo_id}: base_model is not a Hub model id")
     store = cache or RUN_BASE_CARDS
-    return store.get(ref.repo_id, lambda: load_hub_target(ref, offline=offline, limits=limits))
+    return store.get(ref.repo_id, lambda: load_hub_target(ref, offline=offline, limits=limits, run=run))
 
 
 def base_chain(
@@ -682,6 +739,7 @@ def base_chain(
     offline: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     cache: BaseCardCache | None = None,
+    run: HubRun | None = None,
 ) -> tuple[list[LoadedTarget], list[str]]:
     """The base-model cards above `loaded` (nearest first) up to `limits.max_lineage_depth`, and notes.
 
@@ -704,7 +762,7 @@ def base_chain(
             notes.append(f"lineage deeper than {limits.max_lineage_depth}; stopped at {current.repo_id}")
             return chain, notes
         try:
-            current = fetch_base_card(base, offline=offline, limits=limits, cache=cache)
+            current = fetch_base_card(base, offline=offline, limits=limits, cache=cache, run=run)
         except SourceError as exc:
             notes.append(str(exc))
             return chain, notes
