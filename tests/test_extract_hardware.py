@@ -88,6 +88,46 @@ def test_a_name_after_the_verb_is_not_the_model_it_is_said_of() -> None:
     assert own(facts_of(text), "hardware_count") == [4]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "days"),
+    [
+        ("Wren was trained for 1 day.", 1),
+        ("Training took 44 hours.", 44 / 24),
+        ("Training took about two weeks.", 14),
+        ("Wren was trained for a week.", 7),
+        ("Fine-tuning took 6h on one GPU.", 0.25),
+    ],
+)
+def test_run_lengths(sentence: str, days: float) -> None:
+    assert own(facts_of(f"# Wren-1B\n\n{sentence}\n"), "training_duration_days") == [pytest.approx(days)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We trained 8 hours a day for the demo.",
+        "Wren was fine-tuned on 14h of labelled speech.",
+        "Wait 2h.",
+        "You can train your own Wren in less than a day.",
+        "Users fine-tune it for 3 days on their data.",
+    ],
+)
+def test_not_run_lengths(sentence: str) -> None:
+    assert own(facts_of(f"# Wren-1B\n\n{sentence}\n"), "training_duration_days") == []
+
+
+def test_plural_v100s_is_not_the_v100s_variant() -> None:
+    assert own(facts_of("Wren was trained on 4 V100s.\n"), "hardware_type") == ["v100"]
+    assert own(facts_of("Wren was trained on 4 V100S cards.\n"), "hardware_type") == ["v100s"]
+
+
+def test_hardware_in_a_training_time_value() -> None:
+    facts = facts_of("# Wren-1B\n\n- Training time: 12 hours on 2x A100\n")
+    assert own(facts, "hardware_type") == ["a100"]
+    assert own(facts, "hardware_count") == [2]
+    assert own(facts, "device_hours") == [pytest.approx(24)]
+
+
 def test_a_section_about_data_or_inference_does_not() -> None:
     assert own(facts_of("## Training data\n\nCollected over 20 days on 2 A6000\n"), "hardware_type") == []
     assert own(facts_of("## Inference\n\nServed on 2 A6000\n"), "hardware_type") == []

@@ -85,6 +85,10 @@ _TRAIN_VERB = re.compile(r"\btrain(?:ed|ing)?\b|pre-?train|\bsaw\b|\bseen\b|proc
 _DURATION_CONTEXT = re.compile(
     r"train|took|\bfor\b|time|duration|lasted|over|spent|run|训练|用时|耗时|历时", re.I
 )
+_RUN_LENGTH_BEFORE = re.compile(
+    r"\b(?:took|takes|lasted|spent|in|for|time(?:\s+(?:is|was|of))?)\s{1,2}(?:about|around|approximately|roughly|~)?\s{0,2}$",
+    re.IGNORECASE,
+)
 _HARDWARE_FOLLOWS = re.compile(r"\s{0,2}(?:on|with|using)\s+(?:\d{1,6}\s?[x×]?\s?)?\S", re.IGNORECASE)
 _PER_FOLLOWS = re.compile(r"^\s{0,2}(?:/|per\b)", re.IGNORECASE)
 _ACTIVE_AFTER = re.compile(
@@ -106,13 +110,14 @@ _BASE_CONTEXT = re.compile(
 )
 _POSSESSIVE_BEFORE = re.compile(r"\w's\s{1,2}$")
 _WORD_DURATION = re.compile(
-    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(days?|weeks?|months?)\b",
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(days?|weeks?|months?)\b"
+    r"|\b(an?)\s+(day|week|month)\b",
     re.IGNORECASE,
 )
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10,
-    "eleven": 11, "twelve": 12,
+    "eleven": 11, "twelve": 12, "a": 1, "an": 1,
 }  # fmt: skip
 _PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 30.0}
 # `Key: value` lines (model-card templates, spec lists): what each key reports.
@@ -290,7 +295,7 @@ def _stage_sums(block: Block, facts: list[Fact]) -> Iterator[Fact]:
 
 _INTEREST = re.compile(
     r"tpu|rdu|trillium|gaudi|trainium|fine-?tun|based on|built on|derived from|distill|from\b"
-    r"|days|weeks|months",
+    r"|\bdays?\b|\bweeks?\b|\bmonths?\b",
     re.I,
 )
 
@@ -490,14 +495,20 @@ def _quantity_facts(
             for mention in find_hardware(quantity.text):
                 yield _fact(ctx, block, "hardware_type", mention.hardware_id, begin, finish, subject=subject)
         elif dimension == "duration":
-            if negative or _DATA_HOURS.match(after):
+            if negative or _DATA_HOURS.match(after) or _USER_RECIPE.search(sentence):
                 continue
             if not _TRAINING.search(sentence) and not training_context(block, offset):
                 continue
-            if quantity.unit_text.lower() in ("d", "h") or quantity.value > 3650 or quantity.value <= 0:
+            if quantity.value > 3650 or quantity.value <= 0:
                 continue
+            if quantity.unit_text.lower() in ("d", "h") and not (
+                _RUN_LENGTH_BEFORE.search(before) or _HARDWARE_FOLLOWS.match(after)
+            ):
+                continue  # a bare "h" or "d" counts as time only where the words say the run took it
             if re.search(r"\b(?:ago|every|per|each|later|after|before|epoch)\s*$", before, re.I):
                 continue
+            if re.match(r"\s{0,2}(?:a|per|each|every)\s+(?:day|week|night)\b", after, re.I):
+                continue  # "8 hours a day": a rate
             if not _DURATION_CONTEXT.search(before + after) and not _HARDWARE_FOLLOWS.match(after):
                 continue
             yield _fact(ctx, block, "training_duration_days", quantity.value, begin, finish, **flags)
@@ -629,12 +640,16 @@ def _trained_on(sentence: str, start: int, end: int, context: bool) -> bool:
 def _word_duration_facts(ctx: _Context, block: Block, offset: int, sentence: str) -> Iterator[Fact]:
     if not re.search(r"train", sentence, re.IGNORECASE) and not training_context(block, offset):
         return
+    if _USER_RECIPE.search(sentence):
+        return  # "you should be able to train your own ... in less than a day"
     for match in _WORD_DURATION.finditer(sentence):
         before = sentence[max(0, match.start() - 30) : match.start()]
         if not re.search(r"took|for|over|in|lasted|about|roughly|approximately|around|~", before, re.I):
             continue
-        number = _WORD_NUMBERS[match.group(1).lower()]
-        period = match.group(2).lower().rstrip("s")
+        if re.search(r"(?:hours?|times?|steps?|epochs?)\s*$", before, re.I):
+            continue  # "8 hours a day": a rate, not the run's length
+        number = _WORD_NUMBERS[(match.group(1) or match.group(3)).lower()]
+        period = (match.group(2) or match.group(4)).lower().rstrip("s")
         days = number * _PERIOD_DAYS[period]
         approximate = bool(re.search(r"roughly|about|approximately|around|~", before, re.I))
         yield _fact(
@@ -705,6 +720,9 @@ def _key_value_facts(ctx: _Context, block: Block, offset: int, match: re.Match[s
         if first is None or first.dimension != "duration":
             return
         yield _fact(ctx, block, "training_duration_days", first.value, *at(first), **_flags(first))
+        yield from _value_hardware(
+            ctx, block, value_start, value_text
+        )  # "Training time: 12 hours on 2x A100"
     elif kind == "training_flop":
         if first is None or first.dimension not in ("count", "flop") or first.value < 1e15:
             return
@@ -729,27 +747,32 @@ def _key_value_facts(ctx: _Context, block: Block, offset: int, match: re.Match[s
             return
         yield _fact(ctx, block, "energy_mwh", first.value, *at(first), **_flags(first))
     elif kind == "hardware":
-        mentions = list(find_hardware(value_text))
-        if mentions:
-            mention = mentions[0]
-            begin, finish = value_start + mention.start, value_start + mention.end
-            yield _fact(ctx, block, "hardware_type", mention.hardware_id, begin, finish)
-            count = device_count(value_text, mention)
-            line_end = block.text.find("\n", value_start)  # a list of names may hold "; " sentence breaks
-            listed = listed_devices(block.text[value_start : line_end if line_end >= 0 else len(block.text)])
-            if count is not None:
-                yield _fact(
-                    ctx, block, "hardware_count", float(count.value), value_start + count.start, finish,
-                    note=count.note,
-                )  # fmt: skip
-            elif listed is not None:
-                yield _fact(ctx, block, "hardware_count", float(listed), begin, finish, note="devices listed")
+        yield from _value_hardware(ctx, block, value_start, value_text)
     elif kind == "hardware_count":
         if first is not None and first.dimension == "count" and not first.magnitude and first.value >= 1:
             yield _fact(ctx, block, "hardware_count", first.value, *at(first))
     elif kind == "base_model":
         for name, begin, finish in base_models_from_value(block, value_start, offset + match.end("value")):
             yield _fact(ctx, block, "base_model", name, begin, finish)
+
+
+def _value_hardware(ctx: _Context, block: Block, value_start: int, value_text: str) -> Iterator[Fact]:
+    """The accelerator a `Key: value` line's value names first, and its count (stated, or a list of names)."""
+    mentions = list(find_hardware(value_text))
+    if not mentions:
+        return
+    mention = mentions[0]
+    begin, finish = value_start + mention.start, value_start + mention.end
+    yield _fact(ctx, block, "hardware_type", mention.hardware_id, begin, finish)
+    count = device_count(value_text, mention)
+    if count is not None:
+        start = value_start + count.start
+        yield _fact(ctx, block, "hardware_count", float(count.value), start, finish, note=count.note)
+        return
+    line_end = block.text.find("\n", value_start)  # a list of names may hold "; " sentence breaks
+    listed = listed_devices(block.text[value_start : line_end if line_end >= 0 else len(block.text)])
+    if listed is not None:
+        yield _fact(ctx, block, "hardware_count", float(listed), begin, finish, note="devices listed")
 
 
 def key_value_block_facts(card: Card, block: Block, *, path: str, subject: str | None) -> list[Fact]:
