@@ -204,3 +204,57 @@ def test_a_row_named_exactly_for_the_subject_wins_a_tie(tmp_path: Path) -> None:
         "| `heron-128k` | Pretrained with 128k context using `heron-8k` as the initialization. |\n"
     )
     assert base_of(tmp_path, text, folder="heron-128k") == ["heron-8k"]
+
+
+def test_base_in_a_paragraph_without_digits(tmp_path: Path) -> None:
+    text = (
+        "# Heron long\n\nThis model is identical to [acme's heron model](https://huggingface.co/acme/heron-base),"
+        " with weights moved to another class.\n"
+    )
+    assert base_of(tmp_path, text, folder="heron-long") == ["acme/heron-base"]
+
+
+# ------------------------------------------------------------------------------- tokens from data sizes
+
+
+def test_dataset_size_stands_in_only_when_no_token_count_is_stated(tmp_path: Path) -> None:
+    only = "# Heron\n\nHeron is trained on GenoBank, a genome dataset containing ~120 billion tokens.\n"
+    facts = facts_of(tmp_path, only)
+    assert own(facts, "training_tokens") == [120e9]
+    assert [fact.note for fact in facts if fact.kind == "training_tokens"] == ["dataset size"]
+    both = only + "\nHeron saw 200 billion tokens during training.\n"
+    assert own(facts_of(tmp_path, both), "training_tokens") == [200e9]
+
+
+def test_total_row_of_a_data_mix_table(tmp_path: Path) -> None:
+    text = (
+        "# Heron\n\n## Datasets and Mix\n\n| Subset | Tokens (Billion) |\n|---|---|\n| Web | 600.5 |\n"
+        "| Code | 150.0 |\n| Total | 750.5 |\n"
+    )
+    assert own(facts_of(tmp_path, text), "training_tokens") == [750.5e9]
+
+
+def test_family_table_total_row_stays_the_familys(tmp_path: Path) -> None:
+    text = (
+        "# Heron\n\n## Training data\n\n| Model | Tokens (B) |\n|---|---|\n| Heron 1B | 100 |\n"
+        "| Heron 7B | 300 |\n| Total | 400 |\n"
+    )
+    assert own(facts_of(tmp_path, text, folder="Heron-7B"), "training_tokens") == [300e9]
+
+
+def test_tokens_derived_with_the_sequence_length_of_a_sibling_section(tmp_path: Path) -> None:
+    text = (
+        "# Heron\n\n## Training procedure\n\n### Preprocessing\n\nInputs are sequences of 1024 consecutive "
+        "tokens.\n\n### Pretraining\n\nIt was trained for 100k steps (about 3 epochs, 512 batch size).\n"
+    )
+    facts = facts_of(tmp_path, text)
+    (tokens,) = [fact for fact in facts if fact.kind == "training_tokens"]
+    assert (tokens.value, tokens.derived) == (100e3 * 512 * 1024, True)
+
+
+def test_no_tokens_derived_from_one_phase_of_a_schedule(tmp_path: Path) -> None:
+    text = (
+        "# Heron\n\n## Training\n\nIt was trained for 500,000 steps in total. The first 50,000 steps were"
+        " trained with a batch size of 2,048 and a sequence length of 128.\n"
+    )
+    assert own(facts_of(tmp_path, text), "training_tokens") == []

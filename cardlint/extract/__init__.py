@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from cardlint.card import Card
 from cardlint.extract.config_dump import config_dump_facts
 from cardlint.extract.derived import derived_facts
+from cardlint.extract.kinds import DATASET_SIZE
 from cardlint.extract.layout import Layout, layout_of
 from cardlint.extract.metadata import metadata_facts
 from cardlint.extract.name_size import name_size_fact
@@ -41,6 +42,7 @@ def extract_facts(
     facts = _family_totals(facts)
     facts = _generic_tpu(facts)
     facts += derived_facts(card, layout, facts, path=path)
+    facts = _dataset_sizes(facts)
     named = name_size_fact(card, subject, facts, path=path)
     if named is not None:
         facts.append(named)
@@ -67,6 +69,17 @@ def _fine_tune_stage(facts: list[Fact], layout: Layout) -> list[Fact]:
         else fact
         for fact in facts
     ]
+
+
+def _dataset_sizes(facts: list[Fact]) -> list[Fact]:
+    """The size of the data a model was trained on stands in for its tokens only when the card states no
+    token count of its own of that kind ("trained on 1T tokens of RedPajama, a dataset of 1.2T")."""
+
+    def is_size(fact: Fact) -> bool:
+        return DATASET_SIZE in (fact.note or "").split("; ")
+
+    stated = {fact.kind for fact in facts if fact.subject is None and not is_size(fact)}
+    return [fact for fact in facts if not (is_size(fact) and fact.subject is None and fact.kind in stated)]
 
 
 def _family_totals(facts: list[Fact]) -> list[Fact]:

@@ -76,6 +76,11 @@ def _link_at(block: Block, start: int, stop: int) -> Link | None:
     return None
 
 
+def names_a_base(text: str) -> bool:
+    """Whether the text has a phrase that may name a base model (a cheap test before the full reading)."""
+    return _PHRASE.search(text) is not None or _NAME_BEFORE_VERB.search(text) is not None
+
+
 def base_models_in(
     block: Block, offset: int, sentence: str, subject: str | None
 ) -> Iterator[tuple[str, int, int]]:

@@ -20,7 +20,8 @@ _STEPS = re.compile(
 )
 _STEPS_AFTER = re.compile(r"total\s+of\s+" + _NUM + r"\s+(?:steps|iterations)", re.IGNORECASE)
 _BATCH = re.compile(
-    r"batch(?:es)?\s+(?:size\s+)?(?:of\s+)?" + _NUM + r"(?!\s*tokens)|" + _NUM + r"\s+sequences\b",
+    r"batch(?:es)?\s+(?:size\s+)?(?:of\s+)?" + _NUM + r"(?!\s*tokens)|" + _NUM + r"\s+sequences\b"
+    r"|" + _NUM + r"\s+batch[\s-]size\b",
     re.IGNORECASE,
 )
 _SEQUENCE = re.compile(
@@ -31,6 +32,13 @@ _SEQUENCE = re.compile(
     + r"|of\s+"
     + _NUM
     + r"\s+tokens\s+each",
+    re.IGNORECASE,
+)
+
+
+_PHASED = re.compile(
+    r"\b(?:first|last|remaining)\s+[\d,.]+\s*[kKM]?\s+(?:steps|iterations)\s+(?:were|was|are|with|at|using)\b"
+    r"|\bthe\s+rest\s+(?:was|were)\s+trained",
     re.IGNORECASE,
 )
 
@@ -106,8 +114,9 @@ def _tokens(card: Card, layout: Layout, path: str, kinds: set[str]) -> Iterator[
     from cardlint.extract.prose import stage_of
 
     done = set(kinds)
+    lengths = _section_lengths(layout)
     for block in layout.blocks:
-        found = _tokens_in(block)
+        found = _tokens_in(block, lengths.get(block.headings[:-1]))
         if found is None:
             continue
         tokens, start, note = found
@@ -130,22 +139,45 @@ def _tokens(card: Card, layout: Layout, path: str, kinds: set[str]) -> Iterator[
         )
 
 
-def _tokens_in(block: Block) -> tuple[float, int, str] | None:
+def _section_lengths(layout: Layout) -> dict[tuple[str, ...], float]:
+    """The first sequence length stated under each parent section ("### Preprocessing: sequences of 512
+    tokens" beside "### Pretraining: 300k steps, batch 256"), for a paragraph that states only the rest."""
+    lengths: dict[tuple[str, ...], float] = {}
+    for block in layout.blocks:
+        parent = block.headings[:-1]
+        if not parent or parent in lengths:
+            continue
+        match = _SEQUENCE.search(block.text)
+        value = _value(next((group for group in match.groups() if group), None)) if match else None
+        if value:
+            lengths[parent] = value
+    return lengths
+
+
+def _tokens_in(block: Block, section_length: float | None = None) -> tuple[float, int, str] | None:
     text = block.text
     if not re.search(r"steps|iterations", text, re.IGNORECASE):
         return None
     steps_match = _STEPS.search(text) or _STEPS_AFTER.search(text)
     batch_match = _BATCH.search(text)
     sequence_match = _SEQUENCE.search(text)
-    if not (steps_match and batch_match and sequence_match):
+    if not (steps_match and batch_match and (sequence_match or section_length)):
         return None
+    if _PHASED.search(text):
+        return (
+            None  # "the first 90,000 steps with a batch of 1,024, the rest with 256": one triple is one phase
+        )
     steps = _value(steps_match.group(1))
     batch = _value(next(group for group in batch_match.groups() if group))
-    sequence = _value(next(group for group in sequence_match.groups() if group))
+    if sequence_match is not None:
+        sequence = _value(next(group for group in sequence_match.groups() if group))
+    else:
+        sequence = section_length
     if not steps or not batch or not sequence:
         return None
     tokens = steps * batch * sequence
     if tokens < 1e6:
         return None
-    start = min(steps_match.start(), batch_match.start(), sequence_match.start())
+    starts = [steps_match.start(), batch_match.start()] + ([sequence_match.start()] if sequence_match else [])
+    start = min(starts)
     return tokens, start, f"{steps:g} steps x {batch:g} sequences x {sequence:g} tokens"

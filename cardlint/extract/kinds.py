@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from cardlint.types import Fact, Location
 
+# A note on token facts that give the size of the data trained on (not tokens seen); kept only when the card
+# states no token count of its own.
+DATASET_SIZE = "dataset size"
+
 KIND_UNITS = {
     "parameters": "parameters",
     "active_parameters": "parameters",

@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from cardlint.card import Card
-from cardlint.extract.base_model import base_models_from_value, base_models_in
+from cardlint.extract.base_model import base_models_from_value, base_models_in, names_a_base
 from cardlint.extract.device_counts import device_count, listed_devices
 from cardlint.extract.hardware_names import find_hardware
-from cardlint.extract.kinds import make_fact
+from cardlint.extract.kinds import DATASET_SIZE, make_fact
 from cardlint.extract.layout import Block, Layout
 from cardlint.extract.quantities import Quantity, find_quantities, label_scale
 from cardlint.extract.stages import hours_by_stage
@@ -301,7 +301,7 @@ _INTEREST = re.compile(
 
 
 def _has_words_of_interest(text: str) -> bool:
-    return _INTEREST.search(text) is not None
+    return _INTEREST.search(text) is not None or names_a_base(text)
 
 
 _MAX_SENTENCE = 1000  # longer runs without a full stop are cut, so context look-ups stay bounded
@@ -475,15 +475,16 @@ def _quantity_facts(
                 continue
             if _DATASET_WORDS.search(sentence) and not _TRAIN_VERB.search(sentence):
                 continue
-            if _DATA_SIZE_BEFORE.search(before) and _DATASET_WORDS.search(before):
-                continue
+            # "trained on X, a dataset containing ~300B tokens": the data's size, a stand-in for tokens seen
+            data_size = bool(_DATA_SIZE_BEFORE.search(before) and _DATASET_WORDS.search(before))
             kind = (
                 "fine_tune_tokens"
                 if stage_of(sentence, quantity.start, block.headings) == "ft"
                 else "training_tokens"
             )
             subject = _other_subject(ctx, sentence, quantity.start, None)
-            yield _fact(ctx, block, kind, quantity.value, begin, finish, subject=subject, **flags)
+            note = DATASET_SIZE if data_size else None
+            yield _fact(ctx, block, kind, quantity.value, begin, finish, subject=subject, note=note, **flags)
         elif dimension == "device_hours":
             if _PER_FOLLOWS.match(after) or quantity.value <= 0:
                 continue

@@ -19,11 +19,11 @@ from typing import cast
 
 from cardlint.card import Card
 from cardlint.extract.hardware_names import find_hardware
-from cardlint.extract.kinds import make_fact
+from cardlint.extract.kinds import DATASET_SIZE, make_fact
 from cardlint.extract.layout import Block, Layout, clean_text, key_value_block
 from cardlint.extract.quantities import Quantity, find_quantities
 from cardlint.extract.stages import hours_by_stage
-from cardlint.extract.subject import other_subject_name, row_score, size_of, subject_size
+from cardlint.extract.subject import normalise, other_subject_name, row_score, size_of, subject_size
 from cardlint.types import Fact
 
 
@@ -381,6 +381,9 @@ def _facts_of(card: Card, table: Table, path: str, subject: str | None) -> Itera
         own_row = data_rows[0]
     if own_row is not None:
         yield from _row_base_model(card, table, body[own_row], columns, path, subject)
+    mix_total = None if own_row is not None or best > 0 else _data_mix_total(table, labels, sizes, columns)
+    if mix_total is not None:
+        own_row = mix_total
     unit_columns = {
         index: _Column("by-unit", 1.0, cell.text)
         for index, cell in enumerate(header)
@@ -399,7 +402,31 @@ def _facts_of(card: Card, table: Table, path: str, subject: str | None) -> Itera
         for index, column in columns.items():
             if index >= len(row) or (index == label_index and columns[index].kind != "parameters"):
                 continue
-            yield from _cell_facts(card, table, row[index], column, path, row_subject)
+            for fact in _cell_facts(card, table, row[index], column, path, row_subject):
+                if row_index == mix_total and fact.kind in ("training_tokens", "fine_tune_tokens"):
+                    fact = replace(fact, note=DATASET_SIZE)
+                yield fact
+
+
+_DATA_WORDS = re.compile(
+    r"\b(?:sub-?sets?|datasets?|data|sources?|domains?|corp(?:us|ora)|splits?|mix)\b", re.I
+)
+
+
+def _data_mix_total(
+    table: Table, labels: list[str], sizes: list[float | None], columns: dict[int, _Column]
+) -> int | None:
+    """The Total row of a table of training data (rows are subsets, not models: "| Subset | Tokens (B) |"
+    under "Datasets and Mix"): the size of the data the card's model was trained on."""
+    if not any(column.kind == "training_tokens" for column in columns.values()):
+        return None
+    if any(size is not None for size in sizes) or any(size_of(label) is not None for label in labels):
+        return None
+    header = " ".join(cell.text for cell in table.rows[0]) if table.header_rows else ""
+    if not (_DATA_WORDS.search(header) or any(_DATA_WORDS.search(title) for title in table.headings[-2:])):
+        return None
+    totals = [index for index, label in enumerate(labels) if normalise(label) in ("total", "sum", "overall")]
+    return totals[-1] if len(totals) == 1 else None
 
 
 def _row_base_model(
