@@ -11,12 +11,16 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 
 @functools.lru_cache(maxsize=256)
 def _spec(pattern: str) -> pathspec.GitIgnoreSpec:
+    import pathspec  # on first use: a run without per-file-ignores never pays for its import
+
     cleaned = pattern.replace("\\", "/")
     while cleaned.startswith("./"):
         cleaned = cleaned[2:]

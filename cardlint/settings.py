@@ -17,11 +17,6 @@ from typing import Any
 from cardlint.limits import DEFAULT_LIMITS, MAX_LIMIT, Limits
 from cardlint.types import Severity
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
 CONFIG_FILE_NAMES = ("cardlint.toml", ".cardlint.toml", "pyproject.toml")
 
 _LIST_KEYS = ("select", "ignore", "extend-select", "extend-ignore", "policies", "policy-files")
@@ -103,6 +98,10 @@ def _has_tool_section(pyproject: Path) -> bool:
 
 def load_config(path: Path) -> dict[str, Any]:
     """The cardlint table of a config file, checked for unknown keys."""
+    if sys.version_info >= (3, 11):  # imported here: a run that finds no config never needs it
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     try:
         raw = path.read_bytes()
         # A BOM is how some Windows editors save UTF-8; TOML forbids it, but the intent is unambiguous.

@@ -6,7 +6,6 @@ finding has the same path, order and fingerprint in SARIF, annotations, JUnit an
 
 from __future__ import annotations
 
-import hashlib
 import os
 import posixpath
 import re
@@ -161,5 +160,13 @@ def fingerprinted(report: CardReport, root: str | None = None) -> Iterator[Finge
         key = (item.code, path, normalized_line(report, item), skeleton)
         occurrence = seen[key]
         seen[key] += 1
-        digest = hashlib.sha256("\0".join((*key, str(occurrence))).encode("utf-8")).hexdigest()
+        digest = _sha256_hex("\0".join((*key, str(occurrence))).encode("utf-8"))
         yield Fingerprinted(item, digest[:32])
+
+
+def _sha256_hex(data: bytes) -> str:
+    """hashlib, imported on first use: only the formats that fingerprint findings need it (its OpenSSL
+    binding is a visible part of a one-card run's start-up)."""
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
