@@ -1,13 +1,19 @@
 """Performance benchmarks of `cardlint check`, each next to a baseline measured in the same run.
 
-Usage: python bench/run.py [--write] [--runs 10] [--sizes 1000,5000,25000] [--only cold,bulk]
-                           [--src CHECKOUT] [--label NAME]
+Usage: python bench/run.py [--write] [--runs 10] [--sizes 1000,5000,25000] [--only cold,bulk,shapes]
+                           [--src CHECKOUT] [--label NAME] [--findings FILE]
 
-- cold: whole-process wall time of `cardlint check` on one card (median of --runs), next to
-  `check-jsonschema` on the same card's front matter and `python -c pass`.
+- cold: `cardlint check` of one typical card (a Llama 3 card with its 184-line front matter when the corpus is
+  there, else examples/acme-7b), whole process, median of --runs, as CPU time (user + system of the child;
+  wall time suffers most from other load) and wall time, next to `yamllint` and `check-jsonschema` on the
+  same card's front matter and `python -c pass`.
 - bulk: `check` (all rules, every policy) over the bulk cards in one process at each size, next to the parse
   floor (bench/perf_floor.py); cards/s per core from the child's CPU time (robust on a shared machine), wall
-  time, peak RSS per size; then `--jobs 2` vs `--jobs 1` on the largest size (wall time).
+  time, peak RSS per size; then `--jobs 2` vs `--jobs 1` on the largest size (wall time). `--findings FILE`
+  keeps the largest size's findings as JSON Lines, to diff two runs.
+- shapes: `check` (all rules) of one card of each shape in tests/shape_cards.py at 100 kB, 1 MB and 10 MB:
+  CPU time, its growth per 10x, peak RSS above that of a one-line card, per byte of card; what happens at
+  10 MB (checked, or refused by a documented limit with a finding). `--shape-sizes` changes the sizes.
 
 Every command line is printed. `--write` regenerates bench/RESULTS.md; `--src` runs another checkout of
 cardlint (e.g. a `git worktree` of an older commit) with this venv, to measure a before/after pair.
@@ -36,6 +42,7 @@ from corpus import CORPUS, OUT, ROOT, bulk_cards, subset_dir  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 CARD = ROOT / "examples" / "acme-7b" / "README.md"
+TYPICAL = CORPUS / "cards" / "meta-llama__Meta-Llama-3-8B.md"  # 184 lines of front matter
 SCHEMA = ROOT / "schemas" / "card-metadata.schema.json"
 RESULTS = HERE / "RESULTS.md"
 POLICIES = sorted(p.stem for p in (ROOT / "rules" / "policies").glob("*.yaml"))
@@ -52,6 +59,14 @@ class Run:
     stdout: str
 
 
+def child_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a measured child: byte-code caching on, as for any installed tool (a
+    PYTHONDONTWRITEBYTECODE inherited from a sandbox would make every cold run compile from source)."""
+    result = dict(os.environ if env is None else env)
+    result.pop("PYTHONDONTWRITEBYTECODE", None)
+    return result
+
+
 def run(command: list[str], env: dict[str, str] | None = None, capture: bool = False) -> Run:
     """Run `command`, measuring only that child (os.wait4), so other load on the machine does not count as
     its CPU time."""
@@ -59,7 +74,7 @@ def run(command: list[str], env: dict[str, str] | None = None, capture: bool = F
     process = subprocess.Popen(
         command,
         cwd=ROOT,
-        env=env,
+        env=child_env(env),
         stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -107,30 +122,52 @@ def machine() -> dict[str, Any]:
 
 
 def cold(runs: int, src: str | None) -> dict[str, Any]:
-    front = OUT / "acme-7b-front-matter.yaml"
+    card = TYPICAL if TYPICAL.is_file() else CARD
+    front = OUT / f"{card.stem}-front-matter.yaml"
     front.parent.mkdir(parents=True, exist_ok=True)
-    text = CARD.read_text(encoding="utf-8")
+    text = card.read_text(encoding="utf-8")
     front.write_text(text.split("---\n", 2)[1], encoding="utf-8")
     base, env = cardlint_command(src)
     commands = {
-        "cardlint check": [*base, "check", str(CARD)],
+        "cardlint check": [*base, "check", str(card)],
+        "yamllint": [str(VENV_BIN / "yamllint"), str(front)],
         "check-jsonschema": [str(VENV_BIN / "check-jsonschema"), "--schemafile", str(SCHEMA), str(front)],
         "python -c pass": [sys.executable, "-c", "pass"],
     }
-    results: dict[str, Any] = {}
-    for name, command in commands.items():
+    commands = {name: command for name, command in commands.items() if Path(command[0]).exists()}
+    results: dict[str, Any] = {
+        "card": shown([str(card)]),
+        "front_matter_lines": text.split("---\n", 2)[1].count("\n"),
+    }
+    for command in commands.values():
         run(command, env)  # warm the page cache and .pyc files: cold means a new process, not a cold disk
-        walls = [run(command, env).wall for _ in range(runs)]
-        results[name] = {"command": shown(command), "median": statistics.median(walls), "min": min(walls)}
+    samples: dict[str, list[Run]] = {name: [] for name in commands}
+    for _ in range(runs):  # interleaved, so a burst of load on the machine hits every command alike
+        for name, command in commands.items():
+            samples[name].append(run(command, env))
+    for name, command in commands.items():
+        cpus = [sample.cpu for sample in samples[name]]
+        walls = [sample.wall for sample in samples[name]]
+        results[name] = {
+            "command": shown(command),
+            "median": statistics.median(walls),
+            "min": min(walls),
+            "cpu_median": statistics.median(cpus),
+            "cpu_min": min(cpus),
+        }
         print(
-            f"cold  {name:18} median {results[name]['median']:.3f} s  min {results[name]['min']:.3f} s"
-            f"  $ {results[name]['command']}"
+            f"cold  {name:18} CPU median {results[name]['cpu_median']:.3f} s  "
+            f"wall median {results[name]['median']:.3f} s  $ {results[name]['command']}"
         )
-    ours = results["cardlint check"]["median"]
-    results["ratio_vs_check_jsonschema"] = ours / results["check-jsonschema"]["median"]
-    results["ratio_vs_python"] = ours / results["python -c pass"]["median"]
+    ours = results["cardlint check"]["cpu_median"]
+    for name, key in (("check-jsonschema", "ratio_vs_check_jsonschema"), ("yamllint", "ratio_vs_yamllint")):
+        if name in results:
+            results[key] = ours / results[name]["cpu_median"]
+    results["ratio_vs_python"] = ours / results["python -c pass"]["cpu_median"]
     print(
-        f"cold  ratio to check-jsonschema {results['ratio_vs_check_jsonschema']:.2f}, "
+        "cold  CPU ratio to check-jsonschema "
+        f"{results.get('ratio_vs_check_jsonschema', float('nan')):.2f}, to yamllint "
+        f"{results.get('ratio_vs_yamllint', float('nan')):.2f}, "
         f"to python -c pass {results['ratio_vs_python']:.2f}"
     )
     return results
@@ -139,7 +176,7 @@ def cold(runs: int, src: str | None) -> dict[str, Any]:
 # ---------------------------------------------------------------- bulk
 
 
-def bulk(sizes: list[int], src: str | None) -> dict[str, Any]:
+def bulk(sizes: list[int], src: str | None, findings: Path | None = None) -> dict[str, Any]:
     cards = bulk_cards()
     base, env = cardlint_command(src)
     policy_options = [option for policy in POLICIES for option in ("--policy", policy)]
@@ -160,6 +197,8 @@ def bulk(sizes: list[int], src: str | None) -> dict[str, Any]:
             "-r",
             str(folder),
         ]
+        if findings is not None and size == max(min(s, len(cards)) for s in sizes):
+            command[-2:-2] = ["--format", "json-lines", "-o", str(findings)]
         floor_command = [sys.executable, str(HERE / "perf_floor.py"), str(folder)]
         floor = run(floor_command, capture=True)
         floor_cards = json.loads(floor.stdout)["cards"]
@@ -218,6 +257,62 @@ def bulk(sizes: list[int], src: str | None) -> dict[str, Any]:
             f"(CPU {two.cpu:.1f} s)  speed-up {results['jobs']['speedup']:.2f}  load {os.getloadavg()[0]:.1f}"
         )
         print(f"      $ {results['jobs']['command']}")
+    return results
+
+
+# ---------------------------------------------------------------- card shapes
+
+
+def shapes(sizes: list[int], src: str | None) -> dict[str, Any]:
+    """One card of each shape at each size: CPU, growth per 10x, peak RSS per byte above a tiny card's."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from shape_cards import SHAPES, shape_card
+
+    folder = OUT / "shapes"
+    folder.mkdir(parents=True, exist_ok=True)
+    base, env = cardlint_command(src)
+    tiny = folder / "tiny.md"
+    tiny.write_text("# acme-7b\n\nA model.\n", encoding="utf-8")
+    command = [*base, "check", "--isolated", "--select", "ALL", "--exit-zero", "--format", "json-lines"]
+    floor_rss = min(run([*command, str(tiny)], env).rss_mib for _ in range(3))
+    results: dict[str, Any] = {
+        "sizes": sizes,
+        "floor_rss_mib": floor_rss,
+        "command": shown(command),
+        "rows": [],
+    }
+    for shape in SHAPES:
+        previous: float | None = None
+        for size in sizes:
+            path = folder / f"{shape}-{size}.md"
+            if not path.exists():
+                path.write_text(shape_card(shape, size), encoding="utf-8")
+            card_bytes = path.stat().st_size
+            measured = run([*command, str(path)], env, capture=True)
+            codes = [
+                json.loads(line).get("code") for line in measured.stdout.splitlines() if '"finding"' in line
+            ]
+            refused = codes == ["CL101"]
+            row = {
+                "shape": shape,
+                "size": size,
+                "bytes": card_bytes,
+                "cpu": measured.cpu,
+                "wall": measured.wall,
+                "rss_mib": measured.rss_mib,
+                "rss_per_byte": max(0.0, measured.rss_mib - floor_rss) * 1024 * 1024 / card_bytes,
+                "growth": measured.cpu / previous if previous and not refused else None,
+                "refused": refused,
+                "findings": len(codes),
+            }
+            results["rows"].append(row)
+            growth = f"{row['growth']:5.1f}x" if row["growth"] else "   - "
+            print(
+                f"shape {shape:13} {card_bytes:>11,} B  CPU {measured.cpu:7.2f} s  growth {growth}  "
+                f"RSS {measured.rss_mib:6.0f} MiB ({row['rss_per_byte']:.1f} B/B)  "
+                + ("refused (CL101)" if refused else f"{len(codes)} findings")
+            )
+            previous = None if refused else measured.cpu
     return results
 
 
@@ -291,19 +386,32 @@ def write_results(data: dict[str, Any]) -> None:
     if "cold" in data:
         c = data["cold"]
         lines += [
-            f"## Cold start (one card, whole process, median of {data['runs']} runs)",
+            f"## Cold start (one card, whole process, median of {data['runs']} interleaved runs)",
             "",
-            "| command | median s | min s |",
-            "|---|---|---|",
+            f"Card: `{c.get('card', '')}` ({c.get('front_matter_lines', '?')} lines of front matter); "
+            "yamllint "
+            "and check-jsonschema read the same front matter. CPU is the child's user + system time.",
+            "",
+            "| command | CPU median s | CPU min s | wall median s |",
+            "|---|---|---|---|",
         ]
-        for name in ("cardlint check", "check-jsonschema", "python -c pass"):
-            lines.append(f"| `{c[name]['command']}` | {c[name]['median']:.3f} | {c[name]['min']:.3f} |")
+        for name in ("cardlint check", "yamllint", "check-jsonschema", "python -c pass"):
+            if name in c:
+                e = c[name]
+                lines.append(
+                    f"| `{e['command']}` | {e.get('cpu_median', float('nan')):.3f} | "
+                    f"{e.get('cpu_min', float('nan')):.3f} | {e['median']:.3f} |"
+                )
         lines += [
             "",
-            f"Ratio cardlint / check-jsonschema: **{c['ratio_vs_check_jsonschema']:.2f}** (target <= 1.0); "
+            "CPU ratio cardlint / check-jsonschema: "
+            f"**{c['ratio_vs_check_jsonschema']:.2f}** (target <= 0.6); "
+            f"cardlint / yamllint: **{c.get('ratio_vs_yamllint', float('nan')):.2f}** (target <= 1.5); "
             f"cardlint / `python -c pass`: {c['ratio_vs_python']:.2f}.",
             "",
         ]
+    if "shapes" in data:
+        lines += _shapes_section(data["shapes"])
     if "bulk" in data:
         b = data["bulk"]
         lines += [
@@ -356,14 +464,58 @@ def write_results(data: dict[str, Any]) -> None:
     print(f"wrote {RESULTS}")
 
 
+def _shapes_section(shapes: dict[str, Any]) -> list[str]:
+    lines = [
+        "## Card shapes (one card each, `check` with every rule)",
+        "",
+        "Cards from tests/shape_cards.py. Growth: CPU time over that of the card ten times smaller "
+        "(target <= 12). "
+        "RSS per byte: peak RSS above that of a one-line card "
+        f"({shapes['floor_rss_mib']:.0f} MiB), per byte of card (target <= 30). A card over "
+        "`limits.max_parsed_bytes` (docs/limits.md) is refused with a CL101 finding, not parsed.",
+        "",
+        "| shape | bytes | CPU s | growth per 10x | peak RSS MiB | RSS per byte | outcome |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in shapes["rows"]:
+        growth = f"{row['growth']:.1f}" if row["growth"] else ""
+        outcome = (
+            "refused (CL101, max_parsed_bytes)" if row["refused"] else f"checked, {row['findings']} findings"
+        )
+        lines.append(
+            f"| {row['shape']} | {row['bytes']:,} | {row['cpu']:.2f} | {growth} | {row['rss_mib']:.0f} | "
+            f"{row['rss_per_byte']:.1f} | {outcome} |"
+        )
+    return [*lines, "", f"- `{shapes['command']} CARD`", ""]
+
+
 def _figures(data: dict[str, Any]) -> dict[str, str]:
     """The headline figures of one run, as text, by row name."""
     rows: dict[str, str] = {}
     cold = data.get("cold")
-    if cold:
+    if cold and "cpu_median" in cold["cardlint check"]:
+        rows["cold `check`, CPU median s"] = f"{cold['cardlint check']['cpu_median']:.3f}"
+        for name in ("yamllint", "check-jsonschema"):
+            if name in cold:
+                rows[f"cold: {name}, CPU median s (baseline)"] = f"{cold[name]['cpu_median']:.3f}"
+        rows["cold CPU ratio to check-jsonschema (target <= 0.6)"] = (
+            f"{cold['ratio_vs_check_jsonschema']:.2f}"
+        )
+        if "ratio_vs_yamllint" in cold:
+            rows["cold CPU ratio to yamllint (target <= 1.5)"] = f"{cold['ratio_vs_yamllint']:.2f}"
+    elif cold:
         rows["cold `check`, median s"] = f"{cold['cardlint check']['median']:.3f}"
         rows["cold: check-jsonschema, median s (baseline)"] = f"{cold['check-jsonschema']['median']:.3f}"
         rows["cold ratio to check-jsonschema (target <= 1.0)"] = f"{cold['ratio_vs_check_jsonschema']:.2f}"
+    for row in data.get("shapes", {}).get("rows", []):
+        name = f"{row['shape']} {row['size'] // 1000:,} kB"
+        if row["refused"]:
+            rows[f"{name}: CPU s"] = f"{row['cpu']:.2f} (refused, CL101)"
+            continue
+        rows[f"{name}: CPU s"] = f"{row['cpu']:.2f}"
+        if row["growth"]:
+            rows[f"{name}: growth per 10x (target <= 12)"] = f"{row['growth']:.1f}"
+        rows[f"{name}: peak RSS per byte (target <= 30)"] = f"{row['rss_per_byte']:.1f}"
     for entry in data.get("bulk", {}).get("sizes", []):
         size = f"{entry['cards']:,}"
         rows[f"{size} cards: cards/s/core"] = f"{entry['cards_per_cpu_s']:.0f}"
@@ -401,7 +553,9 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="regenerate bench/RESULTS.md")
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--sizes", default="1000,5000,25000")
-    parser.add_argument("--only", help="cold, bulk, ceiling (default: all; none with --from-json)")
+    parser.add_argument("--only", help="cold, bulk, shapes, ceiling (default: all; none with --from-json)")
+    parser.add_argument("--shape-sizes", default="100000,1000000,10000000")
+    parser.add_argument("--findings", type=Path, help="bulk: the largest size's findings, as JSON Lines")
     parser.add_argument("--src", help="run the cardlint package from this checkout instead")
     parser.add_argument("--label", help="a note for RESULTS.md (e.g. the commit)")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
@@ -410,7 +564,7 @@ def main() -> None:
         "--from-json", type=Path, help="write RESULTS.md from saved figures, measuring nothing"
     )
     args = parser.parse_args()
-    parts = set((args.only or ("" if args.from_json else "cold,bulk,ceiling")).split(","))
+    parts = set((args.only or ("" if args.from_json else "cold,bulk,shapes,ceiling")).split(","))
     data: dict[str, Any] = {
         "machine": machine(),
         "runs": args.runs,
@@ -426,7 +580,9 @@ def main() -> None:
         if not CORPUS.is_dir():
             print(f"bulk: skipped, no corpus at {CORPUS}")
         else:
-            data["bulk"] = bulk([int(s) for s in args.sizes.split(",")], args.src)
+            data["bulk"] = bulk([int(s) for s in args.sizes.split(",")], args.src, args.findings)
+    if "shapes" in parts:
+        data["shapes"] = shapes([int(s) for s in args.shape_sizes.split(",")], args.src)
     if "ceiling" in parts:
         data["ceiling"] = ceiling()
     if args.json:
