@@ -118,3 +118,10 @@ def test_post_training_of_a_model_without_a_base_is_shown_but_not_added() -> Non
     assert estimate.training_flop is not None
     assert estimate.training_flop.central == pytest.approx(2_000_000 * 3600 * 989.4e12 * 0.30)
     assert any(note.startswith("post-training stage stated apart") for note in estimate.notes)
+
+
+def test_a_fine_tune_without_figures_of_its_own_is_told_the_fine_tuning_figure() -> None:
+    facts = [fact("base_model", "meta-llama/Llama-2-7b-hf", 2, origin="yaml"), fact("parameters", 7e9, 5)]
+    estimate = estimate_compute(facts)
+    assert estimate.missing is not None
+    assert estimate.missing.startswith("the number of fine-tuning tokens")

@@ -123,7 +123,9 @@ def estimate_compute(
             "the card states only its fine-tuning stage: see the lineage for its own and cumulative compute"
         )
     elif combined.interval is None:
-        missing, single = missing_figure(facts, hardware_table(options.extra_accelerators))
+        missing, single = missing_figure(
+            facts, hardware_table(options.extra_accelerators), fine_tune=bool(base_model_names(facts))
+        )
         settle = "one more figure would settle it" if single else "it would be settled by"
         reason = f"{reason}; {settle}: {missing}"
     return Estimate(

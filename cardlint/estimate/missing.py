@@ -14,22 +14,24 @@ from cardlint.estimate.hardware import HardwareTable
 from cardlint.types import Fact
 
 _NOTHING = "the training FLOP, or the parameter count and the number of training tokens"
+_LABEL = {"training": "training", "fine_tune": "fine-tuning"}
+_NOTHING_FINE_TUNE = "the fine-tuning compute, or the fine-tuning tokens or device-hours"
 
 
 def _has(facts: Sequence[Fact], *kinds: str) -> bool:
     return bool(numeric(own(facts, *kinds)))
 
 
-def _architecture_needs(facts: Sequence[Fact]) -> list[str]:
+def _architecture_needs(facts: Sequence[Fact], stage: str) -> list[str]:
     needs = []
     if not _has(facts, "parameters", "active_parameters"):
         needs.append("the parameter count")
-    if not _has(facts, "training_tokens"):
-        needs.append("the number of training tokens")
+    if not _has(facts, "training_tokens", f"{stage}_tokens"):
+        needs.append(f"the number of {_LABEL[stage]} tokens")
     return needs
 
 
-def _hardware_needs(facts: Sequence[Fact], table: HardwareTable) -> list[str]:
+def _hardware_needs(facts: Sequence[Fact], table: HardwareTable, stage: str) -> list[str]:
     needs = []
     named = [str(fact.value) for fact in own(facts, "hardware_type") if isinstance(fact.value, str)]
     if not named:
@@ -38,22 +40,28 @@ def _hardware_needs(facts: Sequence[Fact], table: HardwareTable) -> list[str]:
         found = [table.lookup(name) for name in named]
         if not any(chip is not None and (chip.peak("bf16") or chip.peak("fp16")) for chip in found):
             needs.append(f"the dense peak FLOP/s of {named[0]} (an accelerator in [tool.cardlint.estimate])")
-    if not _has(facts, "device_hours"):
+    if not _has(facts, "device_hours", f"{stage}_device_hours"):
         count, duration = _has(facts, "hardware_count"), _has(facts, "training_duration_days")
         if count and not duration:
             needs.append("the training duration")
         elif duration and not count:
             needs.append("the number of accelerators")
         elif not count:
-            needs.append("the device-hours of training")
+            needs.append(f"the device-hours of {_LABEL[stage]}")
     return needs
 
 
-def missing_figure(facts: Sequence[Fact], table: HardwareTable) -> tuple[str, bool]:
+def missing_figure(
+    facts: Sequence[Fact], table: HardwareTable, *, fine_tune: bool = False
+) -> tuple[str, bool]:
     """(the figure that would give an estimate, whether it is one figure) — when every route lacks several,
-    the figures that would."""
-    routes = [(_architecture_needs(facts), "6·N·D"), (_hardware_needs(facts, table), "the hardware method")]
+    the figures that would. For a fine-tune (it names its base) the figures of its own fine-tuning stage."""
+    stage = "fine_tune" if fine_tune else "training"
+    routes = [
+        (_architecture_needs(facts, stage), "6·N·D"),
+        (_hardware_needs(facts, table, stage), "the hardware method"),
+    ]
     needs, route = min(routes, key=lambda item: len(item[0]))
     if len(needs) == 1:
         return f"{needs[0]} (the card gives the rest of what {route} needs)", True
-    return _NOTHING, False
+    return (_NOTHING_FINE_TUNE if fine_tune else _NOTHING), False
