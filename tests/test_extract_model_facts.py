@@ -258,3 +258,34 @@ def test_no_tokens_derived_from_one_phase_of_a_schedule(tmp_path: Path) -> None:
         " trained with a batch size of 2,048 and a sequence length of 128.\n"
     )
     assert own(facts_of(tmp_path, text), "training_tokens") == []
+
+
+def test_pruned_continued_and_on_top_of_name_a_base(tmp_path: Path) -> None:
+    pruned = "# Heron-2B\n\nHeron-2B was pruned from Heron-9B and then distilled.\n"
+    assert base_of(tmp_path, pruned, folder="Heron-2B") == ["Heron-9B"]
+    text = "# Heron\n\nWe continued pre-training of Finch-7B on 40B tokens of Welsh text.\n"
+    facts = facts_of(tmp_path, text, folder="Heron-7B-welsh")
+    assert own(facts, "base_model") == ["Finch-7B"]
+    assert own(facts, "training_tokens") == [40e9]  # the run is ours, though the clause names the base
+    assert base_of(tmp_path, "# Heron\n\nIt was further trained on top of acme/finch-2-7b.\n") == [
+        "acme/finch-2-7b"
+    ]
+
+
+def test_starting_from_needs_a_model_like_name(tmp_path: Path) -> None:
+    assert base_of(tmp_path, "# Heron\n\nIt starts from the Finch-2 checkpoint and adds code.\n") == [
+        "Finch-2"
+    ]
+    assert base_of(tmp_path, "# Heron\n\nEvaluation starts from step1000 of the run.\n") == []
+
+
+def test_a_link_to_a_family_is_not_a_base(tmp_path: Path) -> None:
+    text = (
+        "# Heron\n\nIt had continual pre-training from the [Finch 2 family](https://huggingface.co/acme).\n"
+    )
+    assert base_of(tmp_path, text) == []
+
+
+def test_model_size_in_brackets_is_the_parameter_count(tmp_path: Path) -> None:
+    text = "# Heron\n\nIt ranks well with an extremely small model size (0.4B).\n"
+    assert own(facts_of(tmp_path, text), "parameters") == [0.4e9]

@@ -14,12 +14,15 @@ from cardlint.extract.layout import Block, Link
 from cardlint.extract.subject import names_own_model, normalise, subject_norms
 
 _PHRASE = re.compile(
-    r"(?:\b(?:fine[- ]?tuned|finetuned|instruction[- ]tuned|trained|distilled|resumed|continued"
+    r"(?:\b(?:fine[- ]?tuned|finetuned|instruction[- ]tuned|trained|distilled|resumed|continued|pruned"
     r"|initiali[sz]ed"
     r"|adapted)\s+(?:version\s+of|variant\s+of|checkpoint\s+of|from|with\s+the\s+weights\s+of)"
     r"|(?P<loose>\b(?:based|built|build)\s+(?:on|upon)(?:\s+top\s+of)?)"
     r"|\b(?:an?\s+)?expansion\s+of|\b(?:depth\s+)?up-?scal(?:es|ed|ing)\s+(?:of|from)"
     r"|\bscales(?:\s+up)?(?=\s+an?\s)"
+    r"|\bcontinu(?:ed|al|ally|ing)\s+(?:pre-?)?train(?:ed|ing)?\s+(?:of|from)"
+    r"|\b(?:pre-?)?train(?:ed|ing)\s+on\s+top\s+of"
+    r"|(?P<start>\bstart(?:s|ed|ing)?\s+from)"
     r"|\bfine-?tuned\s+on(?:\s+top\s+of)?(?:\s+the)?(?=\s+pre-?trained\s)"
     r"|(?P<link_only>\bidentical\s+to)"
     r"|(?:^|(?<=[.:]\s))fine[- ]?tune(?=\s+(?!on\b|with\b|for\b|it\b|this\b|the\s+model\b))"
@@ -46,7 +49,9 @@ _NOT_A_MODEL_AFTER = re.compile(
     r"|codebase|code\b|repo|and\s+(?:few|other|additional))",
     re.IGNORECASE,
 )
-_LINK_NOT_A_MODEL = re.compile(r"card|paper|blog|dataset|here|this link|report", re.IGNORECASE)
+_LINK_NOT_A_MODEL = re.compile(
+    r"card|paper|blog|dataset|here|this link|report|family|series|collection", re.IGNORECASE
+)
 _GENERIC_WORDS = {
     "pre-trained", "pretrained", "open-source", "fine-tuned", "state-of-the-art", "large-scale",
     "high-quality",
@@ -134,6 +139,10 @@ def base_models_in(
                 if _NOT_A_MODEL_AFTER.match(sentence, found.end("name")) or not _looks_like_model(name):
                     continue
                 # "based on RoBERTa" names an architecture as often as weights: ask for a version or an id
+                if match.group("start") and (
+                    not re.search(r"\d|/|-", name) or re.match(r"(?:step|epoch|iter)", name, re.I)
+                ):
+                    continue  # "starting from step 1000" or "from scratch" names no model
                 if match.group("loose") and not (
                     re.search(r"\d|/", name) or _SIZE_IN_BRACKETS.match(sentence, found.end("name"))
                 ):

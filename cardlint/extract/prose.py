@@ -103,6 +103,7 @@ _MODEL_AFTER = re.compile(
     r"^[\s-]{0,2}(?:(?:[A-Z][\w.-]{0,30}|base|chat|instruct|dense|parameter|param)\s){0,2}"
     r"(?:model|LLM|language model|version|variant|network|transformer|checkpoint)s?\b",
 )
+_SIZE_BEFORE = re.compile(r"\b(?:model|parameter)\s+size\s{0,2}(?:of|is|:|=)?\s{0,2}[(\[]?\s{0,2}$", re.I)
 _BASE_CONTEXT = re.compile(
     r"fine-?tun\w*\s+(?:of|from|on)|finetuning of|based on|built (?:on|upon)|derived from|distilled from|"
     r"initiali[sz]ed (?:from|with)|compared (?:to|with)|than|\bvs\.?|like|such as|outperform",
@@ -460,6 +461,12 @@ def _quantity_facts(
             kind = "active_parameters" if active else "parameters"
             subject = None if active else _other_subject(ctx, sentence, quantity.start, quantity.value)
             yield _fact(ctx, block, kind, quantity.value, begin, finish, subject=subject, **flags)
+        elif dimension == "count" and quantity.magnitude and _SIZE_BEFORE.search(before):
+            # "an extremely small model size (0.4B)", "model size: 1.3B"
+            if not 1e6 <= quantity.value <= 1e13 or quantity.upper_bound:
+                continue
+            subject = _other_subject(ctx, sentence, quantity.start, quantity.value)
+            yield _fact(ctx, block, "parameters", quantity.value, begin, finish, subject=subject, **flags)
         elif dimension == "count" and quantity.magnitude and _MODEL_AFTER.match(after):
             if quantity.value < 1e7 or quantity.value > 1e13 or (negative and ctx.subject_size is None):
                 continue

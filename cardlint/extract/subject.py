@@ -252,7 +252,8 @@ def clause_around(sentence: str, position: int) -> tuple[int, int]:
 # "a fine-tuned version of Base-7B that was trained for 2 hours": the name is the base, not the run's model.
 _NAMED_AS_BASE = re.compile(
     r"(?:(?:version|variant|fine-?tune\w*|finetune\w*)\s+(?:of|from|on)|(?:based|built)\s+(?:on|upon)"
-    r"|(?:derived|initiali[sz]ed|continued|distilled|trained)\s+from|on\s+top\s+of)\s{1,3}"
+    r"|(?:derived|initiali[sz]ed|continued|distilled|trained|pruned)\s+from|on\s+top\s+of"
+    r"|continu(?:ed|al|ally)\s+(?:pre-?)?train(?:ed|ing)?\s+of|expansion\s+of|up-?scal\w*\s+of)\s{1,3}"
     r"(?:the\s+)?(?:[\w.-]{1,60}/)?$",
     re.IGNORECASE,
 )
