@@ -203,6 +203,8 @@ def test_rounding_follows_the_digits_written() -> None:
         ("A100-SXM4-40GB", "a100-sxm-40gb"),
         ("tpu-v4", "tpu-v4"),
         ("a800", "a800"),
+        ("p100-16gb", "p100-pcie"),
+        ("Tesla P100-SXM2-16GB", "p100-sxm2"),
         ("quantum-x9", None),
     ],
 )
