@@ -177,7 +177,7 @@ def pick(facts: Sequence[Fact], *kinds: str) -> Figure | None:
     stated = [fact for fact in candidates if not fact.from_name] or candidates
     chosen = stated[0]
     stages: tuple[Fact, ...] = ()
-    for fact in stated:
+    for fact in stated[:_MAX_STAGE_CANDIDATES]:
         found = _stages_of(fact, [other for other in stated if other is not fact and not other.derived])
         if found:
             chosen, stages = fact, found
