@@ -150,5 +150,5 @@ def test_a_users_file_with_a_builtin_id_replaces_the_builtin(tmp_path: Path) -> 
 def test_missing_keys_are_reported_together_with_the_line_of_their_mapping(tmp_path: Path) -> None:
     path = tmp_path / "thin.yaml"
     path.write_text(OWN_POLICY.replace('    ref: "ACME policy 3.1"\n', ""), encoding="utf-8")
-    with pytest.raises(PolicyError, match=r"thin\.yaml:13: thresholds\.0: missing ref"):
+    with pytest.raises(PolicyError, match=r"thin\.yaml:13: thresholds\[0\]: missing ref"):
         select_policies(None, [str(path)], dt.date(2026, 11, 26))
