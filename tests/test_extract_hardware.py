@@ -128,6 +128,35 @@ def test_hardware_in_a_training_time_value() -> None:
     assert own(facts, "device_hours") == [pytest.approx(24)]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        ("Wren was trained on 8 GPUs for 3 days.", 8),
+        ("Fine-tuning was performed with 8x GPU in a cloud.", 8),
+        ("We trained Wren on 4 nodes with 8 GPUs each.", 32),
+        ("Wren was trained on a single GPU.", 1),
+    ],
+)
+def test_counts_of_gpus_without_a_model_name(sentence: str, count: int) -> None:
+    facts = facts_of(f"# Wren-1B\n\n{sentence}\n")
+    assert own(facts, "hardware_count") == [count]
+    assert own(facts, "hardware_type") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Fine-tuning can be done with a single 1080/2080 GPU.",
+        "Fine-tuning was done on a 2080 GPU.",
+        "Wren fits on a single GPU.",
+        "The batch size was 32 per GPU.",
+        "Serving Wren took 2 GPUs.",
+    ],
+)
+def test_not_counts_of_gpus(sentence: str) -> None:
+    assert own(facts_of(f"# Wren-1B\n\n{sentence}\n"), "hardware_count") == []
+
+
 def test_a_section_about_data_or_inference_does_not() -> None:
     assert own(facts_of("## Training data\n\nCollected over 20 days on 2 A6000\n"), "hardware_type") == []
     assert own(facts_of("## Inference\n\nServed on 2 A6000\n"), "hardware_type") == []

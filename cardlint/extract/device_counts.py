@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cardlint.extract.hardware_names import HardwareMention, find_hardware
@@ -21,7 +22,7 @@ _WORDS = {
 _WORD = "|".join(sorted(_WORDS, key=len, reverse=True))
 _VENDOR_WORDS = r"(?:(?:nvidia|tesla|google|cloud|amd|intel|aws|habana)\s+){0,2}"
 _BEFORE = re.compile(
-    r"(?<![A-Za-z0-9_.,-])(?P<a>\d{1,6}|" + _WORD + r")\s{0,2}"
+    r"(?<![A-Za-z0-9_.,/-])(?P<a>\d{1,6}|" + _WORD + r")\s{0,2}"
     r"(?:[x×*]\s{0,2}(?P<b>\d{1,6})\s{0,2})?(?:[x×*]\s{0,2})?"
     r"(?:(?:(?:computing|compute|gpu|training)\s+)?(?:nodes?|servers?|machines?|hosts?),?\s+"
     r"(?:(?:each(?:\s+one)?\s+)?(?:with|of|having|containing)|x|×)\s+(?P<c>\d{1,3})\s{0,2}"
@@ -111,3 +112,29 @@ def listed_devices(text: str) -> int | None:
         if not _LIST_SEPARATOR.fullmatch(text, left.end, right.start):
             return None
     return len(mentions)
+
+
+_GENERIC = re.compile(r"(?<![A-Za-z0-9-])(?:GPUs?|graphics cards?)(?![A-Za-z0-9-])", re.IGNORECASE)
+# A generic count is read only from a statement of what a run did, never of what could be done
+_RAN = re.compile(
+    r"\b(?:was|were|trained|fine-?tuned|took|used|ran|performed|done|conducted|completed|spent|lasted)\b",
+    re.IGNORECASE,
+)
+_MODAL = re.compile(r"\b(?:can|could|may|might|able to|should)\b", re.IGNORECASE)
+
+
+def generic_devices(text: str) -> Iterator[HardwareMention]:
+    """ "GPU" without a model name ("trained on 8 GPUs"): where a device count can be read, not a type."""
+    if not _RAN.search(text) or _MODAL.search(text):
+        return
+    for match in _GENERIC.finditer(text):
+        yield HardwareMention("gpu", match.start(), match.end(), match.group(0))
+
+
+def generic_count(text: str, mention: HardwareMention) -> DeviceCount | None:
+    """The count of generic GPUs: a number before a singular "GPU" is a model number ("a 2080 GPU") unless
+    it is one device or written as a multiple ("8x GPU")."""
+    count = device_count(text, mention)
+    if count is None or count.value == 1 or mention.text.lower().endswith("s"):
+        return count
+    return count if re.search(r"[x×*]\s{0,2}$", text[count.start : mention.start]) else None

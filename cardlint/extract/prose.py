@@ -17,7 +17,7 @@ from typing import Any
 
 from cardlint.card import Card
 from cardlint.extract.base_model import base_models_from_value, base_models_in, names_a_base
-from cardlint.extract.device_counts import device_count, listed_devices
+from cardlint.extract.device_counts import device_count, generic_count, generic_devices, listed_devices
 from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import DATASET_SIZE, make_fact
 from cardlint.extract.layout import Block, Layout
@@ -295,7 +295,7 @@ def _stage_sums(block: Block, facts: list[Fact]) -> Iterator[Fact]:
 
 
 _INTEREST = re.compile(
-    r"tpu|rdu|trillium|gaudi|trainium|fine-?tun|based on|built on|derived from|distill|from\b"
+    r"tpu|gpu|rdu|trillium|gaudi|trainium|fine-?tun|based on|built on|derived from|distill|from\b"
     r"|\bdays?\b|\bweeks?\b|\bmonths?\b",
     re.I,
 )
@@ -550,9 +550,10 @@ def _hardware_facts(
     ctx: _Context, block: Block, offset: int, sentence: str, negative: bool
 ) -> Iterator[Fact]:
     mentions = list(find_hardware(sentence))
-    if not mentions:
-        return
-    if negative or _USER_RECIPE.search(sentence):
+    named = bool(mentions)
+    if not named:
+        mentions = list(generic_devices(sentence))  # "trained on 8 GPUs": a count without a type
+    if not mentions or negative or _USER_RECIPE.search(sentence):
         return
     counted_until = -1  # "112 A800 servers, each with 8 A800 GPUs": the second name is already counted
     for mention in mentions:
@@ -562,8 +563,9 @@ def _hardware_facts(
             continue
         begin, finish = offset + mention.start, offset + mention.end
         subject = _other_subject(ctx, sentence, mention.start, None)
-        yield _fact(ctx, block, "hardware_type", mention.hardware_id, begin, finish, subject=subject)
-        count = device_count(sentence, mention)
+        if named:
+            yield _fact(ctx, block, "hardware_type", mention.hardware_id, begin, finish, subject=subject)
+        count = device_count(sentence, mention) if named else generic_count(sentence, mention)
         if count is not None and count.start >= counted_until:
             counted_until = count.end
             yield _fact(
@@ -588,7 +590,7 @@ _CUES = re.compile(
     r"(?P<inference>must be used|or (?:above|higher|newer)|inference|\binfer\b|deploy\w*|serving|\bserve\b"
     r"|to run\b|runs (?:on|in|with)|can run|running (?:on|it|locally)|latency|throughput|quantiz\w*"
     r"|\bint[48]\b|minimum|requirements?|requires?|required|load the model|consumer[- ]grade|benchmark\w*"
-    r"|memory usage|\btested\b|\btesting\b|推理|部署|显存)"
+    r"|memory usage|\btested\b|\btesting\b|fits? (?:in|into|on)\b|推理|部署|显存)"
     r"|(?P<training>train\w*|pre-?train\w*|fine-?tun\w*|\bcompute\b|hardware|cluster|gpu[- ]hours|spent"
     r"|\bused\b"
     r"|utili[sz]\w*|provided|research cloud|\bTRC\b|\bTFRC\b|programme|sponsor\w*|supercomputer|epochs?"

@@ -257,6 +257,12 @@ _NAMED_AS_BASE = re.compile(
     r"(?:the\s+)?(?:[\w.-]{1,60}/)?$",
     re.IGNORECASE,
 )
+# Hyphenated words that start a sentence look like names ("Fine-tuning was performed on 8 GPUs").
+_WORD_NOT_NAME = re.compile(
+    r"(?:fine|pre|post|self|multi|cross|semi|non|re|co|full|half|mixed|low|high|long|short|well|zero|few)"
+    r"-[a-z]+",
+    re.IGNORECASE,
+)
 _NAME_CHARS = re.compile(r"[\w./-]{1,80}$")
 
 
@@ -273,7 +279,9 @@ def _clause_names_other(subject: str, sentence: str, position: int) -> str | Non
     names = [
         match
         for match in _NAME_LIKE.finditer(sentence, start, position)
-        if len(normalise(match.group(0))) >= 3 and not _named_as_base(sentence, match.start())
+        if len(normalise(match.group(0))) >= 3
+        and not _WORD_NOT_NAME.fullmatch(match.group(0))
+        and not _named_as_base(sentence, match.start())
     ]
     if not names or any(names_own_model(name.group(0), subject) for name in names):
         return None
