@@ -8,8 +8,25 @@ import tarfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# CARDLINT_SHARED points a worktree that does not sit next to ../shared at the shared folder.
-SHARED = Path(os.environ.get("CARDLINT_SHARED") or ROOT.parent / "shared")
+
+
+def _shared() -> Path:
+    """../shared next to the checkout; for a git worktree, next to the main checkout it belongs to;
+    CARDLINT_SHARED overrides both."""
+    if os.environ.get("CARDLINT_SHARED"):
+        return Path(os.environ["CARDLINT_SHARED"])
+    beside = ROOT.parent / "shared"
+    marker = ROOT / ".git"
+    if not beside.is_dir() and marker.is_file():
+        pointer = marker.read_text(encoding="utf-8", errors="replace").strip()
+        if pointer.startswith("gitdir:"):
+            gitdir = Path(pointer.removeprefix("gitdir:").strip())  # <main>/.git/worktrees/<name>
+            if len(gitdir.parents) > 2:
+                return gitdir.parents[2].parent / "shared"
+    return beside
+
+
+SHARED = _shared()
 CORPUS = SHARED / "corpus"
 OUT = ROOT / "bench" / "out"
 BULK_TAR = CORPUS / "bulk" / "cs577_hf_model_cards_2023-04.tar.gz"

@@ -222,14 +222,8 @@ def summary(rows: list[Row]) -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--set", choices=[*SETS, "all"], default="all")
-    parser.add_argument("--show", action="store_true", help="one line per card that allows an estimate")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
-    require_corpus()
-    names = list(SETS) if args.set == "all" else [args.set]
+def measure(names: list[str]) -> dict[str, Any]:
+    """The summary over the named sets, with every card's row under "rows"."""
     tmp = Path(tempfile.mkdtemp(prefix="estimate-corpus-"))
     try:
         staged = [
@@ -241,7 +235,18 @@ def main() -> None:
         rows = [score(entry, results.get(str(path.resolve()), {}), name) for name, entry, path in staged]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    report = summary(rows)
+    return {**summary(rows), "rows": rows}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", choices=[*SETS, "all"], default="all")
+    parser.add_argument("--show", action="store_true", help="one line per card that allows an estimate")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    require_corpus()
+    report = measure(list(SETS) if args.set == "all" else [args.set])
+    rows = report.pop("rows")
     if args.json:
         print(json.dumps(report, indent=1))
         return
