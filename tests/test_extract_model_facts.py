@@ -289,3 +289,38 @@ def test_a_link_to_a_family_is_not_a_base(tmp_path: Path) -> None:
 def test_model_size_in_brackets_is_the_parameter_count(tmp_path: Path) -> None:
     text = "# Heron\n\nIt ranks well with an extremely small model size (0.4B).\n"
     assert own(facts_of(tmp_path, text), "parameters") == [0.4e9]
+
+
+# ------------------------------------------------------------------------------ whose figure is it
+
+
+def test_a_relative_clause_is_said_of_the_name_before_it(tmp_path: Path) -> None:
+    text = "# Heron-7B\n\nUnlike Finch-7B, which was trained on 2T tokens, Heron was trained on 1T tokens.\n"
+    facts = facts_of(tmp_path, text, folder="Heron-7B")
+    assert own(facts, "training_tokens") == [1e12]
+    assert [fact.subject for fact in facts if fact.kind == "training_tokens" and fact.value == 2e12] == [
+        "Finch-7B"
+    ]
+
+
+def test_an_apposition_names_the_model_the_figure_is_of(tmp_path: Path) -> None:
+    text = "# Heron-7B\n\nThe base model, Finch-7b, was pretrained on 2 trillion tokens.\n"
+    assert own(facts_of(tmp_path, text, folder="Heron-7B"), "training_tokens") == []
+
+
+def test_a_family_name_with_a_spaced_version_is_another_model(tmp_path: Path) -> None:
+    text = (
+        "---\nbase_model: acme/Finch-2-7b\n---\n# Heron-7B\n\nFinch 2 was pretrained on 2 trillion tokens.\n"
+    )
+    assert own(facts_of(tmp_path, text, folder="Heron-7B"), "training_tokens") == []
+
+
+def test_family_table_on_its_side(tmp_path: Path) -> None:
+    text = (
+        "# Heron-7B\n\n| | Heron-1B | Heron-7B |\n|---|---|---|\n| Parameters | 1.1B | 7.2B |\n"
+        "| Training tokens | 1T | 2T |\n"
+    )
+    facts = facts_of(tmp_path, text, folder="Heron-7B")
+    assert own(facts, "parameters") == [7.2e9]
+    assert own(facts, "training_tokens") == [2e12]
+    assert {fact.subject for fact in facts if fact.value == 1e12} == {"Heron-1B"}

@@ -225,7 +225,11 @@ _UNIT_FOLLOWS = re.compile(
 )
 _CLAUSE_START = re.compile(r"[.;,:]\s|\band\b|\bwhile\b|\bwhereas\b")
 # bounded prefixes: unbounded ones rescan a long word from each of its letters (quadratic)
-_NAME_LIKE = re.compile(r"[A-Z][\w.]{0,100}-[\w.-]*\w|[A-Za-z]{1,100}\d[\w.-]*\w")
+_NAME_LIKE = re.compile(
+    r"[A-Z][\w.]{0,100}-[\w.-]*\w|[A-Za-z]{1,100}\d[\w.-]*\w"
+    r"|[A-Z][A-Za-z]{1,30}\s\d{1,2}(?:\.\d)?(?![\w.])"  # "Llama 2 was pretrained on ..."
+)
+_RELATIVE_LEAD = re.compile(r"\s*(?:which|who|that)?\s*")
 _STATES_A_FIGURE = re.compile(r"\b(?:was|were|is|has been|had been|used|took|required|needed)\b")
 _NAME_CUT = re.compile(r"[,;:()]|\b(?i:the|a|an|of|on|and|with|was|were)\b")
 
@@ -276,6 +280,9 @@ def _named_as_base(sentence: str, position: int) -> bool:
 def _clause_names_other(subject: str, sentence: str, position: int) -> str | None:
     """ "GPT-J was trained for 500 billion tokens": the clause before a figure names another model."""
     start, _end = clause_around(sentence, position)
+    antecedent = _antecedent(subject, sentence, start, position)
+    if antecedent is not None:
+        return antecedent
     names = [
         match
         for match in _NAME_LIKE.finditer(sentence, start, position)
@@ -291,6 +298,23 @@ def _clause_names_other(subject: str, sentence: str, position: int) -> str | Non
     if not actors:
         return None
     return other_subject_name(actors[-1])
+
+
+def _antecedent(subject: str, sentence: str, start: int, position: int) -> str | None:
+    """ "Finch-7B, which was trained on 2T tokens" / "The base model, Finch-7B, was trained on ...": a clause
+    that opens with its verb is said of the last name of the clause before it (the card's own model: None)."""
+    verb = _STATES_A_FIGURE.search(sentence, start, position)
+    if verb is None or start == 0 or not _RELATIVE_LEAD.fullmatch(sentence, start, verb.start()):
+        return None
+    previous, _end = clause_around(sentence, max(0, start - 3))
+    names = [
+        match.group(0)
+        for match in _NAME_LIKE.finditer(sentence, previous, start)
+        if len(normalise(match.group(0))) >= 3
+    ]
+    if not names or names_own_model(names[-1], subject):
+        return None
+    return other_subject_name(names[-1])
 
 
 def figure_subject(subject: str | None, sentence: str, position: int, value: float | None) -> str | None:

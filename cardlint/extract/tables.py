@@ -357,6 +357,10 @@ def _facts_of(card: Card, table: Table, path: str, subject: str | None) -> Itera
         return
     header = table.rows[0] if table.header_rows else []
     body = table.rows[table.header_rows :]
+    own_column = _own_model_column(table, subject)
+    if own_column is not None:
+        yield from _model_columns(card, table, path, subject, own_column)
+        return
     if _is_key_value(table):
         yield from _key_value_rows(card, table, path, subject)
         return
@@ -660,6 +664,45 @@ def _is_key_value(table: Table) -> bool:
     keyed = sum(1 for row in rows if len(row) >= 2 and _KEY_WORDS.search(row[0].text))
     header_kinds = [_column_kind(cell.text) for cell in table.rows[0]]
     return keyed >= 1 and not any(header_kinds[1:])
+
+
+_CORNER = re.compile(r"^\W*(?:models?|name|size|variant|checkpoint|)\W*$", re.IGNORECASE)
+
+
+def _own_model_column(table: Table, subject: str | None) -> int | None:
+    """A family table turned on its side ("| | Finch-1B | Finch-7B |" over rows "Parameters", "Tokens"): the
+    column whose header names the subject, when every other header names a model too."""
+    if not subject or not table.header_rows or len(table.rows) < 2:
+        return None
+    header = [clean_text(cell.text, cell.line).text.strip() for cell in table.rows[0]]
+    if len(header) < 3 or not _CORNER.match(header[0]) or any(_column_kind(text) for text in header[1:]):
+        return None
+    if not all(size_of(text) is not None or _is_name(text) for text in header[1:]):
+        return None
+    scores = [row_score(text, None, subject) for text in header[1:]]
+    best = max(scores)
+    if best <= 0 or scores.count(best) > 1:
+        return None
+    return scores.index(best) + 1
+
+
+def _model_columns(
+    card: Card, table: Table, path: str, subject: str | None, own_column: int
+) -> Iterator[Fact]:
+    """Each row read as `key: value` once per model column; columns of other models keep their names."""
+    from cardlint.extract.prose import key_value_block_facts
+
+    header = [clean_text(cell.text, cell.line).text.strip() for cell in table.rows[0]]
+    for row in table.rows[table.header_rows :]:
+        if len(row) < 2:
+            continue
+        key_block = clean_text(row[0].text, row[0].line, row[0].column, table.headings)
+        for index in range(1, min(len(row), len(header))):
+            value_block = clean_text(row[index].text, row[index].line, row[index].column, table.headings)
+            block = key_value_block(key_block, value_block, table.headings, table.origin)
+            column_subject = None if index == own_column else other_subject_name(header[index])
+            for fact in key_value_block_facts(card, block, path=path, subject=subject):
+                yield replace(fact, subject=column_subject) if column_subject else fact
 
 
 def _key_value_rows(card: Card, table: Table, path: str, subject: str | None) -> Iterator[Fact]:
