@@ -1,14 +1,19 @@
-"""The one function every fuzzer drives: bytes in, the whole `check` pipeline and two renderers out.
+"""What every fuzzer drives: bytes in, the whole `check` pipeline and two renderers out (`check_bytes`), and
+`every_reader`, which also hands the same bytes to the fixer and to the readers of everything else a user or
+a Hub can hand cardlint: config.json, a safetensors header, a cardlint.toml.
 
-Kept free of atheris so hypothesis and the regression tests can call the same entry point. Anything it
-raises is a bug: cardlint promises findings or a one-line error for every possible card, never an exception.
+Kept free of atheris so hypothesis and the regression tests can call the same entry points. Anything they
+raise is a bug: cardlint promises findings or a one-line error for every possible input, never an exception.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from dataclasses import replace
 from functools import lru_cache
+from pathlib import Path
 
 from cardlint.catalogue import load_catalogue
 from cardlint.pipeline import Environment, analyse
@@ -34,3 +39,61 @@ def check_bytes(data: bytes, path: str = "fuzz/README.md") -> None:
     report = analyse(LoadedTarget(target=path, path=path, raw=data), environment())
     render_findings([report], full=True, quiet=False, color=False)
     render_json([report], load_catalogue(), command="check")
+
+
+def fix_bytes(data: bytes, path: str = "fuzz/README.md") -> None:
+    """The fixer on `data` as `cardlint fix` runs it, all fixes allowed; a refusal is an answer, not a bug."""
+    from cardlint.card import CardReadError, decode
+    from cardlint.fix.apply import analysis_with, fix_text
+    from cardlint.fix.edits import EditRefused
+
+    try:
+        text, _problem = decode(data)
+    except CardReadError:
+        return
+    try:
+        fix_text(text, path, unsafe=True, analyse=analysis_with(environment().settings))
+    except EditRefused:
+        return
+
+
+def sidecar_bytes(data: bytes) -> None:
+    """`data` as a config.json and as a safetensors header, through the readers and the facts they feed."""
+    from cardlint.extract.safetensors import SafetensorsError, count_header, parse_header_bytes
+    from cardlint.extract.sidecars import sidecar_facts
+    from cardlint.limits import DEFAULT_LIMITS
+    from cardlint.sources import Sidecars
+    from cardlint.sources.sidecar_files import parse_config
+
+    config, _problem = parse_config(data, "config.json", DEFAULT_LIMITS)
+    sidecars = Sidecars(config=config)
+    try:
+        count = count_header(parse_header_bytes(data), data_size=None)
+        sidecars.safetensors_parameters = count.parameters
+        sidecars.safetensors_breakdown = dict(count.breakdown)
+    except SafetensorsError:
+        pass
+    sidecar_facts(sidecars, "fuzz/README.md")
+
+
+_TOML = Path(tempfile.gettempdir()) / f"cardlint-fuzz-{os.getpid()}" / "cardlint.toml"
+
+
+def config_bytes(data: bytes) -> None:
+    """`data` as a cardlint.toml: loaded and applied as the CLI does (it reads the file, for line numbers)."""
+    from cardlint.settings import ConfigError, Settings, apply_config, load_config
+
+    _TOML.parent.mkdir(exist_ok=True)
+    _TOML.write_bytes(data)
+    try:
+        apply_config(Settings(), load_config(_TOML), str(_TOML))
+    except ConfigError:
+        return
+
+
+def every_reader(data: bytes) -> None:
+    """All of the above on the same bytes: each reader sees every mutation the others found interesting."""
+    check_bytes(data)
+    fix_bytes(data)
+    sidecar_bytes(data)
+    config_bytes(data)

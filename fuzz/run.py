@@ -39,7 +39,33 @@ def _prepare_seeds() -> Path:
     for source in sources:
         name = hashlib.sha1(str(source).encode()).hexdigest()[:12] + ".md"
         shutil.copyfile(source, seeds / name)
+    for index, text in enumerate(_OTHER_SEEDS):  # the other readers every_reader drives
+        (seeds / f"other-{index}.txt").write_text(text, encoding="utf-8")
     return seeds
+
+
+# config.json, safetensors-header and cardlint.toml shapes, written for the fuzzer (no real file copied)
+_OTHER_SEEDS = (
+    '{"model_type": "llama", "hidden_size": 4096, "intermediate_size": 11008, "num_hidden_layers": 32,'
+    ' "num_attention_heads": 32, "num_key_value_heads": 8, "vocab_size": 32000,'
+    ' "tie_word_embeddings": false}',
+    '{"model_type": "mixtral", "hidden_size": 4096, "intermediate_size": 14336, "num_hidden_layers": 32,'
+    ' "num_attention_heads": 32, "num_key_value_heads": 8, "vocab_size": 32000, "num_local_experts": 8,'
+    ' "num_experts_per_tok": 2}',
+    '{"model_type": "llava", "text_config": {"model_type": "llama", "hidden_size": 64,'
+    ' "num_hidden_layers": 2,'
+    ' "num_attention_heads": 4, "vocab_size": 100, "intermediate_size": 128}, "vision_config":'
+    ' {"hidden_size": 32, "num_hidden_layers": 2, "patch_size": 14, "image_size": 224}}',
+    '{"__metadata__": {"format": "pt"}, "model.embed_tokens.weight": {"dtype": "BF16",'
+    ' "shape": [32000, 4096],'
+    ' "data_offsets": [0, 262144000]}, "lm_head.weight": {"dtype": "F32", "shape": [4096], "data_offsets":'
+    " [262144000, 262160384]}}",
+    '[tool.cardlint]\nselect = ["CL1", "CL3"]\nignore = ["CL113"]\nfail-on = "error"\nas-of = 2025-08-02\n'
+    '[tool.cardlint.per-file-ignores]\n"models/*.md" = ["CL2"]\n'
+    "[tool.cardlint.limits]\nmax_card_bytes = 1000\n"
+    "[tool.cardlint.utilisation]\nlow = 0.2\ncentral = 0.4\nhigh = 0.6\n",
+    'select = ["ALL"]\n[[hardware]]\nid = "npu-2"\nname = "Acme NPU 2"\npeak_flops_bf16 = 4.0e14\n',
+)
 
 
 def _crash_signature(exc: BaseException) -> str:
@@ -56,7 +82,7 @@ def child(argv: list[str], packages: list[str]) -> None:
 
     with atheris.instrument_imports(include=packages):
         sys.path.insert(0, str(HERE))
-        from harness import check_bytes
+        from harness import check_bytes, every_reader
 
         # the pipeline imports most stages lazily: run one card here so they load instrumented too
         for seed in sorted((WORK / "seeds").glob("*.md"))[:40]:
@@ -77,7 +103,7 @@ def child(argv: list[str], packages: list[str]) -> None:
         if counter["runs"] % 20 == 0:
             flush()
         try:
-            check_bytes(data)
+            every_reader(data)
         except Exception as exc:  # every exception is a finding of the campaign
             signature = _crash_signature(exc)
             stem = hashlib.sha1(signature.encode()).hexdigest()[:12]

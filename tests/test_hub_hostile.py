@@ -171,3 +171,16 @@ def test_a_healthy_repo_still_reads_under_the_guard(hub: HubStandIn, project: Pa
     run, _elapsed = _check(project, "acme/tiny")
     assert run.code in (0, 1) and run.error_lines == [], run
     assert "Found" in run.stdout and "in 1 card" in run.stdout
+
+
+def test_a_model_list_dripping_a_byte_a_second_ends_at_the_read_deadline(hub: HubStandIn) -> None:
+    from cardlint.limits import Limits
+    from cardlint.sources import SourceError
+    from cardlint.sources.hub import list_model_ids
+
+    _tiny(hub)
+    hub.add_fault(Fault(path="^/api/models$", method="GET", drip=1.0, times=None))
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"did not deliver the model list within 1s"):
+        list(list_model_ids(author="acme", limits=Limits(max_hub_seconds_per_file=1)))
+    assert time.monotonic() - started < 10

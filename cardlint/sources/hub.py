@@ -1,8 +1,9 @@
 """Model cards from the Hugging Face Hub: a repo id in, the README bytes plus what the Hub knows out.
 
-The only module that imports huggingface_hub, and only inside functions, so linting local files never pays
-for the client. Everything goes through huggingface_hub's own cache (downloads are pinned to the resolved
-commit, so a warm rerun costs one request and `HF_HUB_OFFLINE=1` needs none). The few facts that only the
+With hub_http.py (which bounds the client's requests) the only module that imports huggingface_hub, and
+only inside functions, so linting local files never pays for the client. Everything goes through
+huggingface_hub's own cache (downloads are pinned to the resolved commit, so a warm rerun costs one request
+and `HF_HUB_OFFLINE=1` needs none). The few facts that only the
 model-info API knows (gated, pipeline tag, safetensors count, ...) are kept in a small JSON snapshot per
 commit next to that cache, because the client does not cache API answers.
 
@@ -779,20 +780,32 @@ def list_model_ids(
     search: str | None = None,
     filters: tuple[str, ...] = (),
     limit: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[str]:
     """Repo ids matching the query, page by page as the Hub's Link headers lead (nothing kept in memory).
 
-    Raises SourceError (one line) when the listing cannot be had; offline there is no listing at all.
+    Raises SourceError (one line) when the listing cannot be had; offline there is no listing at all. Each
+    step is one Hub read (a page is fetched when the previous one runs out), bounded by `limits`.
     """
     settings = HubSettings.from_environment()
     if settings.offline:
         raise SourceError("listing models needs the Hub; offline, give a file of repo ids instead")
     api = _api(settings)
     query = ListQuery(author=author, search=search, filters=filters, limit=limit)
+    guard = _Guard(settings, limits, None)
+    budget: Budget | None = None
     try:
-        for info in api.list_models(
-            author=author, search=search, filter=list(filters) or None, limit=limit, expand=["sha"]
-        ):
+        pages = iter(
+            api.list_models(
+                author=author, search=search, filter=list(filters) or None, limit=limit, expand=["sha"]
+            )
+        )
+        while True:
+            # the bound covers only the step, never the caller's work between two ids
+            with guard.reading("the model list", guard.response_cap, "max_hub_response_bytes") as budget:
+                info = next(pages, None)
+            if info is None:
+                return
             repo_id = getattr(info, "id", None)
             if isinstance(repo_id, str) and _parse_body(repo_id) is not None:
                 yield repo_id
@@ -800,7 +813,7 @@ def list_model_ids(
         raise
     except Exception as exc:
         ref = HubRef(repo_id="", text=query.display)
-        raise _source_error(exc, ref, what="the model list", settings=settings) from None
+        raise _source_error(exc, ref, what="the model list", settings=settings, budget=budget) from None
 
 
 @dataclass(frozen=True)

@@ -31,23 +31,25 @@ def read_config(path: Path, limits: Limits) -> tuple[dict[str, Any] | None, str 
             raw = handle.read(limits.max_config_json_bytes + 1)
     except OSError as exc:
         return None, f"{path.name}: cannot be read ({exc.strerror or exc})"
+    return parse_config(raw, path.name, limits)
+
+
+def parse_config(raw: bytes, name: str, limits: Limits) -> tuple[dict[str, Any] | None, str | None]:
+    """The bytes of a config.json as (config, None) or (None, one-line problem naming `name`)."""
     if len(raw) > limits.max_config_json_bytes:
-        return (
-            None,
-            f"{path.name}: over the {limits.max_config_json_bytes:,}-byte limit (max_config_json_bytes)",
-        )
+        return None, f"{name}: over the {limits.max_config_json_bytes:,}-byte limit (max_config_json_bytes)"
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        return None, f"{path.name}: not UTF-8 (byte {exc.start})"
+        return None, f"{name}: not UTF-8 (byte {exc.start})"
     except json.JSONDecodeError as exc:
-        return None, f"{path.name}: invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        return None, f"{name}: invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
     except RecursionError:
-        return None, f"{path.name}: JSON nested too deeply"
+        return None, f"{name}: JSON nested too deeply"
     except ValueError:  # int() refuses a number of over 4,300 digits
-        return None, f"{path.name}: holds a number too long to read (over 4,300 digits)"
+        return None, f"{name}: holds a number too long to read (over 4,300 digits)"
     if not isinstance(data, dict):
-        return None, f"{path.name}: not a JSON object"
+        return None, f"{name}: not a JSON object"
     return data, None
 
 
