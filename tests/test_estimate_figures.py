@@ -149,3 +149,25 @@ def test_a_dense_card_keeps_the_narrow_band(tmp_path: Path) -> None:
     report = cardlint.estimate(_card(tmp_path, card, "pebble"))
     assert report.estimate is not None and report.estimate.training_flop is not None
     assert report.estimate.training_flop.low > 0.5 * report.estimate.training_flop.central
+
+
+def test_a_more_precise_statement_of_the_same_figure_refines_it() -> None:
+    facts = [
+        fact("parameters", 1e9, 11, quote="| 1B (1.23B) |", origin="table"),
+        fact("parameters", 1.23e9, 11, quote="| 1B (1.23B) |", origin="table"),
+    ]
+    figure = pick(facts, "parameters")
+    assert figure is not None and figure.value == 1.23e9
+
+
+def test_a_figure_outside_the_rounding_is_not_a_refinement() -> None:
+    facts = [fact("parameters", 7e9, 3, quote="7B"), fact("parameters", 8.03e9, 9, quote="8.03B")]
+    figure = pick(facts, "parameters")
+    assert figure is not None and figure.value == 7e9
+
+
+def test_a_quote_cut_short_does_not_lend_its_digits_to_a_longer_figure() -> None:
+    from cardlint.estimate.figures import rounding_of
+
+    cut = fact("parameters", 1.23e9, 11, quote="| Llama (text only) | A mix of data. | 1B (1.")
+    assert rounding_of(cut) < 0.5  # "1" is not how 1.23B was written

@@ -79,11 +79,12 @@ def rounding_of(fact: Fact) -> float:
     value = float(fact.value)
     if value <= 0:
         return 0.0
-    wanted = significant_digits(f"{value:.12e}".split("e")[0]) or "0"
+    wanted = significant_digits(f"{value:.12e}".split("e")[0]).rstrip("0") or "0"
     for match in _LITERAL.finditer(fact.quote or ""):
         digits = significant_digits(match.group())
         longer = digits.startswith(wanted) and len(digits) > len(wanted)
-        if digits and (wanted.startswith(digits) or longer):
+        # a literal with fewer digits than the value has cannot be where it was written ("1B (1." cut short)
+        if digits and (digits == wanted or longer):
             # A YAML integer (`parameters: 7000000000`) is usually a rounded figure written out in full,
             # not a claim of ten-digit precision: keep only the digits it really gives.
             return 0.5 / int(digits if fact.origin == "yaml" else _at_least_two(match.group(), digits))
@@ -169,6 +170,21 @@ def _stage_notes(kind: str, total: float, stages: Sequence[Fact]) -> list[str]:
     return [f"{kind} is the sum of {len(stages)} stages: {parts} = {count(total)}"]
 
 
+def _most_precise(chosen: Fact, stated: Sequence[Fact]) -> Fact:
+    """A more precise statement of the same figure ("1B (1.23B)", "7B" in prose and "6.74B" in the table):
+    a stated figure inside the chosen one's rounding, written with more digits, refines it."""
+    rounding = rounding_of(chosen)
+    value = float(chosen.value)
+    best, best_rounding = chosen, rounding
+    for fact in stated:
+        if fact.derived or fact.kind != chosen.kind or fact is chosen:
+            continue
+        other = rounding_of(fact)
+        if other < best_rounding and abs(float(fact.value) - value) <= rounding * value:
+            best, best_rounding = fact, other
+    return best
+
+
 def pick(facts: Sequence[Fact], *kinds: str) -> Figure | None:
     """The figure the estimator uses for `kinds`, or None when the card states none."""
     candidates = numeric(own(facts, *kinds))
@@ -182,6 +198,8 @@ def pick(facts: Sequence[Fact], *kinds: str) -> Figure | None:
         if found:
             chosen, stages = fact, found
             break
+    if not stages and not chosen.from_name:
+        chosen = _most_precise(chosen, stated[:_MAX_STAGE_CANDIDATES])
     down, up, notes = input_band(chosen)
     if stages:
         notes = [*_stage_notes(chosen.kind, float(chosen.value), stages), *notes]
