@@ -103,3 +103,31 @@ def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HubStandIn]
         yield stand_in
     finally:
         stand_in.stop()
+
+
+@pytest.fixture(scope="session")
+def hook_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A committed copy of this repository, shared by every pre-commit test: try-repo installs the hooks
+    from a git revision, and a clean one keeps the same revision, so the hook environment is built once."""
+    import shutil
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    source = tmp_path_factory.mktemp("hook-source") / "cardlint"
+    ignore = shutil.ignore_patterns(
+        ".git", ".venv", ".ci-venv", "dist", "build", "*.egg-info", "__pycache__", "out"
+    )
+    shutil.copytree(root, source, ignore=ignore)
+    for args in (
+        ("init", "-q"),
+        ("add", "-A"),
+        ("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "snapshot"),
+    ):
+        subprocess.run(["git", *args], cwd=source, check=True, capture_output=True)
+    return source
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One PRE_COMMIT_HOME for the session: pre-commit installs the hook's environment there once."""
+    return tmp_path_factory.mktemp("pre-commit-home")

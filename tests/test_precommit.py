@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from precommit_support import run_hook
 
 ROOT = Path(__file__).resolve().parent.parent
 CARDS = ROOT / "tests" / "cards" / "cli"
@@ -18,23 +19,6 @@ pytestmark = pytest.mark.slow
 
 def _git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
-
-
-@pytest.fixture(scope="module")
-def hook_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A committed copy of this repository: try-repo installs the hook from a git revision."""
-    source = tmp_path_factory.mktemp("hook-source") / "cardlint"
-    shutil.copytree(
-        ROOT,
-        source,
-        ignore=shutil.ignore_patterns(
-            ".git", ".venv", ".ci-venv", "dist", "build", "*.egg-info", "__pycache__"
-        ),
-    )
-    _git(source, "init", "-q")
-    _git(source, "add", "-A")
-    _git(source, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "snapshot")
-    return source
 
 
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
@@ -61,8 +45,10 @@ def test_validate_manifest() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_hook_fails_on_bad_card_and_passes_on_good_and_plain(hook_source: Path, tmp_path: Path) -> None:
-    home = tmp_path / "pre-commit-home"
+def test_hook_fails_on_bad_card_and_passes_on_good_and_plain(
+    hook_source: Path, pre_commit_home: Path, tmp_path: Path
+) -> None:
+    home = pre_commit_home
     repo = tmp_path / "repo"
     (repo / "model").mkdir(parents=True)
     _git(repo, "init", "-q")
@@ -74,6 +60,6 @@ def test_hook_fails_on_bad_card_and_passes_on_good_and_plain(hook_source: Path, 
 
     shutil.copy(CARDS / "bad" / "README.md", repo / "model" / "README.md")
     _git(repo, "add", "-A")
-    bad = _try_repo(hook_source, repo, home)
+    bad = run_hook(hook_source, repo, "cardlint", home)  # as a user's config runs it (and installs it once)
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "CL1" in bad.stdout
