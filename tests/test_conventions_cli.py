@@ -167,7 +167,9 @@ def test_scan_prints_failure_reasons_and_that_it_resumed(hub: Any, tmp_path: Pat
     assert "cardlint: acme/missing: " in first.stderr and "not found" in first.stderr
     assert "cardlint: not a repo: not a Hub model id" in first.stderr
     assert "2 could not be read, reasons above" in first.stderr
-    again = cardlint(*args, cwd=tmp_path)
+    assert AS_OF_NOTE in first.stderr  # every record holds threshold standings of today's policies
+    again = cardlint(*args, "--as-of", "2026-01-01", cwd=tmp_path)
+    assert AS_OF_NOTE not in again.stderr
     assert f"cardlint: resuming {output}: 1 repo already scanned there are skipped" in again.stderr
     assert "1 skipped as already scanned" in again.stderr
     assert "\r" not in again.stderr  # no progress bar when stderr is not a terminal

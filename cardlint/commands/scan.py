@@ -435,6 +435,11 @@ class ScanSummary:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file.")
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")
 @click.option("--policy", "policy_ids", multiple=True, help="Policy id to apply (repeatable).")
+@click.option(
+    "--as-of",
+    "as_of",
+    help="Judge policies in force on this date (YYYY-MM-DD; default: config `as-of`, or today).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No summary table.")
 def scan(
     repos: tuple[str, ...],
@@ -451,6 +456,7 @@ def scan(
     config_path: str | None,
     isolated: bool,
     policy_ids: tuple[str, ...],
+    as_of: str | None,
     quiet: bool,
 ) -> None:
     """Lint many Hub repos: REPOS, --repos-file, or a listing (--author/--search/--filter, --limit).
@@ -467,6 +473,15 @@ def scan(
     if offline:
         os.environ["HF_HUB_OFFLINE"] = "1"
     overrides: dict[str, Any] = {"policies": tuple(policy_ids)} if policy_ids else {}
+    if as_of:
+        import datetime as dt
+
+        try:
+            overrides |= {"as_of": dt.date.fromisoformat(as_of), "as_of_pinned": True}
+        except ValueError:
+            raise click.BadParameter(
+                f"'{as_of}' is not a date like 2025-08-02", param_hint="--as-of"
+            ) from None
     command_line = CommandLine(targets=(), config_path=config_path, isolated=isolated, overrides=overrides)
     try:
         settings = settings_for(command_line, None, {})
@@ -511,6 +526,10 @@ def scan(
             else f"cardlint: scanned {plural(outcome.written, 'repo')}{resumed}",
             err=True,
         )
+    if not quiet and outcome.written:
+        from cardlint.run import note_as_of
+
+        note_as_of(settings, True)  # every record carries threshold standings
     failed = outcome.errors or outcome.listing_error
     sys.exit(EXIT_ERROR if failed else EXIT_CLEAN)
 
