@@ -241,3 +241,25 @@ def test_pre_training_and_fine_tuning_in_one_value_stay_apart() -> None:
     facts = facts_of("- **GPU hours:** pre-training 90K H100 hours, SFT 3K H100 hours\n")
     assert own(facts, "device_hours") == [90_000]
     assert own(facts, "fine_tune_device_hours") == [3_000]
+
+
+def test_family_table_hardware_and_training_time_columns() -> None:
+    table = (
+        "# Wren-1B\n\n| Model | Hardware | Training time | GPU hours |\n|---|---|---|---|\n"
+        "| Wren-1B | 8x A100 | 3 days | 576 |\n| Wren-7B | 64x A100 | 10 days | 15360 |\n"
+    )
+    facts = facts_of(table)
+    assert own(facts, "hardware_count") == [8]
+    assert own(facts, "training_duration_days") == [3]
+    others = {(fact.kind, fact.value) for fact in facts if fact.subject == "Wren-7B"}
+    assert {("hardware_count", 64), ("training_duration_days", 10)} <= others
+
+
+def test_table_columns_with_units_in_the_header() -> None:
+    table = (
+        "# Wren-1B\n\n| Model | Number of GPUs | Training time (hours) |\n|---|---|---|\n"
+        "| Wren-1B | 16 | 36 |\n"
+    )
+    facts = facts_of(table)
+    assert own(facts, "hardware_count") == [16]
+    assert own(facts, "training_duration_days") == [1.5]

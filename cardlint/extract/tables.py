@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from typing import cast
 
 from cardlint.card import Card
+from cardlint.extract.device_counts import device_count
 from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import DATASET_SIZE, make_fact
 from cardlint.extract.layout import Block, Layout, clean_text, key_value_block
@@ -265,12 +266,23 @@ _COLUMN_KINDS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    (
+        "training_duration_days",
+        re.compile(r"training (?:time|duration|days)|time to train|wall[- ]?clock|^duration|^days$", re.I),
+    ),
     ("power_watts_per_device", re.compile(r"power|tdp|watt", re.I)),
     ("co2_tonnes", re.compile(r"co2|carbon|emission|ghg|greenhouse", re.I)),
     ("energy_mwh", re.compile(r"energy|mwh|kwh", re.I)),
     ("training_flop", re.compile(r"flops?\b|compute \(flop", re.I)),
     ("hardware_type", re.compile(r"hardware|gpu type|accelerator", re.I)),
-    ("hardware_count", re.compile(r"#\s*gpus|num(?:ber of)? gpus|^gpus$|gpu count", re.I)),
+    (
+        "hardware_count",
+        re.compile(
+            r"#\s*(?:of\s+)?(?:gpus|tpus|chips|devices|accelerators)|num(?:ber)?[\s_]*(?:of\s+)?"
+            r"(?:gpus|tpus|chips|devices|accelerators)|^(?:gpus|tpus|chips)$|(?:gpu|tpu|chip|device) count",
+            re.I,
+        ),
+    ),
 ]
 _HEADER_SCALE = re.compile(
     r"(?:/|\(|\bin\s)\s{0,2}(?P<unit>M|B|K|T|millions?|billions?|trillions?|kg|g|grams?|tons?|tonnes?|t|tco2e?q?|kwh|mwh|gwh)\b",
@@ -292,6 +304,7 @@ _CO2_SCALES = {
     "t": 1,
 }
 _ENERGY_SCALES = {"kwh": 1e-3, "mwh": 1.0, "gwh": 1e3}
+_HEADER_DAYS = {"day": 1.0, "hour": 1 / 24, "week": 7.0, "month": 30.0}
 _EMPTY = re.compile(r"^\s*(?:[-–—?]|n/?a|none|unknown|\\-|)\s*$", re.IGNORECASE)
 
 
@@ -533,9 +546,14 @@ def _cell_facts(
             yield _make(
                 card, table, block, kind, mention.hardware_id, mention.start, mention.end, path, subject
             )
+            count = device_count(text, mention)  # "8x A100" in a Hardware column
+            if count is not None:
+                devices, start = float(count.value), count.start
+                fact = _make(card, table, block, "hardware_count", devices, start, mention.end, path, subject)
+                yield replace(fact, note=count.note) if count.note else fact
             return
         return
-    if kind == "device_hours":
+    if kind in ("device_hours", "training_duration_days"):  # "Training time: 82,432 GPU hours"
         parts = hours_by_stage(text, table.headings)
         for part in parts:
             fact = _make(
@@ -614,6 +632,13 @@ def _value_for(kind: str, quantity: Quantity, column: _Column) -> float | None:
         return quantity.value if quantity.value >= 1e15 else None
     if kind == "hardware_count":
         return quantity.value if dimension == "count" and quantity.value >= 1 else None
+    if kind == "training_duration_days":
+        if dimension == "duration":
+            return quantity.value if quantity.value > 0 else None
+        if dimension != "count" or quantity.value <= 0:
+            return None
+        unit = re.search(r"\b(days?|hours?|weeks?|months?)\b", column.header, re.I)  # "Training time (days)"
+        return quantity.value * _HEADER_DAYS[unit.group(1).lower().rstrip("s")] if unit else None
     return None
 
 
