@@ -263,3 +263,10 @@ def test_table_columns_with_units_in_the_header() -> None:
     facts = facts_of(table)
     assert own(facts, "hardware_count") == [16]
     assert own(facts, "training_duration_days") == [1.5]
+
+
+def test_yaml_hardware_used_states_a_count() -> None:
+    card = "---\nco2_eq_emissions:\n  emissions: 1000\n  hardware_used: 8 x A100\n---\n# Wren-1B\n"
+    facts = facts_of(card)
+    assert own(facts, "hardware_type") == ["a100"]
+    assert [(fact.value, fact.origin) for fact in facts if fact.kind == "hardware_count"] == [(8, "yaml")]

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from cardlint.card import Card
-from cardlint.extract.hardware_names import normalise_hardware
+from cardlint.extract.device_counts import device_count
+from cardlint.extract.hardware_names import find_hardware, normalise_hardware
 from cardlint.extract.kinds import make_fact
 from cardlint.types import Fact
 
@@ -69,9 +70,13 @@ def _facts(metadata: dict[str, Any], fact: Any) -> Iterator[Fact]:
             )
         hardware = co2.get("hardware_used")
         if isinstance(hardware, str):
-            hardware_id = normalise_hardware(hardware)
-            if hardware_id:
-                yield fact("hardware_type", hardware_id, ("co2_eq_emissions", "hardware_used"))
+            for mention in find_hardware(hardware):
+                yield fact("hardware_type", mention.hardware_id, ("co2_eq_emissions", "hardware_used"))
+                count = device_count(hardware, mention)  # "hardware_used: 8 x A100"
+                if count is not None:
+                    path = ("co2_eq_emissions", "hardware_used")
+                    yield fact("hardware_count", float(count.value), path, note=count.note)
+                break
     else:
         grams = _number(co2)
         if grams is not None and grams >= 0:
