@@ -83,7 +83,11 @@ def _link_at(block: Block, start: int, stop: int) -> Link | None:
 
 def names_a_base(text: str) -> bool:
     """Whether the text has a phrase that may name a base model (a cheap test before the full reading)."""
-    return _PHRASE.search(text) is not None or _NAME_BEFORE_VERB.search(text) is not None
+    from cardlint.extract.lineage_phrases import lineage_cue_in
+
+    return (
+        _PHRASE.search(text) is not None or _NAME_BEFORE_VERB.search(text) is not None or lineage_cue_in(text)
+    )
 
 
 def base_models_in(
@@ -95,7 +99,9 @@ def base_models_in(
     own = subject_norms(subject)[:1]
     if _USER_INSTRUCTIONS.search(sentence):
         return
+    yielded = False
     for named, start, end in _names_before_verb(sentence, own):
+        yielded = True
         yield named, offset + start, offset + end
     for match in _PHRASE.finditer(sentence):
         after = match.end()
@@ -151,7 +157,12 @@ def base_models_in(
             continue
         if normalise(name.split("/")[-1]) in own:
             continue
+        yielded = True
         yield name, begin, finish
+    if not yielded:
+        from cardlint.extract.lineage_phrases import lineage_bases
+
+        yield from lineage_bases(block, offset, sentence, subject)
 
 
 # "this model is a *bert-base-cased* model that was fine-tuned on ...", "using `pebble-8k` as the
@@ -237,9 +248,12 @@ def _names_other_model(before: str, subject: str | None) -> bool:
     return not any(names_own_model(name, subject) for name in names)
 
 
-def base_models_from_value(block: Block, start: int, end: int) -> list[tuple[str, int, int]]:
+def base_models_from_value(
+    block: Block, start: int, end: int, subject: str | None = None
+) -> list[tuple[str, int, int]]:
     """The base models a `Finetuned from: ...` value names: every linked Hub model ("Parent Models: [a](..)
-    and [b](..)"), else the one id-like name it starts with."""
+    and [b](..)"), else the one id-like name it starts with, unless that is only the family the subject is
+    named after ("Parent Model: T5" in the card of ke-t5-base)."""
     linked = [link for link in block.links if start <= link.start < end]
     hub_links = [(hub_id(link.url), link) for link in linked]
     found_links = [(name, link.start, link.end) for name, link in hub_links if name]
@@ -248,10 +262,18 @@ def base_models_from_value(block: Block, start: int, end: int) -> list[tuple[str
     if linked:
         return []  # a link to a search page or a paper names no single model
     text = block.text[start:end]
-    found = re.match(r"\s*\[?\s*[`*_]{0,2}([\w.-]{1,80}(?:/[\w.-]{1,80})?)", text)
+    found = re.match(
+        r"\s*\[?\s*[`*_]{0,2}([\w.-]{1,80}(?:/[\w.-]{1,80})?(?:\s(?:\d{1,4}(?:\.\d{1,3})?[BMKbmk]|v\d[\w.]{0,8}"
+        r"|[Bb]ase|[Ll]arge|[Ss]mall|[Tt]iny|[Mm]ini|[Mm]edium|XXL|XL|xxl|xl)(?![\w-]))?)",
+        text,
+    )
     if found is None:
         return []
     name = _CKPT.sub("", found.group(1)).strip("_")
     if not name or name.lower() in _STOP_NAMES or not (_looks_like_model(name) or re.search(r"[\d/-]", name)):
+        return []
+    from cardlint.extract.lineage_phrases import is_family_name
+
+    if is_family_name(name, subject):
         return []
     return [(name, start + found.start(1), start + found.start(1) + len(name))]

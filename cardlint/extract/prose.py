@@ -762,7 +762,9 @@ def _key_value_facts(ctx: _Context, block: Block, offset: int, match: re.Match[s
         if first is not None and first.dimension == "count" and not first.magnitude and first.value >= 1:
             yield _fact(ctx, block, "hardware_count", first.value, *at(first))
     elif kind == "base_model":
-        for name, begin, finish in base_models_from_value(block, value_start, offset + match.end("value")):
+        for name, begin, finish in base_models_from_value(
+            block, value_start, offset + match.end("value"), ctx.subject
+        ):
             yield _fact(ctx, block, "base_model", name, begin, finish)
 
 

@@ -1,0 +1,290 @@
+"""The many other ways a card says which model its model was trained from, beyond "fine-tuned version of".
+
+Cards name their base with a noun ("a fine-tune of X", "the foundation model is X"), a verb ("initialized with
+X", "further pre-trained from X", "we start with a pre-trained X", "distilled from X"), a role written after
+the name ("using X as the teacher model", "X as the text encoder") or, in Chinese, 基于X / 在X基础上. Each
+cue is read only when what it points at looks like one model's name: a Hub link, a link text, a span the
+card marks up (emphasis or code), a Hub id, or an id-like word (a digit, a hyphen or a slash in it, so a
+family name such as "BERT" is not taken for a checkpoint). Data sets, papers, the card's own model, a
+comparison ("compared to X") and a user's recipe ("you can fine-tune X") are not bases.
+
+`base_model.base_models_in` asks this module only when its own phrases found nothing in the sentence.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+
+from cardlint.extract.base_model import (
+    _GENERIC_WORDS,
+    _PAPER_URL,
+    _link_name,
+    _looks_like_model,
+    _names_other_model,
+    hub_id,
+)
+from cardlint.extract.layout import Block, Link, Spans
+from cardlint.extract.subject import normalise, size_of, subject_names, subject_norms
+
+# Words before the base's name. Each alternative is one family of phrasing; "with"/"on" follow only verbs
+# whose object is a model ("initialized with", "built on top of"), never "trained with"/"trained on" (data).
+_CUE_BEFORE = re.compile(
+    r"\b(?:an?\s+|the\s+)?(?:fine[- ]?tune|finetune|re-?train|derivative|distillation|continuation)\s+of\b"
+    r"|\b(?:initiali[sz](?:ed|ing)|warm[- ]?start(?:ed|ing)?|bootstrapp(?:ed|ing))"
+    r"\s+(?:with|from|by|using|on)\b"
+    r"|\b(?:further|continued|continual|continuing)\s+(?:pre-?)?train(?:ed|ing)?\s+(?:from|on\s+top\s+of)\b"
+    r"|\b(?:fine[- ]?tuned|finetuned|trained|tuned|built|pre-?trained|developed)"
+    r"(?:\s+(?:it|them|this\s+model|the\s+model))?\s+on\s+top\s+of\b"
+    r"|\b(?:the|our|its)\s+(?:foundation|base|parent|backbone|teacher|starting|initial|underlying)"
+    r"\s+(?:model|checkpoint|network|LM|point)(?:\s+(?:we|that\s+we)\s+(?:use|used|chose))?\s+(?:is|was)\b"
+    r"|\bbased\s+(?:on\s+)?(?:our|the)\s+(?:pre-?trained\s+)?(?:model|checkpoint)\b"
+    r"|\bstart(?:s|ed|ing)?\s+(?:with|from)\s+(?:an?\s+|the\s+|our\s+)?(?:pre-?trained|existing|released)\b"
+    r"|\b(?:distill(?:ed|ing)|distillation)\s+(?:from|of)\b"
+    r"|\bteacher\s+(?:model\s+)?(?:is|was)\b",
+    re.IGNORECASE,
+)
+# A role written after the name, after a verb of use: "with [X](...) as a teacher model", "We used X as the
+# text encoder", "taking `X` as the initialization".
+_CUE_AFTER = re.compile(
+    r"[`*_\s]{0,3}\bas\s+(?:an?|the|its|our)\s+(?:pre-?trained\s+)?(?:teacher\b|backbone\b"
+    r"|(?:base|foundation|parent)\s+(?:model|checkpoint|network|LM)\b|starting\s+point|initiali[sz]ation"
+    r"|init\b|(?:text|image|vision|audio|speech|language)\s+(?:encoder|decoder|backbone|tower)\b)",
+    re.IGNORECASE,
+)
+_USE_BEFORE_NAME = re.compile(
+    r"\b(?:with|using|use[sd]?|tak(?:e|es|en|ing)|took|adopt\w{0,3}|cho(?:se|ose|sen)|employ\w{0,3}"
+    r"|select\w{0,3}|pick\w{0,3}|load\w{0,3})\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# 基于X ("based on X"), 在X(的)基础上 ("on the basis of X"); X is read as a Latin-script name.
+_CUE_CJK = re.compile(r"基于|在(?=[^，。；\n]{1,120}?基础上)")
+_CJK_BASIS_AFTER = re.compile(r"\s{0,2}(?:的)?(?:预训练)?(?:模型)?(?:的)?基础上")
+
+# Words between the cue and the name: articles, owners ("Meta's"), and adjectives that are not the name.
+_GAP = re.compile(
+    r"(?:\s{0,3}(?:the|an?|our|its|their|this)\b)?"
+    r"(?:\s{0,3}[A-Z][\w-]{0,30}'s\b)?"
+    r"(?:\s{0,3}(?:pre-?trained|original|official|publicly\s+available|open-?source|existing|released"
+    r"|multilingual|english)\b){0,2}\s{0,3}[\"'“]?",
+    re.IGNORECASE,
+)
+# An id-like name in ASCII (CJK letters are word characters too): an optional owner, the name, and one
+# trailing size or version word ("CodeGen-Multi 350M", "GPT-J 6B", "Finch 2").
+_NAME = re.compile(
+    r"(?:[A-Za-z0-9][A-Za-z0-9._-]{0,60}/)?[A-Za-z][A-Za-z0-9._-]{0,80}"
+    r"(?:\s(?:\d{1,4}(?:\.\d{1,3})?[BMKbmk]?|v\d[\w.]{0,8}|base|large|small|tiny|mini|medium|xl|xxl))?"
+    r"(?![A-Za-z0-9])",
+    re.ASCII,
+)
+_NAME_BEFORE = re.compile(
+    r"(?:[A-Za-z0-9][A-Za-z0-9._-]{0,60}/)?[A-Za-z][A-Za-z0-9._-]{0,80}"
+    r"(?:\s(?:\d{1,4}(?:\.\d{1,3})?[BMKbmk]?|v\d[\w.]{0,8}))?$",
+    re.ASCII,
+)
+_ID_LIKE = re.compile(r"[\d/-]")
+# A trailing word that names what kind of thing the base is, kept out of its name ("kl-f8 autoencoder").
+_TRAILING_NOUN = re.compile(
+    r"[\s_-]+(?:model|checkpoint|weights|autoencoder|encoder|decoder|network|student|teacher|backbone)$",
+    re.IGNORECASE,
+)
+# What follows the name when it names something else: data, a document, a design, software.
+_NOT_A_MODEL_AFTER = re.compile(
+    r"[\s\])`*\"']{0,3}(?:\w{1,40}\s)?(?:datasets?|data\b|corp(?:us|ora)|paper|architecture|framework"
+    r"|library|method|approach|tokeni[sz]er|recipe|repo(?:sitory)?\b|codebase|scripts?\b|benchmark"
+    r"|数据|框架|架构|论文)|\s{0,2}[（(][^）)]{0,40}(?:架构|architecture)",
+    re.IGNORECASE,
+)
+_NOT_A_MODEL_LINK = re.compile(
+    r"card|paper|blog|dataset|here|this link|report|family|series|collection", re.I
+)
+# Before the cue in its clause: the base named is someone else's point of reference, not the card's.
+_COMPARISON = re.compile(
+    r"\b(?:compar\w{0,6}|than|versus|vs\.?|outperform\w{0,3}|baselines?|unlike|against|instead\s+of"
+    r"|rather\s+than|can|could|may|might|should|would|plan\w{0,3}|will)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[.;:,]\s|\bwhile\b|\bwhereas\b|\bbut\b|[。；，]")
+_VARIANT = re.compile(
+    r"(?<![a-z])(?:base|large|small|tiny|mini|medium|xl|xxl|cased|uncased|v\d|\d+(?:\.\d+)?[bmk])(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+def lineage_cue_in(text: str) -> bool:
+    """Whether the text has a lineage cue of this module (a cheap test before reading a paragraph)."""
+    return bool(_CUE_BEFORE.search(text) or _CUE_AFTER.search(text) or _CUE_CJK.search(text))
+
+
+def lineage_bases(
+    block: Block, offset: int, sentence: str, subject: str | None
+) -> Iterator[tuple[str, int, int]]:
+    """(name, start, end) of each base model a lineage cue of the sentence names; positions in the block."""
+    for match in _CUE_BEFORE.finditer(sentence):
+        if _clause_rules_out(sentence, match.start(), subject):
+            continue
+        found = _name_after(block, offset, sentence, match.end())
+        if found is not None and _is_a_base(found[0], subject):
+            yield found
+    for match in _CUE_AFTER.finditer(sentence):
+        found = _name_before(block, offset, sentence, match.start())
+        if found is None or not _USE_BEFORE_NAME.search(sentence, 0, found[1] - offset):
+            continue
+        if not _clause_rules_out(sentence, found[1] - offset, subject) and _is_a_base(found[0], subject):
+            yield found
+    for match in _CUE_CJK.finditer(sentence):
+        found = _name_after(block, offset, sentence, match.end(), cjk=True)
+        if found is None or not _is_a_base(found[0], subject):
+            continue
+        if match.group() == "在" and not _CJK_BASIS_AFTER.match(sentence, found[2] - offset):
+            continue
+        yield found
+
+
+def _clause_rules_out(sentence: str, position: int, subject: str | None) -> bool:
+    """The clause before the cue compares, plans or hedges, or is about another model named before it."""
+    starts = [match.end() for match in _CLAUSE_BREAK.finditer(sentence, 0, position)]
+    clause = sentence[starts[-1] if starts else 0 : position]
+    return bool(_COMPARISON.search(clause)) or _names_other_model(clause, subject)
+
+
+def _is_a_base(name: str, subject: str | None) -> bool:
+    if len(name) < 2 or name.lower() in _GENERIC_WORDS or not _looks_like_model(name):
+        return False
+    return normalise(name.split("/")[-1]) not in subject_norms(subject)[:1] and not is_family_name(
+        name, subject
+    )
+
+
+def _name_after(
+    block: Block, offset: int, sentence: str, position: int, *, cjk: bool = False
+) -> tuple[str, int, int] | None:
+    """The model name the words at `position` start with (past articles and adjectives), else None."""
+    gap = _GAP.match(sentence, position)
+    at = gap.end() if gap else position
+    link = _link_starting(block, offset + at)
+    if link is not None:
+        return _from_link(link)
+    marked = _marked_span_from(block, offset + at)
+    if marked is not None:
+        name = _clean(block.text[offset + at : marked])
+        if _ID_LIKE.search(name) and not _NOT_A_MODEL_AFTER.match(block.text, marked):
+            return name, offset + at, marked
+    found = _NAME.match(sentence, at)
+    if found is None or (not cjk and not _ID_LIKE.search(found.group())):
+        return None
+    name = _clean(found.group())
+    if cjk and not (_ID_LIKE.search(name) or re.search(r"[a-z][A-Z]", name)):
+        return (
+            None  # 基于Transformer: an architecture; a name needs a digit, a hyphen, a slash or a CamelCase
+        )
+    if _NOT_A_MODEL_AFTER.match(sentence, found.end()):
+        return None
+    return name, offset + found.start(), offset + found.start() + len(name)
+
+
+def _name_before(block: Block, offset: int, sentence: str, position: int) -> tuple[str, int, int] | None:
+    """The model name that ends at `position` (a link, a marked span or an id-like word), else None."""
+    link = _link_ending(block, offset + position)
+    if link is not None:
+        return _from_link(link)
+    window = sentence[max(0, position - 120) : position].rstrip("`*_ ")
+    found = _NAME_BEFORE.search(window)
+    if found is None or not _ID_LIKE.search(found.group()):
+        return None
+    start = offset + max(0, position - 120) + found.start()
+    name = _clean(found.group())
+    return name, start, start + len(name)
+
+
+def _link_starting(block: Block, position: int) -> Link | None:
+    links = block.links
+    index = bisect.bisect_left(_link_starts(block), position)
+    if index < len(links) and links[index].start <= position + 2:
+        return links[index]
+    return None
+
+
+def _link_ending(block: Block, position: int) -> Link | None:
+    """The link whose text ends at `position`, past at most three characters of markup or spaces."""
+    index = bisect.bisect_left(_link_starts(block), position) - 1
+    if index < 0:
+        return None
+    link = block.links[index]
+    if position - 3 <= link.end <= position and re.fullmatch(
+        r"[`*_\s]{0,3}", block.text[link.end : position]
+    ):
+        return link
+    return None
+
+
+_LAST_STARTS: tuple[Block | None, list[int]] = (None, [])
+
+
+def _link_starts(block: Block) -> list[int]:
+    """Where the block's links start (in order), kept for the block the sentences are read from, so each
+    look-up is a binary search rather than a walk over every link of a long paragraph."""
+    global _LAST_STARTS
+    if _LAST_STARTS[0] is not block:
+        _LAST_STARTS = (block, [link.start for link in block.links])
+    return _LAST_STARTS[1]
+
+
+def _from_link(link: Link) -> tuple[str, int, int] | None:
+    """A Hub link names its repo; another link names a model by its text, unless it points at a paper."""
+    text = _clean(link.text)
+    if _NOT_A_MODEL_LINK.search(text) or "huggingface.co/datasets/" in link.url:
+        return None
+    if hub_id(link.url):
+        name = _link_name(link)
+        return (name, link.start, link.end) if name else None
+    if _PAPER_URL.search(link.url) or not _ID_LIKE.search(text) or len(text.split()) > 4:
+        return None
+    return text, link.start, link.end
+
+
+def _marked_span_from(block: Block, position: int) -> int | None:
+    """Where the emphasis or code span that starts at `position` ends, when the card marked one up there:
+    cleaning removed characters just before `position` and again within 80 characters, on one line."""
+    spans = block.spans
+    run = bisect.bisect_left(spans.starts, position)
+    if not 0 < run < len(spans.starts) - 1 or spans.starts[run] != position:
+        return None
+    stop = spans.starts[run + 1]
+    if stop - position > 80 or not (_removed_before(spans, run) and _removed_before(spans, run + 1)):
+        return None
+    return stop
+
+
+def _removed_before(spans: Spans, run: int) -> bool:
+    """Run `run` continues the line of the run before it after a jump of 1-3 columns (markup removed)."""
+    if spans.lines[run] != spans.lines[run - 1]:
+        return False
+    jump = spans.columns[run] - (spans.columns[run - 1] + spans.starts[run] - spans.starts[run - 1])
+    return 1 <= jump <= 3
+
+
+def _clean(name: str) -> str:
+    """A name without markup, an owner's possessive ("Farahani's X") or a trailing kind noun."""
+    name = name.strip(" `*_\"'“”.,;:()")
+    name = re.sub(r"^[A-Z][\w-]{0,30}'s\s+", "", name)
+    return _TRAILING_NOUN.sub("", name)
+
+
+def is_family_name(name: str, subject: str | None) -> bool:
+    """A bare family name ("T5", "GPT-J") that the card's model is named after, with a size or variant
+    ("ke-t5-base", "GPT-J-6B-Skein"): the family, not the checkpoint the model was trained from."""
+    if "/" in name or _VARIANT.search(name) or size_of(name) is not None:
+        return False
+    family = normalise(name)
+    for own in subject_names(subject)[:1]:
+        words = [normalise(word) for word in re.split(r"[\s_.-]+", own)]
+        joined = [
+            "".join(words[start:stop])
+            for start in range(len(words))
+            for stop in range(start + 1, len(words) + 1)
+        ]
+        if family in joined and (_VARIANT.search(own) or size_of(own) is not None):
+            return True
+    return False

@@ -1,0 +1,122 @@
+"""Base models named by the lineage phrases of `extract/lineage_phrases.py`, one family of phrasing per test,
+read through the real facts pipeline from cards we wrote (every model name here is made up)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_extract_model_facts import base_of
+
+
+@pytest.mark.parametrize(
+    "sentence, base",
+    [
+        (
+            "This model is a fine-tune of [heron-2b](https://huggingface.co/acme/heron-2b) by Acme.",
+            "acme/heron-2b",
+        ),
+        ("It is a finetune of Finch-7B-v2 for dialogue.", "Finch-7B-v2"),
+        ("It is a distillation of finch-xl-v3 into six layers.", "finch-xl-v3"),
+    ],
+)
+def test_a_fine_tune_of(tmp_path: Path, sentence: str, base: str) -> None:
+    assert base_of(tmp_path, f"# Wren\n\n{sentence}\n", folder="wren-chat") == [base]
+
+
+@pytest.mark.parametrize(
+    "sentence, base",
+    [
+        ("The weights were initialized with *Finch-Multi 1B* and trained on code.", "Finch-Multi 1B"),
+        ("The encoder is initialised from `finch-base-v2`.", "finch-base-v2"),
+        (
+            "It was warm-started with [Finch 1.5](https://huggingface.co/acme/finch-1.5) and tuned.",
+            "acme/finch-1.5",
+        ),
+        (
+            "The model was initialized using [finch-large](https://huggingface.co/acme/finch-large).",
+            "acme/finch-large",
+        ),
+    ],
+)
+def test_initialized_with_or_from(tmp_path: Path, sentence: str, base: str) -> None:
+    assert base_of(tmp_path, f"# Wren\n\n{sentence}\n", folder="wren-code") == [base]
+
+
+@pytest.mark.parametrize(
+    "sentence, base",
+    [
+        ("Wren was further pre-trained from Finch-3B on Welsh news.", "Finch-3B"),
+        ("We trained it on top of finch-small-v1 with a new head.", "finch-small-v1"),
+        (
+            "The foundation model is [Finch-large from Acme](https://huggingface.co/acme/finch-large).",
+            "acme/finch-large",
+        ),
+        ("Our base model is Finch-2-13B, which we tuned on chats.", "Finch-2-13B"),
+        ("We start with a pre-trained finch-mini-bert student and distil it further.", "finch-mini-bert"),
+        (
+            "It was trained based on our pretrained model [acme/finch-1b](https://huggingface.co/acme/finch-1b).",
+            "acme/finch-1b",
+        ),
+        ("Wren is distilled from Finch-70B-Instruct.", "Finch-70B-Instruct"),
+        ("The teacher model is finch-xxl-v2.", "finch-xxl-v2"),
+    ],
+)
+def test_continued_foundation_start_and_distillation(tmp_path: Path, sentence: str, base: str) -> None:
+    assert base_of(tmp_path, f"# Wren\n\n{sentence}\n", folder="wren-small") == [base]
+
+
+@pytest.mark.parametrize(
+    "sentence, base",
+    [
+        (
+            "We distilled it with [acme/finch_big](https://huggingface.co/acme/finch_big) as a teacher.",
+            "acme/finch_big",
+        ),
+        (
+            "We used [`Acme's Finch-fa`](https://huggingface.co/acme/finch-fa-mean) as the text encoder.",
+            "acme/finch-fa-mean",
+        ),
+        ("We trained it using `finch-4k-base` as the starting point.", "finch-4k-base"),
+    ],
+)
+def test_a_role_written_after_the_name(tmp_path: Path, sentence: str, base: str) -> None:
+    assert base_of(tmp_path, f"# Wren\n\n{sentence}\n", folder="wren-clip") == [base]
+
+
+def test_chinese_based_on_and_on_the_basis_of(tmp_path: Path) -> None:
+    assert base_of(
+        tmp_path, "# Wren\n\nWren-chat-v1基于Finch-large结合对话数据训练。\n", folder="Wren-chat-v1"
+    ) == ["Finch-large"]
+    text = "# Wren\n\n在Finch-T5-700M的基础上，我们收集了中文数据集进行训练。\n"
+    assert base_of(tmp_path, text, folder="Wren-T5-700M-Chat") == ["Finch-T5-700M"]
+    linked = "# Wren\n\n基于[acme/finch-1b](https://huggingface.co/acme/finch-1b) 模型进行了微调训练。\n"
+    assert base_of(tmp_path, linked) == ["acme/finch-1b"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It is a fine-tune of the Finch architecture.",  # a family, no checkpoint
+        "Compared to a fine-tune of Finch-7B, Wren answers faster.",  # a comparison
+        "You can start with a pre-trained finch-base-v2 and fine-tune it yourself.",  # a user's recipe
+        "The weights could be initialized with Finch-7B in a later release.",  # a plan
+        "It is a fine-tune of [a Finch checkpoint](https://arxiv.org/abs/2101.00001).",  # a paper
+        "It was further pre-trained from Wren-Base-1B, our own model.",  # the card's own model
+        "The teacher model is [web-2T](https://huggingface.co/datasets/acme/web-2T).",  # a data set
+        "We used ImageNet-21k as the base for pre-training.",  # no verb of a model's role
+        "基于Transformer架构的模型。",  # an architecture
+        "在所有基于T5（encoder-decoder架构）的模型中排名第一。",  # an architecture in brackets
+    ],
+)
+def test_no_base_from_other_things_a_cue_points_at(tmp_path: Path, sentence: str) -> None:
+    assert base_of(tmp_path, f"# Wren\n\n{sentence}\n", folder="Wren-Base-1B") == []
+
+
+def test_a_bare_family_the_model_is_named_after_is_not_its_base(tmp_path: Path) -> None:
+    text = "# Wren\n\n- **Related Models:**\n  - **Parent Model:** T5\n"
+    assert base_of(tmp_path, text, folder="wren-t5-base") == []
+    assert base_of(tmp_path, text, folder="wren-chat") == ["T5"]  # not named after it: the card's own word
+    sized = "# Wren\n\n- **Parent Model:** Finch-T5 Large\n"
+    assert base_of(tmp_path, sized, folder="wren-t5-large") == ["Finch-T5 Large"]
