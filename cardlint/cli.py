@@ -81,7 +81,8 @@ def main() -> None:
     except Exception as exc:  # the promise is one line, never a traceback
         if debug:
             raise
-        click.echo(f"cardlint: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+        detail = (str(exc).splitlines() or [""])[0]
+        click.echo(f"cardlint: internal error: {type(exc).__name__}: {detail} (rerun with --debug)", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_CLEAN)
 

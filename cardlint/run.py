@@ -264,7 +264,7 @@ def run_check(
             analyse_all(command_line, None) if serial else _analyse_parallel(command_line, jobs)
         )
     except (UsageFailure, SelectorError) as exc:
-        click.echo(f"cardlint: {exc}", err=True)
+        click.echo(f"cardlint: {one_line(str(exc))}", err=True)
         return EXIT_ERROR
     _print_errors(errors)
     errors += fix_errors  # already printed by the fixer
@@ -343,7 +343,7 @@ def _stream_check(
                 dated = dated or item.dated
                 _write(item.text, handle, color)
         except (UsageFailure, SelectorError) as exc:
-            click.echo(f"cardlint: {exc}", err=True)
+            click.echo(f"cardlint: {one_line(str(exc))}", err=True)
             return EXIT_ERROR
         if fmt != "json-lines" and not quiet:
             from cardlint.report.text import summary_line
@@ -481,7 +481,7 @@ def _run_report(command_line: CommandLine, *, output_format: str, command: str) 
             command_line, Stages(estimate=command == "estimate", checks=False)
         )
     except UsageFailure as exc:
-        click.echo(f"cardlint: {exc}", err=True)
+        click.echo(f"cardlint: {one_line(str(exc))}", err=True)
         return EXIT_ERROR
     _print_errors(errors)
     if output_format == "json":

@@ -138,6 +138,11 @@ class HubSettings:
 
     @classmethod
     def from_environment(cls, *, offline: bool = False) -> HubSettings:
+        """The variables huggingface_hub reads, read now: its `constants` module read them once, at import,
+        and would miss a change of HF_ENDPOINT or HF_HOME later in the process (tests, or a library user).
+        Its defaults are taken from it where they are public."""
+        from huggingface_hub import constants
+
         env = os.environ
         home = env.get("HF_HOME") or os.path.join(
             env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "huggingface"
@@ -148,7 +153,7 @@ class HubSettings:
             endpoint=(env.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/"),
             cache_dir=cache_dir,
             snapshot_dir=snapshot_dir,
-            timeout=_env_float("HF_HUB_ETAG_TIMEOUT", 10.0),
+            timeout=_env_float("HF_HUB_ETAG_TIMEOUT", float(constants.DEFAULT_ETAG_TIMEOUT)),
             retries=int(_env_float("CARDLINT_HUB_RETRIES", 3)),
             backoff=_env_float("CARDLINT_HUB_BACKOFF", 1.0),
             max_wait=_env_float("CARDLINT_HUB_MAX_WAIT", 60.0),
