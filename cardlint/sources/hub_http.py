@@ -242,10 +242,10 @@ def install() -> None:
             hub_logging.set_verbosity(logging.CRITICAL + 1)
             disable_progress_bars()
         warnings.filterwarnings("ignore", module=r"huggingface_hub(\.|$)")
-        _INSTALLED = True
         try:
             from huggingface_hub.utils import _http, set_client_factory
         except ImportError:  # pragma: no cover - huggingface_hub < 1.0 (requests): per-request timeouts only
+            _INSTALLED = True
             return
         previous = getattr(_http, "_GLOBAL_CLIENT_FACTORY", None) or _http.default_client_factory
 
@@ -261,3 +261,4 @@ def install() -> None:
             return client
 
         set_client_factory(guarded_client)
+        _INSTALLED = True  # only now: another thread must not send a request on the client being replaced
