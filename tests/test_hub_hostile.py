@@ -1,7 +1,7 @@
 """A hostile Hub, through the real CLI (issue 17): the loopback stand-in drips, stalls, floods and hangs up,
 the real huggingface_hub client talks to it unpatched, and cardlint ends every read with one line naming the
 repo: within the configured deadline, with nothing over the byte cap read or left in the cache, and without
-the client's own retry warnings. Deadlines are configured small (1 s) so these tests stay quick."""
+the client's own retry warnings. Deadlines are configured small (1-2 s) so these tests stay quick."""
 
 from __future__ import annotations
 
@@ -74,9 +74,9 @@ def test_model_info_dripping_a_byte_a_second_ends_at_the_file_deadline(
 def test_readme_dripping_a_byte_a_second_ends_at_the_file_deadline(hub: HubStandIn, project: Path) -> None:
     _tiny(hub)
     hub.add_fault(Fault(path="README.md", method="GET", drip=1.0, times=None))
-    _limits(project, max_hub_seconds_per_file=1)
+    _limits(project, max_hub_seconds_per_file=2)  # 2 s: a loaded machine may take 1 s over the model info
     run, elapsed = _check(project, "acme/tiny")
-    _one_line(run, "acme/tiny:", "did not deliver README.md within 1s")
+    _one_line(run, "acme/tiny:", "did not deliver README.md within 2s")
     assert elapsed < 15
     assert not [name for name in _cached_files(Path(os.environ["HF_HUB_CACHE"])) if "README" in name]
 
@@ -84,9 +84,9 @@ def test_readme_dripping_a_byte_a_second_ends_at_the_file_deadline(hub: HubStand
 def test_a_head_that_never_answers_ends_at_the_file_deadline(hub: HubStandIn, project: Path) -> None:
     _tiny(hub)
     hub.add_fault(Fault(path="README.md", method="HEAD", stall=True, times=None))
-    _limits(project, max_hub_seconds_per_file=1)
+    _limits(project, max_hub_seconds_per_file=2)  # 2 s: a loaded machine may take 1 s over the model info
     run, elapsed = _check(project, "acme/tiny")
-    _one_line(run, "acme/tiny:", "README.md within 1s")
+    _one_line(run, "acme/tiny:", "README.md within 2s")
     assert elapsed < 15
 
 

@@ -235,6 +235,9 @@ def install() -> None:
     with _INSTALL_LOCK:
         if _INSTALLED:
             return
+        # the modules every read uses, imported now so that no read's deadline pays for an import
+        import huggingface_hub.file_download
+        import huggingface_hub.hf_api  # noqa: F401
         from huggingface_hub.utils import disable_progress_bars
         from huggingface_hub.utils import logging as hub_logging  # sets its level once, on import
 
