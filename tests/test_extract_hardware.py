@@ -147,7 +147,6 @@ def test_counts_of_gpus_without_a_model_name(sentence: str, count: int) -> None:
     "sentence",
     [
         "Fine-tuning can be done with a single 1080/2080 GPU.",
-        "Fine-tuning was done on a 2080 GPU.",
         "Wren fits on a single GPU.",
         "The batch size was 32 per GPU.",
         "Serving Wren took 2 GPUs.",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from cardlint.card import Card
 from cardlint.extract.config_dump import config_dump_facts
 from cardlint.extract.derived import derived_facts
+from cardlint.extract.device_counts import IMPLIED_ONE
 from cardlint.extract.kinds import DATASET_SIZE
 from cardlint.extract.layout import Layout, layout_of
 from cardlint.extract.metadata import metadata_facts
@@ -41,6 +42,7 @@ def extract_facts(
     facts = _fine_tune_stage(facts, layout)
     facts = _family_totals(facts)
     facts = _generic_tpu(facts)
+    facts = _implied_counts(facts)
     facts += derived_facts(card, layout, facts, path=path)
     facts = _dataset_sizes(facts)
     named = name_size_fact(card, subject, facts, path=path)
@@ -80,6 +82,23 @@ def _dataset_sizes(facts: list[Fact]) -> list[Fact]:
 
     stated = {fact.kind for fact in facts if fact.subject is None and not is_size(fact)}
     return [fact for fact in facts if not (is_size(fact) and fact.subject is None and fact.kind in stated)]
+
+
+def _implied_counts(facts: list[Fact]) -> list[Fact]:
+    """One device read from a singular name ("on Tesla V100 GPU", `Hardware: RTX 3090`) is kept only where it
+    completes a device-hours figure: the card states a wall-clock duration of its own and no count (a stated
+    count anywhere says more than the grammar of one phrase, and without a duration the grammar is all
+    there is)."""
+
+    def implied(fact: Fact) -> bool:
+        return fact.kind == "hardware_count" and IMPLIED_ONE in (fact.note or "")
+
+    own = [fact for fact in facts if fact.subject is None]
+    stated = any(fact.kind == "hardware_count" and not implied(fact) for fact in own)
+    timed = any(fact.kind == "training_duration_days" for fact in own)
+    if timed and not stated:
+        return facts
+    return [fact for fact in facts if not (implied(fact) and fact.subject is None)]
 
 
 def _family_totals(facts: list[Fact]) -> list[Fact]:

@@ -84,6 +84,55 @@ def device_count(text: str, mention: HardwareMention) -> DeviceCount | None:
     follow = _COUNT_AFTER.match(text, end)
     if follow is not None:
         return _scaled(text, mention, DeviceCount(int(follow.group(1)), end, follow.end()))
+    singular_end = _singular_end(text, mention, window) if group is None else None
+    if singular_end is not None:
+        return DeviceCount(1, start, singular_end, IMPLIED_ONE)
+    return None
+
+
+IMPLIED_ONE = "one device implied by a singular name"
+# "trained on Tesla V100 GPU": the singular noun says one device (unless the GPU names a node, a memory or
+# hours); "V100 GPUs", "multiple V100 GPU" do not.
+_SINGULAR_AFTER = re.compile(
+    r"[\s-]{0,2}(?:GPU|graphics\s+card|card)(?![\w-])"
+    r"(?!\s{0,2}(?:hours?|hrs?|h\b|memory|ram|vram|servers?|nodes?|clusters?|machines?|instances?|days?|time"
+    r"|setups?|pods?|VMs?)\b)",
+    re.IGNORECASE,
+)
+_PLURAL_BEFORE = re.compile(
+    r"\b(?:multiple|several|many|each|per|every|some|numerous|all|both|various|our|their|these|those)\s+"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+# A `Hardware: RTX 3090` value that is one name and nothing else (backticks, emphasis, "on <provider>" aside)
+_BARE_BEFORE = re.compile(r"[\s`*_\[(]{0,4}")
+_BARE_AFTER = re.compile(
+    r"(?:[\s-]{0,2}(?:GPU|graphics\s+card|card))?[\s`*_\])]{0,4}(?:(?:on|from|via|at|by|provided)\b.*)?[\s.]*",
+    re.IGNORECASE,
+)
+
+
+def _several_chips(mention: HardwareMention) -> bool:
+    """A TPU names a slice of several chips, whatever the grammar."""
+    return mention.hardware_id.startswith("tpu") or mention.chips is not None
+
+
+def _singular_end(text: str, mention: HardwareMention, window: int) -> int | None:
+    """Where a singular "GPU" after the name ends, unless a plural word leads to the name."""
+    if _several_chips(mention):
+        return None
+    after = _SINGULAR_AFTER.match(text, mention.end)
+    if after is None or _PLURAL_BEFORE.search(text, window, mention.start) is not None:
+        return None
+    return after.end()
+
+
+def bare_name_count(value: str, mention: HardwareMention) -> DeviceCount | None:
+    """`Hardware: RTX 3090` (one name, nothing else, no plural): one device, marked as implied."""
+    if _several_chips(mention) or mention.text.lower().endswith("s"):
+        return None
+    if _BARE_BEFORE.fullmatch(value, 0, mention.start) and _BARE_AFTER.fullmatch(value, mention.end):
+        return DeviceCount(1, mention.start, mention.end, IMPLIED_ONE)
     return None
 
 
@@ -121,6 +170,17 @@ _RAN = re.compile(
     re.IGNORECASE,
 )
 _MODAL = re.compile(r"\b(?:can|could|may|might|able to|should)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;:()]")
+_CAN = re.compile(r"\b(?:can|could|may|might|should)\b", re.IGNORECASE)  # "we were able to use" is a report
+
+
+def capability(text: str, mention: HardwareMention) -> bool:
+    """ "fine-tuning can be conducted with a single 2080 GPU": a modal in the clause that leads to the name
+    says what could be done with the model, not what a run used."""
+    clause_start = max(0, mention.start - 80)
+    for match in _CLAUSE_BREAK.finditer(text, clause_start, mention.start):
+        clause_start = match.end()
+    return _CAN.search(text, clause_start, mention.start) is not None
 
 
 def generic_devices(text: str) -> Iterator[HardwareMention]:

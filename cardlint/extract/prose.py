@@ -17,7 +17,14 @@ from typing import Any
 
 from cardlint.card import Card
 from cardlint.extract.base_model import base_models_from_value, base_models_in, names_a_base
-from cardlint.extract.device_counts import device_count, generic_count, generic_devices, listed_devices
+from cardlint.extract.device_counts import (
+    bare_name_count,
+    capability,
+    device_count,
+    generic_count,
+    generic_devices,
+    listed_devices,
+)
 from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import DATASET_SIZE, make_fact
 from cardlint.extract.layout import Block, Layout
@@ -40,7 +47,7 @@ _SENTENCE_END = re.compile(
 
 _STAGE = re.compile(
     r"(?P<ft>after\s+(?:the\s+)?pre-?training|subsequent\s+(?:training\s+)?stages?|post-?train\w*|fine-?tun\w*"
-    r"|finetun\w*|instruction[- ]tun\w*|\bSFT\b|\bRLHF\b|\bDPO\b|\bQ?LoRA\b|supervised|alignment|distill\w*"
+    r"|finetun\w*|instruction[- ]tun\w*|\bSFT\b|\bRLHF\b|\bDPO\b|\bQ?LoRA\b|supervised|alignment"
     r"|微调|指令|对齐)"
     r"|(?P<pt>(?:continued\s+)?pre-?train\w*|pretrain\w*|from\s+scratch|预训练)",
     re.IGNORECASE,
@@ -561,6 +568,8 @@ def _hardware_facts(
             continue  # "5000 A100-hours", "2.788M H800 GPU hours": reported with the device-hours figure
         if not _trained_on(sentence, mention.start, mention.end, training_context(block, offset)):
             continue
+        if named and capability(sentence, mention):
+            continue
         begin, finish = offset + mention.start, offset + mention.end
         subject = _other_subject(ctx, sentence, mention.start, None)
         if named:
@@ -785,6 +794,10 @@ def _value_hardware(ctx: _Context, block: Block, value_start: int, value_text: s
     listed = listed_devices(block.text[value_start : line_end if line_end >= 0 else len(block.text)])
     if listed is not None:
         yield _fact(ctx, block, "hardware_count", float(listed), begin, finish, note="devices listed")
+        return
+    bare = bare_name_count(value_text, mention)
+    if bare is not None:
+        yield _fact(ctx, block, "hardware_count", 1.0, begin, finish, note=bare.note)
 
 
 def key_value_block_facts(card: Card, block: Block, *, path: str, subject: str | None) -> list[Fact]:
