@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_extract_model_facts import base_of
+from tests.test_extract_model_facts import base_of, facts_of, own
 
 
 @pytest.mark.parametrize(
@@ -120,3 +120,32 @@ def test_a_bare_family_the_model_is_named_after_is_not_its_base(tmp_path: Path) 
     assert base_of(tmp_path, text, folder="wren-chat") == ["T5"]  # not named after it: the card's own word
     sized = "# Wren\n\n- **Parent Model:** Finch-T5 Large\n"
     assert base_of(tmp_path, sized, folder="wren-t5-large") == ["Finch-T5 Large"]
+
+
+# ------------------------------------------------------------------- the stage the lineage gives a figure
+
+
+def test_tokens_of_a_fine_tune_are_the_fine_tunes(tmp_path: Path) -> None:
+    text = (
+        "# Wren\n\nThis model is a fine-tune of [finch-2b](https://huggingface.co/acme/finch-2b).\n\n"
+        "## Training\n\nThe model was trained on 2.5 billion tokens for 2 epochs.\n"
+    )
+    facts = facts_of(tmp_path, text, folder="wren-2b")
+    assert own(facts, "fine_tune_tokens") == [2.5e9]
+    assert own(facts, "training_tokens") == []
+
+
+@pytest.mark.parametrize(
+    "lineage",
+    [
+        "Wren is an expansion of Finch-7B, further trained on code.",
+        "Wren was initialized with *Finch-Multi 1B* and further pre-trained on Welsh text.",
+        "It was created by continuing training from the [finch-large](https://huggingface.co/acme/finch-large).",
+    ],
+)
+def test_tokens_of_continued_pre_training_stay_pre_training(tmp_path: Path, lineage: str) -> None:
+    text = f"# Wren\n\n{lineage}\n\n## Training\n\nThe model was trained on 40 billion tokens.\n"
+    facts = facts_of(tmp_path, text, folder="wren-8b")
+    assert own(facts, "training_tokens") == [40e9]
+    assert own(facts, "fine_tune_tokens") == []
+    assert own(facts, "base_model")  # the base is still named

@@ -221,7 +221,7 @@ def test_dataset_size_stands_in_only_when_no_token_count_is_stated(tmp_path: Pat
     only = "# Heron\n\nHeron is trained on GenoBank, a genome dataset containing ~120 billion tokens.\n"
     facts = facts_of(tmp_path, only)
     assert own(facts, "training_tokens") == [120e9]
-    assert [fact.note for fact in facts if fact.kind == "training_tokens"] == ["dataset size"]
+    assert [fact.note for fact in facts if fact.kind == "training_tokens"] == ["stage unstated; dataset size"]
     both = only + "\nHeron saw 200 billion tokens during training.\n"
     assert own(facts_of(tmp_path, both), "training_tokens") == [200e9]
 

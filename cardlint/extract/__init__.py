@@ -63,7 +63,7 @@ def _fine_tune_stage(facts: list[Fact], layout: Layout) -> list[Fact]:
     paragraph or section names (`stages.stage_at`), else are the fine-tune's own (`stages.staged_kind`)."""
     from cardlint.extract.prose import STAGE_UNSTATED
 
-    if not is_fine_tune_card(facts):
+    if not is_fine_tune_card(facts, layout):
         return facts
     return [
         replace(fact, kind=staged_kind(fact.kind, stage_at(layout, fact), True))

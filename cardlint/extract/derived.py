@@ -95,7 +95,7 @@ def _device_hours(layout: Layout, own: list[Fact], path: str) -> Fact | None:
     days = float(duration.value)
     stage = stage_at(layout, duration)
     return make_fact(
-        staged_kind("device_hours", stage, is_fine_tune_card(own)),
+        staged_kind("device_hours", stage, is_fine_tune_card(own, layout)),
         devices * days * 24,
         path=path,
         line=duration.location.line,

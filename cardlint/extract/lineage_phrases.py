@@ -288,3 +288,22 @@ def is_family_name(name: str, subject: str | None) -> bool:
         if family in joined and (_VARIANT.search(own) or size_of(own) is not None):
             return True
     return False
+
+
+# Lineage that goes on pre-training the base rather than fine-tuning it: the new run is a pre-training run.
+_CONTINUES_PRE_TRAINING = re.compile(
+    r"\bcontinu\w{0,5}\s+(?:the\s+)?(?:pre-?)?train\w{0,3}|\bfurther\s+(?:pre-?)?train\w{0,3}"
+    r"|\bexpansion\s+of|\bup-?scal\w{0,4}|\binitiali[sz]\w{1,5}\b|\bwarm[- ]?start\w{0,3}|\bpruned\s+from"
+    r"|\bpre-?train\w{0,3}\s+(?:with|from|on\s+top\s+of)\b|进一步(?:预)?训练|继续(?:预)?训练|增量预训练|二次预训练",
+    re.IGNORECASE,
+)
+_FINE_TUNES = re.compile(
+    r"fine[- ]?tun|finetun|instruction[- ]tun|\bSFT\b|\bRLHF\b|\bDPO\b|\bLoRA\b|微调|指令", re.IGNORECASE
+)
+
+
+def continues_pre_training(text: str) -> bool:
+    """Whether the words that name a base say the card's run pre-trained it further ("an expansion of X,
+    further trained on code", "initialized with X and further pre-trained") rather than fine-tuned it:
+    figures that name no stage then belong to pre-training, as the labels file them."""
+    return bool(_CONTINUES_PRE_TRAINING.search(text)) and not _FINE_TUNES.search(text)

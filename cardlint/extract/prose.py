@@ -491,13 +491,12 @@ def _quantity_facts(
                 continue
             # "trained on X, a dataset containing ~300B tokens": the data's size, a stand-in for tokens seen
             data_size = bool(_DATA_SIZE_BEFORE.search(before) and _DATASET_WORDS.search(before))
-            kind = (
-                "fine_tune_tokens"
-                if stage_of(sentence, quantity.start, block.headings) == "ft"
-                else "training_tokens"
-            )
+            stage = stage_of(sentence, quantity.start, block.headings)
+            kind = "fine_tune_tokens" if stage == "ft" else "training_tokens"
             subject = _other_subject(ctx, sentence, quantity.start, None)
-            note = DATASET_SIZE if data_size else None
+            note = _notes(
+                STAGE_UNSTATED if stage == "unstated" else None, DATASET_SIZE if data_size else None
+            )
             yield _fact(ctx, block, kind, quantity.value, begin, finish, subject=subject, note=note, **flags)
         elif dimension == "device_hours":
             if _PER_FOLLOWS.match(after) or quantity.value <= 0:

@@ -19,9 +19,20 @@ from cardlint.types import Fact
 FINE_TUNE_KIND = {"device_hours": "fine_tune_device_hours", "training_tokens": "fine_tune_tokens"}
 
 
-def is_fine_tune_card(facts: list[Fact]) -> bool:
-    """Whether the card names a base model of its own model."""
-    return any(fact.kind == "base_model" and fact.subject is None for fact in facts)
+def is_fine_tune_card(facts: list[Fact], layout: Layout | None = None) -> bool:
+    """Whether the card names a base model of its own model that it fine-tuned: with the card's layout, a
+    base named only by words that continue its pre-training ("an expansion of X, further trained on ...")
+    makes a pre-training card (`lineage_phrases.continues_pre_training`, read on the base's line)."""
+    from cardlint.extract.lineage_phrases import continues_pre_training
+
+    lines = layout.card.lines if layout is not None else []
+    for fact in facts:
+        if fact.kind != "base_model" or fact.subject is not None:
+            continue
+        line = fact.location.line or 0
+        if not (0 < line <= len(lines) and fact.origin != "yaml" and continues_pre_training(lines[line - 1])):
+            return True
+    return False
 
 
 def staged_kind(kind: str, stage: str, fine_tune_card: bool) -> str:
