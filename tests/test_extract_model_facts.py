@@ -324,3 +324,15 @@ def test_family_table_on_its_side(tmp_path: Path) -> None:
     assert own(facts, "parameters") == [7.2e9]
     assert own(facts, "training_tokens") == [2e12]
     assert {fact.subject for fact in facts if fact.value == 1e12} == {"Heron-1B"}
+
+
+def test_a_size_tie_goes_to_the_folder_name(tmp_path: Path) -> None:
+    text = "---\nmodel-index:\n- name: Heron-70B\n---\n# Heron 3: a chat model\n\nA chat model.\n"
+    (fact,) = [fact for fact in facts_of(tmp_path, text, folder="Heron-8B") if fact.kind == "parameters"]
+    assert fact.value == 8e9
+
+
+def test_what_follows_a_colon_in_the_title_describes_the_model(tmp_path: Path) -> None:
+    text = "# Heron-1B: a Finch-2 style model\n\nFinch-2 was trained on 300B tokens.\n"
+    facts = facts_of(tmp_path, text, folder="cards", file="small.md")
+    assert own(facts, "training_tokens") == []

@@ -30,10 +30,12 @@ class Subject(str):
     """
 
     aliases: tuple[str, ...]
+    located: tuple[str, ...]  # the names the card's location gives (repo id, folder): trusted first for size
 
-    def __new__(cls, name: str, aliases: tuple[str, ...] = ()) -> Subject:
+    def __new__(cls, name: str, aliases: tuple[str, ...] = (), located: tuple[str, ...] = ()) -> Subject:
         subject = super().__new__(cls, name)
         subject.aliases = tuple(dict.fromkeys(alias for alias in (name, *aliases) if alias))
+        subject.located = located
         return subject
 
 
@@ -52,8 +54,11 @@ def subject_norms(subject: str | None) -> tuple[str, ...]:
 
 def subject_size(subject: str | None) -> float | None:
     """The parameter size the subject's names state. When they disagree (a model-index name copied from a
-    sibling's card), the size most names state wins, the earlier name breaking a tie."""
-    sizes = [size for size in map(size_of, subject_names(subject)) if size is not None]
+    sibling's card), the size most names state wins; a tie goes to the repo or folder name, then the earlier
+    name."""
+    located = [name.split("/")[-1] for name in getattr(subject, "located", ())]
+    names = list(dict.fromkeys([*located, *subject_names(subject)]))
+    sizes = [size for size in map(size_of, names) if size is not None]
     if not sizes:
         return None
     return max(sizes, key=lambda size: (sum(sizes_agree(size, other) for other in sizes), -sizes.index(size)))
@@ -76,15 +81,17 @@ def card_subject(card: Card, *, repo_id: str | None = None, folder_name: str | N
         name = index[0].get("name")
         if isinstance(name, str) and name.strip():
             names.append(name.strip())
+    located = [repo_id] if repo_id else []
     if folder_name and folder_name.strip() not in (".", "", "/"):
         names.append(folder_name.strip())
+        located.append(folder_name.strip())
     title = _title(card)
     if title:
         names.append(title)
     if not names:
         return None
     aliases = [alias for alias in (_model_name_in_title(name) for name in names[1:]) if alias]
-    return Subject(names[0], tuple(aliases))
+    return Subject(names[0], tuple(aliases), tuple(located))
 
 
 _TITLE_NOISE = re.compile(
@@ -107,10 +114,15 @@ def _title(card: Card) -> str | None:
     return None
 
 
+_TITLE_TAIL = re.compile(r":\s|\s[-–—|]\s|\s\(|,\s")
+
+
 def _model_name_in_title(name: str) -> str | None:
     """A name fit to be an alias: template words removed ("Model Card for Pebble-1B" -> Pebble-1B); a generic
     title or a sentence-long heading names no model."""
     cleaned = _TITLE_NOISE.sub("", name.strip()).strip(" \t*_`:#-")
+    # "Pebble-1B: a GPT-2 style model" names Pebble-1B; what follows the colon or dash describes it
+    cleaned = _TITLE_TAIL.split(cleaned, maxsplit=1)[0].strip(" \t*_`")
     if normalise(cleaned) in _GENERIC_TITLES or len(cleaned.split()) > 8 or len(normalise(cleaned)) < 2:
         return None
     return cleaned
