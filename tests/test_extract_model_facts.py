@@ -336,3 +336,12 @@ def test_what_follows_a_colon_in_the_title_describes_the_model(tmp_path: Path) -
     text = "# Heron-1B: a Finch-2 style model\n\nFinch-2 was trained on 300B tokens.\n"
     facts = facts_of(tmp_path, text, folder="cards", file="small.md")
     assert own(facts, "training_tokens") == []
+
+
+def test_param_count_column_of_a_results_table_is_in_millions(tmp_path: Path) -> None:
+    text = (
+        "# Model card for heronnet_small.in1k\n\n## Model Comparison\n\n|model|top1|param_count|gmacs|\n"
+        "|---|---|---|---|\n|[heronnet_base.in1k](https://huggingface.co/acme/heronnet_base.in1k)|83.1|88.59|15.4|\n"
+        "|[heronnet_small.in1k](https://huggingface.co/acme/heronnet_small.in1k)|82.0|50.22|8.7|\n"
+    )
+    assert own(facts_of(tmp_path, text, folder="heronnet_small.in1k"), "parameters") == [50.22e6]

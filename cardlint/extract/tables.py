@@ -288,6 +288,7 @@ _HEADER_SCALE = re.compile(
     r"(?:/|\(|\bin\s)\s{0,2}(?P<unit>M|B|K|T|millions?|billions?|trillions?|kg|g|grams?|tons?|tonnes?|t|tco2e?q?|kwh|mwh|gwh)\b",
     re.IGNORECASE,
 )
+_MILLIONS_HEADER = re.compile(r"param_count", re.IGNORECASE)
 _SCALES = {
     "m": 1e6, "million": 1e6, "millions": 1e6, "b": 1e9, "billion": 1e9, "billions": 1e9, "k": 1e3,
     "t": 1e12, "trillion": 1e12, "trillions": 1e12,
@@ -342,6 +343,8 @@ def _column_kind(header: str) -> _Column | None:
                     scale = _SCALES.get(lower if len(name) > 1 else name.lower(), 1.0)
             elif kind == "co2_tonnes" and re.search(r"\bkg\b", text, re.I):
                 scale = 1e-3
+            if kind == "parameters" and unit is None and _MILLIONS_HEADER.fullmatch(text):
+                scale = 1e6  # timm's results tables: `param_count` holds millions (88.59 = 88.59M)
             return _Column(kind, scale, text)
     return None
 
