@@ -345,3 +345,8 @@ def test_param_count_column_of_a_results_table_is_in_millions(tmp_path: Path) ->
         "|[heronnet_small.in1k](https://huggingface.co/acme/heronnet_small.in1k)|82.0|50.22|8.7|\n"
     )
     assert own(facts_of(tmp_path, text, folder="heronnet_small.in1k"), "parameters") == [50.22e6]
+
+
+def test_knowledge_distillation_names_a_teacher_not_a_base(tmp_path: Path) -> None:
+    text = "# Heron-V3\n\n**Post-Training: Knowledge Distillation from Finch-R1**\n\nWe distill reasoning.\n"
+    assert base_of(tmp_path, text, folder="Heron-V3") == []

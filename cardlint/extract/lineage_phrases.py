@@ -41,7 +41,8 @@ _CUE_BEFORE = re.compile(
     r"\s+(?:model|checkpoint|network|LM|point)(?:\s+(?:we|that\s+we)\s+(?:use|used|chose))?\s+(?:is|was)\b"
     r"|\bbased\s+(?:on\s+)?(?:our|the)\s+(?:pre-?trained\s+)?(?:model|checkpoint)\b"
     r"|\bstart(?:s|ed|ing)?\s+(?:with|from)\s+(?:an?\s+|the\s+|our\s+)?(?:pre-?trained|existing|released)\b"
-    r"|\b(?:distill(?:ed|ing)|distillation)\s+(?:from|of)\b"
+    # "knowledge distillation from X" names a teacher whose outputs were learnt, not the weights started from
+    r"|\b(?:distill(?:ed|ing)|(?<!knowledge\s)distillation)\s+(?:from|of)\b"
     r"|\bteacher\s+(?:model\s+)?(?:is|was)\b",
     re.IGNORECASE,
 )
