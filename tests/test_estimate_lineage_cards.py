@@ -89,6 +89,7 @@ def test_a_restated_pre_training_is_not_added_to_the_base() -> None:
         ([fact("device_hours", 5000, 3)], "the training accelerator's type"),
         ([fact("hardware_type", "quantum-x9", 3), fact("device_hours", 5000, 3)], "the dense peak FLOP/s"),
         ([fact("hardware_type", "a10g", 3), fact("device_hours", 5000, 3)], "the dense peak FLOP/s of a10g"),
+        ([fact("hardware_type", "k80", 3), fact("hardware_count", 4, 3)], "the training duration"),
     ],
 )
 def test_the_one_missing_figure_is_named(facts: list, figure: str) -> None:

@@ -96,3 +96,17 @@ def test_advice_on_precision_for_use_is_not_a_training_precision() -> None:
     text = "# M\n\nMake sure to keep the gates in float32, especially when training further.\n"
     card = parse_card(text, "README.md")
     assert precision_facts(card, layout_of(card), path="README.md") == []
+
+
+def test_a_chip_without_half_precision_trains_at_its_fp32_peak() -> None:
+    facts = [fact("device_hours", 1000, 2, quote="1,000 GPU hours"), fact("hardware_type", "k80", 2)]
+    estimate = estimate_compute(facts)
+    method = estimate.methods[0]
+    assert method.interval.central == pytest.approx(1000 * 3600 * 4.063e12 * 0.30)
+    assert any("no half-precision rate" in a for a in method.assumptions)
+
+
+def test_a_turing_geforce_uses_its_fp32_accumulate_tensor_rate() -> None:
+    facts = [fact("device_hours", 1000, 2, quote="1,000 GPU hours"), fact("hardware_type", "RTX 2080 Ti", 2)]
+    method = estimate_compute(facts).methods[0]
+    assert method.interval.central == pytest.approx(1000 * 3600 * 56.9e12 * 0.30)

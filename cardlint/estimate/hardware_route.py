@@ -165,7 +165,16 @@ def _peak(accelerator: Accelerator, precision: str) -> tuple[float, str, list[st
                 str(fallback),
                 [f"{accelerator.id} has no {precision} tensor rate; used its {fallback} peak"],
             )
+    fp32 = accelerator.peak("fp32")
+    if fp32 is not None and accelerator.id in constants()["precision"]["fp32_only"]:
+        # a chip without usable half precision (Kepler, GeForce Pascal) trains at FP32
+        return fp32, "fp32", [f"{accelerator.id} has no half-precision rate: FP32 is its peak"]
     return None
+
+
+def has_peak(accelerator: Accelerator) -> bool:
+    """Whether the hardware method can price an hour of this chip at all."""
+    return _peak(accelerator, "bf16") is not None
 
 
 def model_class(config: Mapping[str, Any] | None, options: EstimateOptions) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from cardlint.estimate.figures import numeric, own
 from cardlint.estimate.hardware import HardwareTable
+from cardlint.estimate.hardware_route import has_peak
 from cardlint.types import Fact
 
 _NOTHING = "the training FLOP, or the parameter count and the number of training tokens"
@@ -38,7 +39,7 @@ def _hardware_needs(facts: Sequence[Fact], table: HardwareTable, stage: str) -> 
         needs.append("the training accelerator's type")
     else:
         found = [table.lookup(name) for name in named]
-        if not any(chip is not None and (chip.peak("bf16") or chip.peak("fp16")) for chip in found):
+        if not any(chip is not None and has_peak(chip) for chip in found):
             needs.append(f"the dense peak FLOP/s of {named[0]} (an accelerator in [tool.cardlint.estimate])")
     if not _has(facts, "device_hours", f"{stage}_device_hours"):
         count, duration = _has(facts, "hardware_count"), _has(facts, "training_duration_days")
