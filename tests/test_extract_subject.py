@@ -22,7 +22,9 @@ def test_subject_order() -> None:
 @pytest.mark.parametrize(
     ("name", "size"),
     [("Llama-3.1-8B", 8e9), ("Meta-Llama-3-8B-Instruct", 8e9), ("Qwen2.5-0.5B", 0.5e9), ("xls-r-300m", 300e6),
-     ("whisper-large-v3", None), ("bge-m3", None)],
+     ("whisper-large-v3", None), ("bge-m3", None), ("bloom-7b1", 7.1e9), ("Finch-8x7B", None),
+     ("Kite-8B-1M", 8e9), ("Otter-1B-7B", 7e9), ("ppo-cartpole-steps-4M", None), ("heron-100M-tokens", None),
+     ("heron-7b-500k-steps", 7e9)],
 )  # fmt: skip
 def test_size_of_names(name: str, size: float | None) -> None:
     assert size_of(name) == size

@@ -134,6 +134,11 @@ _NAME_SIZE = re.compile(
 )
 
 
+_DATA_UNITS = r"(?:steps?|tokens?|toks|frames|samples|examples|words|sentences|images|epochs?|hours|docs)"
+_DATA_BEFORE = re.compile(_DATA_UNITS + r"[-_ ]?$", re.IGNORECASE)
+_DATA_AFTER = re.compile(r"[-_ ]?" + _DATA_UNITS + r"(?![A-Za-z])", re.IGNORECASE)
+
+
 def size_of(name: str | None) -> float | None:
     """The parameter size a model name states (`Llama-3.1-8B` → 8e9, `bloom-7b1` → 7.1e9), or None.
 
@@ -147,6 +152,8 @@ def size_of(name: str | None) -> float | None:
         value = float(match.group(1) + ("." + match.group(3) if match.group(3) else ""))
         if match.group(3) and "." in match.group(1):
             continue
+        if _DATA_BEFORE.search(name, 0, match.start()) or _DATA_AFTER.match(name, match.end()):
+            continue  # "ppo-steps-4M", "roberta-100M-tokens": a count of data or steps, not of weights
         if unit in "bBT":
             billions.append(value * (1e12 if unit == "T" else 1e9))
         elif unit in "mM" and value >= 1:
