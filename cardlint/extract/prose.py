@@ -28,7 +28,7 @@ from cardlint.extract.device_counts import (
 from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import DATASET_SIZE, make_fact
 from cardlint.extract.layout import Block, Layout
-from cardlint.extract.quantities import Quantity, find_quantities, label_scale
+from cardlint.extract.quantities import Quantity, find_quantities, find_word_durations, label_scale
 from cardlint.extract.stages import hours_by_stage
 from cardlint.extract.subject import (
     figure_subject,
@@ -59,7 +59,8 @@ _TRAINING = re.compile(
 )
 _NEGATIVE_HEADINGS = re.compile(
     r"inference|usage|how to|quick ?start|getting started|deploy|serving|install|requirement|quantiz|example"
-    r"|demo|run(?:ning)? (?:the|locally)|speed|latency|memory|vram|limitation|bias|citation|license|contact"
+    r"|demo|run(?:ning)? (?:the|locally)|speed(?!s?,?\s+sizes)|latency|memory|vram|limitation|bias|citation"
+    r"|license|contact"
     r"|evaluation|benchmark|result|performance|use with|use the model|intended use|downstream|comparison"
     r"|compared|\bvs\b|versus",
     re.IGNORECASE,
@@ -117,17 +118,6 @@ _BASE_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _POSSESSIVE_BEFORE = re.compile(r"\w's\s{1,2}$")
-_WORD_DURATION = re.compile(
-    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(days?|weeks?|months?)\b"
-    r"|\b(an?)\s+(day|week|month)\b",
-    re.IGNORECASE,
-)
-_WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10,
-    "eleven": 11, "twelve": 12, "a": 1, "an": 1,
-}  # fmt: skip
-_PERIOD_DAYS = {"day": 1.0, "week": 7.0, "month": 30.0}
 # `Key: value` lines (model-card templates, spec lists): what each key reports.
 _KEY_VALUE = re.compile(
     r"^\s{0,8}(?:[-*+]\s{1,4}|\d{1,2}[.)]\s{1,4})?(?P<key>[^:\n]{2,90}?)\s{0,3}:\s{0,4}(?P<value>\S.*)$"
@@ -181,6 +171,7 @@ _KEY_UNIT = re.compile(
 _GRAMS_UNITS = {"g": 1e-6, "gram": 1e-6, "grams": 1e-6, "kg": 1e-3, "kilogram": 1e-3, "kilograms": 1e-3,
                 "lb": 0.000453592,
                 "lbs": 0.000453592}  # fmt: skip
+_HOUR_UNIT = re.compile(r"h|小时|时|min|分", re.IGNORECASE)
 _PARENTHESES = re.compile(r"\(([^()\n]{1,40})\)")
 
 
@@ -660,20 +651,19 @@ def _word_duration_facts(ctx: _Context, block: Block, offset: int, sentence: str
         return
     if _USER_RECIPE.search(sentence):
         return  # "you should be able to train your own ... in less than a day"
-    for match in _WORD_DURATION.finditer(sentence):
-        before = sentence[max(0, match.start() - 30) : match.start()]
+    for quantity in find_word_durations(sentence):
+        before = sentence[max(0, quantity.start - 30) : quantity.start]
         if not re.search(r"took|for|over|in|lasted|about|roughly|approximately|around|~", before, re.I):
             continue
         if re.search(r"(?:hours?|times?|steps?|epochs?)\s*$", before, re.I):
             continue  # "8 hours a day": a rate, not the run's length
-        number = _WORD_NUMBERS[(match.group(1) or match.group(3)).lower()]
-        period = (match.group(2) or match.group(4)).lower().rstrip("s")
-        days = number * _PERIOD_DAYS[period]
-        approximate = bool(re.search(r"roughly|about|approximately|around|~", before, re.I))
+        if re.match(r"\s{0,2}(?:a|per|each|every)\s+(?:day|week|night)\b", sentence[quantity.end :], re.I):
+            continue
+        begin, finish = offset + quantity.start, offset + quantity.end
+        approximate = quantity.approximate or bool(re.search(r"roughly|about|around|~", before, re.I))
         yield _fact(
-            ctx, block, "training_duration_days", days, offset + match.start(), offset + match.end(),
-            approximate=approximate,
-        )  # fmt: skip
+            ctx, block, "training_duration_days", quantity.value, begin, finish, approximate=approximate
+        )
 
 
 def _key_value_facts(ctx: _Context, block: Block, offset: int, match: re.Match[str]) -> Iterator[Fact]:
@@ -690,6 +680,8 @@ def _key_value_facts(ctx: _Context, block: Block, offset: int, match: re.Match[s
     if kind is None or kind == "skip":
         return
     quantities = list(find_quantities(value_text))
+    if not quantities and kind in ("device_hours", "duration"):
+        quantities = list(find_word_durations(value_text))  # "Hours used: Two days."
     first = quantities[0] if quantities else None
     if kind == "training_flop" and any(quantity.dimension == "device_hours" for quantity in quantities):
         kind = "device_hours"  # "Training compute: 147K H100 hours": the value's unit says what it is
@@ -727,6 +719,11 @@ def _key_value_facts(ctx: _Context, block: Block, offset: int, match: re.Match[s
         if first is None or first.dimension not in ("count", "device_hours", "duration"):
             return
         hours = first.value * 24 if first.dimension == "duration" else first.value
+        if first.dimension == "duration" and not _HOUR_UNIT.match(first.unit_text):
+            # "Hours used: Two days", "3 weeks": a calendar span is wall-clock time; device-hours follow
+            # from it and a device count (derived.py)
+            yield _fact(ctx, block, "training_duration_days", first.value, *at(first), **_flags(first))
+            return
         if _restated_as_wall_clock(value_text, hours):
             # "72 (3 days)", "336 hours (2 weeks)": the hours are wall-clock time, not device-hours
             yield _fact(ctx, block, "training_duration_days", hours / 24, *at(first), **_flags(first))

@@ -100,6 +100,10 @@ _SI = {
     "P": 1e15, "peta": 1e15, "E": 1e18, "exa": 1e18, "Z": 1e21, "zetta": 1e21, "Y": 1e24, "yotta": 1e24,
 }  # fmt: skip
 
+_DURATION_UNIT = re.compile(
+    r"[\s-]{0,2}(?P<period>(?i:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)|h|d|天|小时|周|个月|分钟)"
+    r"(?![A-Za-z])"
+)
 # Units, tried in this order at the position right after the number (and its magnitude).
 _DEVICE_WORDS = r"(?:GPU|TPU|NPU|IPU|accelerator|chip|device|A100|H100|H800|V100|卡)"
 _UNIT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -157,15 +161,11 @@ _UNIT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(r"\s{0,2}(?P<prefix>[KMGTP]i?)B(?![A-Za-z])|\s{0,2}(?P<prefixword>giga|tera)bytes?", re.I),
     ),
     ("mass", re.compile(r"\s{0,2}(?P<mass>kg|tons?|tonnes?|metric\s+tons?|lbs?)\.?(?![A-Za-z])", re.I)),
-    (
-        "duration",
-        re.compile(
-            r"[\s-]{0,2}(?P<period>(?i:hours?|hrs?|days?|weeks?|months?|years?)|h|d|天|小时|周|个月)(?![A-Za-z])"
-        ),
-    ),
+    ("duration", _DURATION_UNIT),
 ]
 _HOURS_PER = {"hour": 1.0, "hours": 1.0, "hr": 1.0, "hrs": 1.0, "h": 1.0, "day": 24.0, "days": 24.0}
 _DAYS_PER = {
+    "minute": 1 / 1440, "minutes": 1 / 1440, "min": 1 / 1440, "mins": 1 / 1440, "分钟": 1 / 1440,
     "hour": 1 / 24, "hours": 1 / 24, "hr": 1 / 24, "hrs": 1 / 24, "h": 1 / 24, "小时": 1 / 24,
     "day": 1.0, "days": 1.0, "d": 1.0, "天": 1.0, "week": 7.0, "weeks": 7.0, "周": 7.0,
     "month": 30.0, "months": 30.0, "个月": 30.0, "year": 365.0, "years": 365.0,
@@ -464,6 +464,8 @@ def _quantity_at(text: str, number: _Number) -> Quantity:
         if not lower and _PLUS_AFTER.match(text, end):
             lower = True
             end += 1
+    if dimension == "duration" and low is None:
+        value, end = _compound_duration(text, end, value, unit_text)
     before = text[max(0, start - 24) : start]
     approximate = bool(_APPROX_BEFORE.search(before))
     lower = lower or bool(_LOWER_BEFORE.search(before))
@@ -485,6 +487,60 @@ def _quantity_at(text: str, number: _Number) -> Quantity:
         unit_text=unit_text,
         parts=parts,
     )
+
+
+_COMPOUND_JOIN = re.compile(r"(?:\s{1,2}|\s{0,2},\s{0,2})(?:and\s{1,2})?(?=\d)")
+_MAX_COMPOUND_PARTS = 4  # "1 week 3 days 8 hours 57 minutes" at most: the loop stays bounded
+
+
+def _compound_duration(text: str, end: int, days: float, unit_text: str) -> tuple[float, int]:
+    """ "3 days 8 hours 57 minutes", "4 days and 9.5 hours": one duration written in falling units, summed
+    (days, end). A part in the same or a larger unit starts a new figure; `unit_text` stays the first unit."""
+    period = _DAYS_PER.get(unit_text.lower())
+    for _ in range(_MAX_COMPOUND_PARTS):
+        join = _COMPOUND_JOIN.match(text, end)
+        number = _read_number(text, join.end()) if join else None
+        unit = _DURATION_UNIT.match(text, number.end) if number is not None and not number.magnitude else None
+        part = _DAYS_PER.get(unit.group("period").lower()) if unit is not None else None
+        if number is None or unit is None or part is None or period is None or part >= period:
+            break
+        days, end, period = days + number.value * part, unit.end(), part
+    return days, end
+
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+    "forty-eight": 48, "a": 1, "an": 1, "half a": 0.5,
+}  # fmt: skip
+_WORD_DURATION = re.compile(
+    r"(?<![\w-])(?P<word>" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\s{1,2}"
+    r"(?P<period>minutes?|hours?|days?|weeks?|months?)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def find_word_durations(text: str) -> Iterator[Quantity]:
+    """Durations written with a number word ("Two days", "an hour", "twelve hours"), as Quantities in days;
+    a compound after it is summed as for digits ("one day 6 hours")."""
+    for match in _WORD_DURATION.finditer(text):
+        period = match.group("period").lower()
+        if match.group("word").lower() in ("a", "an") and period.endswith("s"):
+            continue  # "a days" is no figure
+        days, end = _compound_duration(
+            text, match.end(), NUMBER_WORDS[match.group("word").lower()] * _DAYS_PER[period], period
+        )
+        before = text[max(0, match.start() - 24) : match.start()]
+        yield Quantity(
+            value=days,
+            dimension="duration",
+            unit=BASE_UNITS["duration"],
+            start=match.start(),
+            end=end,
+            text=text[match.start() : end],
+            approximate=bool(_APPROX_BEFORE.search(before)),
+            unit_text=period,
+        )
 
 
 _NUMBER_START = re.compile(r"(?<![A-Za-z0-9_.,])(?:\d|\.\d)")
