@@ -350,3 +350,13 @@ def test_param_count_column_of_a_results_table_is_in_millions(tmp_path: Path) ->
 def test_knowledge_distillation_names_a_teacher_not_a_base(tmp_path: Path) -> None:
     text = "# Heron-V3\n\n**Post-Training: Knowledge Distillation from Finch-R1**\n\nWe distill reasoning.\n"
     assert base_of(tmp_path, text, folder="Heron-V3") == []
+
+
+def test_tokens_of_two_training_phases_add_up(tmp_path: Path) -> None:
+    text = (
+        "# Heron-8B\n\nHeron is trained from scratch in two phases. In phase 1, our model is trained on 3 "
+        "trillion tokens. In phase 2, our model is trained on 400 billion tokens.\n"
+    )
+    facts = facts_of(tmp_path, text, folder="Heron-8B")
+    assert sorted(own(facts, "training_tokens")) == [400e9, 3e12, 3.4e12]
+    assert [fact.derived for fact in facts if fact.value == 3.4e12] == [True]

@@ -272,7 +272,11 @@ def sibling_in_headings(headings: tuple[str, ...], subject: str | None) -> str |
     return None
 
 
-_ADDITIVE = re.compile(r"\badditional\b|\banother\b|\bfurther\b|\bplus\b|\bthen\b", re.IGNORECASE)
+_ADDITIVE = re.compile(
+    r"\badditional\b|\banother\b|\bfurther\b|\bplus\b|\bthen\b"
+    r"|\b(?:phase|stage)\s+(?:2|two|II)\b|\bsecond\s+(?:phase|stage)\b",  # "In phase 1 ... In phase 2 ..."
+    re.IGNORECASE,
+)
 
 
 def _stage_sums(block: Block, facts: list[Fact]) -> Iterator[Fact]:
