@@ -33,6 +33,7 @@ def test_size_only_in_the_folder_name_is_a_from_name_fact(tmp_path: Path) -> Non
     facts = facts_of(tmp_path, "# Heron\n\nA chat model for birders.\n", folder="Heron-3b")
     sized = [fact for fact in facts if fact.kind == "parameters"]
     assert [(fact.value, fact.from_name, fact.subject) for fact in sized] == [(3e9, True, None)]
+    assert (sized[0].origin, sized[0].location.line) == ("name", None)  # the card never writes its name
 
 
 def test_from_name_fact_points_at_the_line_that_writes_the_name(tmp_path: Path) -> None:

@@ -62,7 +62,7 @@ def _where_named(card: Card, name: str) -> tuple[int | None, int | None, str, st
             continue
         origin = "yaml" if number <= front_end else "prose"
         return number, column + 1, origin, text.strip()
-    return None, None, "prose", name
+    return None, None, "name", name  # only the repo or folder name says it
 
 
 def _base_of_size(fact: Fact, size: float) -> bool:
