@@ -85,3 +85,21 @@ def test_harness_runs_every_rule_and_every_policy() -> None:
     started = time.process_time()
     HARNESS.check_bytes(b"---\nlicense: mit\n---\n# M\n\nTrained on 2T tokens with 1024 H100 GPUs.\n")
     assert time.process_time() - started < 30
+
+
+ZERO_GPU_HOURS = (
+    b"# M\n\nM has 7B parameters and was trained on 2T tokens on A100 GPUs.\n\n"
+    b"| Stage | Time (GPU hours) |\n|---|---|\n| pretraining | 0 |\n"
+)
+
+
+def test_a_zero_in_a_gpu_hours_column_is_no_estimate(tmp_path: Path) -> None:
+    """Crash 4 (ValueError@combine.py, campaign of 2026-12-02): a "0" under "GPU hours" made the hardware
+    method 0 FLOP, and weighing it against the architecture method took the logarithm of zero."""
+    from hostile_support import cardlint
+
+    HARNESS.check_bytes(ZERO_GPU_HOURS)
+    (tmp_path / "README.md").write_bytes(ZERO_GPU_HOURS)
+    run = cardlint("estimate", "README.md", "--isolated", "--as-of", "2026-06-01", cwd=tmp_path)
+    assert run.code == 0 and run.error_lines == [], run
+    assert "from: architecture: only the architecture method applies" in run.stdout

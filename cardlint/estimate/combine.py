@@ -48,6 +48,8 @@ def weighted_central(intervals: Sequence[Interval]) -> float:
 
 
 def combine(methods: Sequence[MethodEstimate]) -> Combined:
+    # a method at zero FLOP (a "0" in a GPU-hours column) is no estimate, and no logarithm can weigh it
+    methods = [method for method in methods if method.interval.central > 0]
     by_name = {method.method: method for method in methods}
     centrals = [method.interval.central for method in methods if method.interval.central > 0]
     disagreement = max(centrals) / min(centrals) if len(centrals) > 1 else None
