@@ -23,8 +23,8 @@ _NAME_WORD = re.compile(r"[A-Za-z]+")
 
 
 def name_size_fact(card: Card, subject: str | None, facts: list[Fact], *, path: str) -> Fact | None:
-    """A `from_name` parameters fact from the first of the subject's names that states a size, when no
-    figure of the card states the model's parameter count."""
+    """A `from_name` parameters fact with the size the subject's names state (`subject_size`), placed where
+    the card first writes such a name, when no figure of the card states the model's parameter count."""
     if any(fact.kind == "parameters" and fact.subject is None for fact in facts):
         return None
     size = subject_size(subject)
@@ -61,7 +61,8 @@ def _where_named(card: Card, name: str) -> tuple[int | None, int | None, str, st
         if column < 0:
             continue
         origin = "yaml" if number <= front_end else "prose"
-        return number, column + 1, origin, text.strip()
+        quote = text.strip() if len(text.strip()) <= 80 else text[column : column + 80]
+        return number, column + 1, origin, quote
     return None, None, "name", name  # only the repo or folder name says it
 
 

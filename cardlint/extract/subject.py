@@ -2,7 +2,9 @@
 
 Family cards (Llama, Pythia, Whisper) describe several sizes at once; a figure counts for the card's own model
 only when its row or sentence points at that model. Names are compared loosely because cards write the same
-model as `Llama 3.1 8B`, `8B` and `Meta-Llama-3.1-8B`.
+model as `Llama 3.1 8B`, `8B` and `Meta-Llama-3.1-8B`, and every name the card gives its model is one of its
+names (`Subject.aliases`). `figure_subject` is the one place that decides whose figure a number in a sentence
+is, for prose, key-value lines and table cells alike.
 """
 
 from __future__ import annotations
@@ -100,7 +102,7 @@ _TITLE_NOISE = re.compile(
 )
 _GENERIC_TITLES = {
     "modelid", "model", "modeldetails", "modeldescription", "overview", "introduction", "usage", "summary",
-    "description", "", "modelcard", "model card", "results", "trainingprocedure",
+    "description", "", "modelcard", "results", "trainingprocedure",
 }  # fmt: skip
 
 
