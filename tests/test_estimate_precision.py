@@ -110,3 +110,12 @@ def test_a_turing_geforce_uses_its_fp32_accumulate_tensor_rate() -> None:
     facts = [fact("device_hours", 1000, 2, quote="1,000 GPU hours"), fact("hardware_type", "RTX 2080 Ti", 2)]
     method = estimate_compute(facts).methods[0]
     assert method.interval.central == pytest.approx(1000 * 3600 * 56.9e12 * 0.30)
+
+
+@pytest.mark.parametrize(
+    ("quote", "chip_hours"), [("2,000 TPU v3 core-hours", 1000), ("2,000 TPU v3 hours", 2000)]
+)
+def test_tpu_core_hours_are_halved_to_chip_hours(quote: str, chip_hours: float) -> None:
+    facts = [fact("device_hours", 2000, 2, quote=quote), fact("hardware_type", "tpu-v3", 2)]
+    method = estimate_compute(facts).methods[0]
+    assert method.interval.central == pytest.approx(chip_hours * 3600 * 123e12 * 0.30)

@@ -115,6 +115,27 @@ def _device_hours(facts: Sequence[Fact], kind: str) -> _Hours | None:
     )
 
 
+_CORE_HOURS = re.compile(r"\bcores?[- ]?hours?\b|\btensor ?core\b", re.IGNORECASE)
+
+
+def _chip_hours(hours: _Hours, accelerator: Accelerator) -> _Hours:
+    """TPU "core-hours" are TensorCore-hours: two cores per chip on v2-v4 and v5p, and peaks are per chip."""
+    cores = constants()["tpu_cores_per_chip"].get(accelerator.id)
+    stated = [fact for fact in hours.inputs if fact.kind.endswith("device_hours")]
+    if not cores or not any(
+        _CORE_HOURS.search(fact.quote) and "TensorCore" not in (fact.note or "") for fact in stated
+    ):
+        return hours
+    return _Hours(
+        hours.low / cores,
+        hours.central / cores,
+        hours.high / cores,
+        hours.inputs,
+        (*hours.notes, f"the card counts {accelerator.id} core-hours: {cores:g} TensorCores per chip"),
+        hours.stages,
+    )
+
+
 def _accelerator(facts: Sequence[Fact], table: HardwareTable) -> tuple[Accelerator, Fact, list[str]] | Skip:
     named = [fact for fact in own(facts, "hardware_type") if isinstance(fact.value, str)]
     if not named:
@@ -201,6 +222,7 @@ def _from_hours(
     if isinstance(resolved, Skip):
         return Skip(method, resolved.reason)
     accelerator, hardware_fact, notes = resolved
+    hours = _chip_hours(hours, accelerator)
     precision, precision_fact, stated = _precision(facts, options)
     peak_info = _peak(accelerator, precision)
     if peak_info is None:
