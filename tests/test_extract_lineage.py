@@ -108,10 +108,27 @@ def test_chinese_based_on_and_on_the_basis_of(tmp_path: Path) -> None:
         "We used ImageNet-21k as the base for pre-training.",  # no verb of a model's role
         "基于Transformer架构的模型。",  # an architecture
         "在所有基于T5（encoder-decoder架构）的模型中排名第一。",  # an architecture in brackets
+        "它基于Finch-Large结构，使用中文语料进行预训练。",  # a structure
+        "基于FinchCLIP，我们还开发了FinchDiffusion模型。",  # a family name without a digit or a hyphen
+        "The paper has four models: initialized with Finch-Base or Finch-Bio, trained on notes.",  # others
+        "Wren was built on top of [T5](https://github.com/acme/t5) and comes in sizes.",  # a project link
+        "Wren is based on [Finch-J](https://github.com/acme/finch-jax) with 162M parameters.",  # a codebase
     ],
 )
 def test_no_base_from_other_things_a_cue_points_at(tmp_path: Path, sentence: str) -> None:
     assert base_of(tmp_path, f"# Wren\n\n{sentence}\n", folder="Wren-Base-1B") == []
+
+
+def test_the_versions_a_card_publishes_are_its_own(tmp_path: Path) -> None:
+    text = (
+        "# Wren\n\nWe publish two finch-f8 autoencoder versions, finetuned from the original "
+        "[finch-f8 autoencoder](https://github.com/acme/finch#autoencoders) on faces.\n"
+    )
+    assert base_of(tmp_path, text, folder="wren-vae-ft") == ["finch-f8"]
+    others = (
+        "# Wren\n\nOther versions finetuned from the original [finch-f8](https://github.com/acme/f8) exist.\n"
+    )
+    assert base_of(tmp_path, others, folder="wren-vae-ft") == []
 
 
 def test_a_bare_family_the_model_is_named_after_is_not_its_base(tmp_path: Path) -> None:

@@ -58,6 +58,43 @@ _GENERIC_WORDS = {
     "well-known", "multi-task", "multi-stage", "in-house", "off-the-shelf", "scratch",
 }  # fmt: skip
 _PLURAL_BEFORE = re.compile(r"\b(?:models|checkpoints|variants|versions|applications)\b", re.IGNORECASE)
+_WE_RELEASE = re.compile(
+    r"\bwe\s+(?:\w+\s+)?(?:publish|release|provide|present|introduce|share|open-?source)", re.IGNORECASE
+)
+
+
+# A trailing word that names what kind of thing the base is, kept out of its name ("kl-f8 autoencoder").
+_TRAILING_NOUN = re.compile(
+    r"[\s_-]+(?:model|checkpoint|weights|autoencoder|encoder|decoder|network|student|teacher|backbone)$",
+    re.IGNORECASE,
+)
+
+
+def without_kind_noun(name: str) -> str:
+    """The name without a trailing word for what kind of thing it is ("kl-f8 autoencoder" -> "kl-f8")."""
+    return _TRAILING_NOUN.sub("", name)
+
+
+_VARIANT = re.compile(
+    r"(?<![a-z])(?:base|large|small|tiny|mini|medium|xl|xxl|cased|uncased|v\d|\d+(?:\.\d+)?[bmk])(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+def names_a_checkpoint(text: str) -> bool:
+    """A link off the Hub names a project as often as weights: "[GPT-J](github.com/...)" or "[T5](...)" is
+    a family, "[finch-f8](...)" or "[Danish BERT base](...)" one checkpoint (a digit past a two-character
+    name, a slash or a variant word)."""
+    return bool(re.search(r"\d|/", text) and len(normalise(text)) > 2) or bool(_VARIANT.search(text))
+
+
+def plural_of_others(before: str) -> bool:
+    """The words before a lineage phrase speak of other models ("Other checkpoints fine-tuned from X"),
+    unless the card releases them as its own ("We publish two versions, fine-tuned from X")."""
+    plural = _PLURAL_BEFORE.search(before)
+    return plural is not None and _WE_RELEASE.search(before, 0, plural.start()) is None
+
+
 # bounded prefixes: unbounded ones rescan a long word from each of its letters (quadratic)
 _MODEL_LIKE = re.compile(r"[A-Z][\w.]{0,100}-[\w.-]+|[A-Za-z]{1,100}\d[\w.-]*")
 _USER_INSTRUCTIONS = re.compile(r"inference|you can|\byour?\b|users?\b|please|refer to", re.IGNORECASE)
@@ -106,7 +143,7 @@ def base_models_in(
     for match in _PHRASE.finditer(sentence):
         after = match.end()
         before = sentence[: match.start()]
-        if _PLURAL_BEFORE.search(before) or _names_other_model(before, subject):
+        if plural_of_others(before) or _names_other_model(before, subject):
             continue
         link = _link_at(block, offset + after, offset + after + 90)
         name: str | None = None
@@ -129,7 +166,8 @@ def base_models_in(
                 continue
             if re.search(r"\b(?:models|checkpoints|weights)$", name, re.IGNORECASE):
                 continue
-            if match.group("loose") and not re.search(r"\d|/", name):
+            name = without_kind_noun(name)
+            if match.group("loose") and not names_a_checkpoint(name):
                 continue
         else:
             found = _NAME.match(sentence, after)
@@ -239,8 +277,8 @@ def _link_name(link: Link) -> str | None:
 
 def _names_other_model(before: str, subject: str | None) -> bool:
     """The sentence is about another model when, before the phrase, it names models and never the subject."""
-    if not subject:
-        return False
+    if not subject or _WE_RELEASE.search(before):
+        return False  # "We publish two kl-f8 versions, finetuned from ...": what the card releases is its own
     generic = {normalise(word) for word in _GENERIC_WORDS}
     names = [token for token in _MODEL_LIKE.findall(before) if normalise(token) not in generic | {""}]
     if not names:

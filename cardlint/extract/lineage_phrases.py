@@ -20,10 +20,14 @@ from collections.abc import Iterator
 from cardlint.extract.base_model import (
     _GENERIC_WORDS,
     _PAPER_URL,
+    _VARIANT,
     _link_name,
     _looks_like_model,
     _names_other_model,
     hub_id,
+    names_a_checkpoint,
+    plural_of_others,
+    without_kind_noun,
 )
 from cardlint.extract.layout import Block, Link, Spans
 from cardlint.extract.subject import normalise, size_of, subject_names, subject_norms
@@ -85,16 +89,11 @@ _NAME_BEFORE = re.compile(
     re.ASCII,
 )
 _ID_LIKE = re.compile(r"[\d/-]")
-# A trailing word that names what kind of thing the base is, kept out of its name ("kl-f8 autoencoder").
-_TRAILING_NOUN = re.compile(
-    r"[\s_-]+(?:model|checkpoint|weights|autoencoder|encoder|decoder|network|student|teacher|backbone)$",
-    re.IGNORECASE,
-)
 # What follows the name when it names something else: data, a document, a design, software.
 _NOT_A_MODEL_AFTER = re.compile(
     r"[\s\])`*\"']{0,3}(?:\w{1,40}\s)?(?:datasets?|data\b|corp(?:us|ora)|paper|architecture|framework"
     r"|library|method|approach|tokeni[sz]er|recipe|repo(?:sitory)?\b|codebase|scripts?\b|benchmark"
-    r"|数据|框架|架构|论文)|\s{0,2}[（(][^）)]{0,40}(?:架构|architecture)",
+    r"|数据|框架|架构|结构|论文)|\s{0,2}[（(][^）)]{0,40}(?:架构|结构|architecture)",
     re.IGNORECASE,
 )
 _NOT_A_MODEL_LINK = re.compile(
@@ -107,10 +106,6 @@ _COMPARISON = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"[.;:,]\s|\bwhile\b|\bwhereas\b|\bbut\b|[。；，]")
-_VARIANT = re.compile(
-    r"(?<![a-z])(?:base|large|small|tiny|mini|medium|xl|xxl|cased|uncased|v\d|\d+(?:\.\d+)?[bmk])(?![a-z])",
-    re.IGNORECASE,
-)
 
 
 def lineage_cue_in(text: str) -> bool:
@@ -135,7 +130,7 @@ def lineage_bases(
         if not _clause_rules_out(sentence, found[1] - offset, subject) and _is_a_base(found[0], subject):
             yield found
     for match in _CUE_CJK.finditer(sentence):
-        found = _name_after(block, offset, sentence, match.end(), cjk=True)
+        found = _name_after(block, offset, sentence, match.end())
         if found is None or not _is_a_base(found[0], subject):
             continue
         if match.group() == "在" and not _CJK_BASIS_AFTER.match(sentence, found[2] - offset):
@@ -144,9 +139,12 @@ def lineage_bases(
 
 
 def _clause_rules_out(sentence: str, position: int, subject: str | None) -> bool:
-    """The clause before the cue compares, plans or hedges, or is about another model named before it."""
+    """The clause before the cue compares, plans or hedges, or is about another model named before it; or
+    the sentence before it speaks of other models."""
     starts = [match.end() for match in _CLAUSE_BREAK.finditer(sentence, 0, position)]
     clause = sentence[starts[-1] if starts else 0 : position]
+    if plural_of_others(sentence[:position]):
+        return True
     return bool(_COMPARISON.search(clause)) or _names_other_model(clause, subject)
 
 
@@ -159,7 +157,10 @@ def _is_a_base(name: str, subject: str | None) -> bool:
 
 
 def _name_after(
-    block: Block, offset: int, sentence: str, position: int, *, cjk: bool = False
+    block: Block,
+    offset: int,
+    sentence: str,
+    position: int,
 ) -> tuple[str, int, int] | None:
     """The model name the words at `position` start with (past articles and adjectives), else None."""
     gap = _GAP.match(sentence, position)
@@ -173,13 +174,9 @@ def _name_after(
         if _ID_LIKE.search(name) and not _NOT_A_MODEL_AFTER.match(block.text, marked):
             return name, offset + at, marked
     found = _NAME.match(sentence, at)
-    if found is None or (not cjk and not _ID_LIKE.search(found.group())):
-        return None
+    if found is None or not _ID_LIKE.search(found.group()):
+        return None  # 基于Transformer, "a fine-tune of BERT": a design or a family, not a checkpoint
     name = _clean(found.group())
-    if cjk and not (_ID_LIKE.search(name) or re.search(r"[a-z][A-Z]", name)):
-        return (
-            None  # 基于Transformer: an architecture; a name needs a digit, a hyphen, a slash or a CamelCase
-        )
     if _NOT_A_MODEL_AFTER.match(sentence, found.end()):
         return None
     return name, offset + found.start(), offset + found.start() + len(name)
@@ -240,7 +237,9 @@ def _from_link(link: Link) -> tuple[str, int, int] | None:
     if hub_id(link.url):
         name = _link_name(link)
         return (name, link.start, link.end) if name else None
-    if _PAPER_URL.search(link.url) or not _ID_LIKE.search(text) or len(text.split()) > 4:
+    if _PAPER_URL.search(link.url) or len(text.split()) > 4:
+        return None
+    if not names_a_checkpoint(text):
         return None
     return text, link.start, link.end
 
@@ -270,7 +269,7 @@ def _clean(name: str) -> str:
     """A name without markup, an owner's possessive ("Farahani's X") or a trailing kind noun."""
     name = name.strip(" `*_\"'“”.,;:()")
     name = re.sub(r"^[A-Z][\w-]{0,30}'s\s+", "", name)
-    return _TRAILING_NOUN.sub("", name)
+    return without_kind_noun(name)
 
 
 def is_family_name(name: str, subject: str | None) -> bool:
