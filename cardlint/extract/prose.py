@@ -89,6 +89,19 @@ _DATASET_WORDS = re.compile(
     r"dataset|corpus|contain|consist|comprise|collection|tokeni[sz]ed|\bdump\b|\btexts\b|articles|documents",
     re.IGNORECASE,
 )
+# "a 100B-token corpus", "1000亿token中文语料": the figure sizes the corpus it describes
+_CORPUS_AFTER = re.compile(
+    r"\s{0,2}(?:[A-Za-z-]{1,20}\s){0,2}?(?:corpus|corpora|dataset)\b|[\u4e00-\u9fff]{0,4}(?:语料|数据)", re.I
+)
+_TRAIN_IN_HEADING = re.compile(r"train|训练", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1024)
+def _training_data_section(headings: tuple[str, ...]) -> bool:
+    """A section about the training data ("Training Data", "Pre-training corpus"), at any level."""
+    return any(_TRAIN_IN_HEADING.search(title) and _DATA_HEADING.search(title) for title in headings)
+
+
 _TRAIN_VERB = re.compile(r"\btrain(?:ed|ing)?\b|pre-?train|\bsaw\b|\bseen\b|processed", re.IGNORECASE)
 _DURATION_CONTEXT = re.compile(
     r"train|took|\bfor\b|time|duration|lasted|over|spent|run|训练|用时|耗时|历时", re.I
@@ -482,10 +495,13 @@ def _quantity_facts(
                 continue
             if _NOT_TRAINING_TOKENS_AFTER.match(after):
                 continue
-            if _DATASET_WORDS.search(sentence) and not _TRAIN_VERB.search(sentence):
+            # "## Training data ... The data consists of 71.7B tokens": the size of the training data
+            training_data = bool(_DATA_SIZE_BEFORE.search(before)) and _training_data_section(block.headings)
+            if _DATASET_WORDS.search(sentence) and not _TRAIN_VERB.search(sentence) and not training_data:
                 continue
             # "trained on X, a dataset containing ~300B tokens": the data's size, a stand-in for tokens seen
-            data_size = bool(_DATA_SIZE_BEFORE.search(before) and _DATASET_WORDS.search(before))
+            sized = bool(_DATA_SIZE_BEFORE.search(before) and _DATASET_WORDS.search(before))
+            data_size = training_data or sized or bool(_CORPUS_AFTER.match(after))
             stage = stage_of(sentence, quantity.start, block.headings)
             kind = "fine_tune_tokens" if stage == "ft" else "training_tokens"
             subject = _other_subject(ctx, sentence, quantity.start, None)

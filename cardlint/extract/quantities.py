@@ -194,6 +194,8 @@ _DESCRIBED_TOKENS = re.compile(
     r"(?:[A-Za-z][A-Za-z-]{0,20}|,)){1,4}?\s{1,2}tokens?\b",
     re.IGNORECASE,
 )
+# "1.5万亿中文token": a few Chinese characters between the magnitude and the unit
+_CJK_DESCRIBED_TOKENS = re.compile(r"\s?[\u4e00-\u9fff]{1,4}\s?(?:tokens?|词元)(?![a-z])", re.IGNORECASE)
 _SUM_AFTER = re.compile(r"\s\+\s(?=\d)")
 # "Llama 3-8B", "Qwen-2-7B": a number glued to a name is a version, not the start of a range.
 _NAME_BEFORE = re.compile(r"(?:-|[A-Z][\w.]*\s)$")
@@ -446,7 +448,7 @@ def _quantity_at(text: str, number: _Number) -> Quantity:
         number = replace(number, magnitude=True)
     unit = _read_unit(text, end, value)
     if unit is None and number.magnitude:
-        described = _DESCRIBED_TOKENS.match(text, end)
+        described = _DESCRIBED_TOKENS.match(text, end) or _CJK_DESCRIBED_TOKENS.match(text, end)
         if described is not None:
             unit = ("tokens", value, described.end(), {})
     dimension, unit_name, device = "count", "count", None

@@ -1,0 +1,55 @@
+"""Token figures written as a training-data size under a training-data heading, with Chinese magnitudes and
+describing characters, and corpus sizes that stand in for tokens seen. Sentences are our own."""
+
+from __future__ import annotations
+
+from cardlint.card import parse_card
+from cardlint.extract import extract_facts
+from cardlint.extract.quantities import find_quantities
+from cardlint.extract.subject import card_subject
+from cardlint.types import Fact
+
+_PATH = "README.md"
+
+
+def facts_of(text: str, repo_id: str = "example/Wren-1B") -> list[Fact]:
+    card = parse_card(text, _PATH)
+    return extract_facts(card, path=_PATH, subject=card_subject(card, repo_id=repo_id))
+
+
+def own(facts: list[Fact], kind: str) -> list[float | str]:
+    return [fact.value for fact in facts if fact.kind == kind and fact.subject is None]
+
+
+def test_chinese_magnitude_with_describing_characters() -> None:
+    quantity = next(find_quantities("累计学习2.4万亿英文token"))
+    assert quantity.dimension == "tokens"
+    assert quantity.value == 2.4e12
+
+
+def test_size_of_the_training_data_under_its_heading() -> None:
+    text = "# Wren-1B\n\n## Training data\n\nThe corpus consists of 42.5B tokens of Rust code.\n"
+    assert own(facts_of(text), "training_tokens") == [42.5e9]
+
+
+def test_thousands_grouping_with_a_magnitude() -> None:
+    text = "# Wren-1B\n\n## Training Data\n\nThe sources together contain 3,206M tokens.\n"
+    assert own(facts_of(text), "training_tokens") == [3.206e9]
+
+
+def test_the_parts_of_a_corpus_list_are_not_the_total() -> None:
+    text = (
+        "# Wren-1B\n\n## Training Data\n\n- a news corpus, 1,200M tokens;\n- a web corpus, 800M tokens\n\n"
+        "Together they contain 2,000M tokens.\n"
+    )
+    assert own(facts_of(text), "training_tokens") == [2.0e9]
+
+
+def test_a_data_size_outside_a_training_section_is_not_tokens_seen() -> None:
+    text = "# Wren-1B\n\n## About the dataset\n\nThe dataset consists of 42.5B tokens of Rust code.\n"
+    assert own(facts_of(text), "training_tokens") == []
+
+
+def test_a_corpus_size_gives_way_to_the_tokens_seen() -> None:
+    text = "# Wren-1B\n\nWren-1B在800亿token中文语料上预训练，累计学习1.2万亿中文token。\n"
+    assert own(facts_of(text), "training_tokens") == [1.2e12]
