@@ -171,3 +171,10 @@ def test_a_quote_cut_short_does_not_lend_its_digits_to_a_longer_figure() -> None
 
     cut = fact("parameters", 1.23e9, 11, quote="| Llama (text only) | A mix of data. | 1B (1.")
     assert rounding_of(cut) < 0.5  # "1" is not how 1.23B was written
+
+
+def test_a_zero_states_nothing_and_the_receipt_names_the_missing_figure() -> None:
+    facts = [fact("device_hours", 0, 4, quote="| 0 |", origin="table"), fact("hardware_type", "h100", 4)]
+    estimate = estimate_compute(facts)
+    assert estimate.training_flop is None
+    assert estimate.missing is not None and estimate.missing.startswith("the device-hours of training")

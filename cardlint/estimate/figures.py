@@ -187,7 +187,8 @@ def _most_precise(chosen: Fact, stated: Sequence[Fact]) -> Fact:
 
 def pick(facts: Sequence[Fact], *kinds: str) -> Figure | None:
     """The figure the estimator uses for `kinds`, or None when the card states none."""
-    candidates = numeric(own(facts, *kinds))
+    # a "0" (an empty GPU-hours cell) states nothing a method can use
+    candidates = [fact for fact in numeric(own(facts, *kinds)) if float(fact.value) > 0]
     if not candidates:
         return None
     stated = [fact for fact in candidates if not fact.from_name] or candidates

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cardlint.estimate.figures import numeric, own
+from cardlint.estimate.figures import own, pick
 from cardlint.estimate.hardware import HardwareTable
 from cardlint.estimate.hardware_route import has_peak
 from cardlint.types import Fact
@@ -20,7 +20,7 @@ _NOTHING_FINE_TUNE = "the fine-tuning compute, or the fine-tuning tokens or devi
 
 
 def _has(facts: Sequence[Fact], *kinds: str) -> bool:
-    return bool(numeric(own(facts, *kinds)))
+    return pick(facts, *kinds) is not None
 
 
 def _architecture_needs(facts: Sequence[Fact], stage: str) -> list[str]:
