@@ -361,3 +361,10 @@ def test_tokens_of_two_training_phases_add_up(tmp_path: Path) -> None:
     facts = facts_of(tmp_path, text, folder="Heron-8B")
     assert sorted(own(facts, "training_tokens")) == [400e9, 3e12, 3.4e12]
     assert [fact.derived for fact in facts if fact.value == 3.4e12] == [True]
+
+
+def test_parts_of_a_run_are_not_other_models(tmp_path: Path) -> None:
+    text = "# Heron-7B\n\n## Training\n\nStage 1 took 147K H100 hours and Stage 2 used 256 H100 GPUs.\n"
+    facts = facts_of(tmp_path, text, folder="Heron-7B")
+    assert own(facts, "device_hours") == [147e3]
+    assert own(facts, "hardware_count") == [256]

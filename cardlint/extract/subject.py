@@ -248,7 +248,9 @@ _CLAUSE_START = re.compile(r"[.;,:]\s|\band\b|\bwhile\b|\bwhereas\b")
 # bounded prefixes: unbounded ones rescan a long word from each of its letters (quadratic)
 _NAME_LIKE = re.compile(
     r"[A-Z][\w.]{0,100}-[\w.-]*\w|[A-Za-z]{1,100}\d[\w.-]*\w"
-    r"|[A-Z][A-Za-z]{1,30}\s\d{1,2}(?:\.\d)?(?![\w.])"  # "Llama 2 was pretrained on ..."
+    # "Llama 2 was pretrained on ...", but not the parts of a document or a run ("Stage 1 took ...")
+    r"|(?!(?:Stage|Phase|Step|Table|Figure|Fig|Section|Epoch|Round|Part|Level|Chapter|Appendix|Version|Day"
+    r"|Week|Month|Year|Top|Batch|Run|Iteration|Experiment|Setting|Node|Task)\s)[A-Z][A-Za-z]{1,30}\s\d{1,2}(?:\.\d)?(?![\w.])"
 )
 _RELATIVE_LEAD = re.compile(r"\s*(?:which|who|that)?\s*")
 _STATES_A_FIGURE = re.compile(r"\b(?:was|were|is|has been|had been|used|took|required|needed)\b")
