@@ -48,6 +48,11 @@ def test_initialized_with_or_from(tmp_path: Path, sentence: str, base: str) -> N
     "sentence, base",
     [
         ("Wren was further pre-trained from Finch-3B on Welsh news.", "Finch-3B"),
+        (
+            "It was built by further training the [acme's finch-base](https://huggingface.co/acme/finch-base).",
+            "acme/finch-base",
+        ),
+        ("We further pretrained the original `finch-v2-base` model on news.", "finch-v2-base"),
         ("We trained it on top of finch-small-v1 with a new head.", "finch-small-v1"),
         (
             "The foundation model is [Finch-large from Acme](https://huggingface.co/acme/finch-large).",
@@ -113,10 +118,28 @@ def test_chinese_based_on_and_on_the_basis_of(tmp_path: Path) -> None:
         "The paper has four models: initialized with Finch-Base or Finch-Bio, trained on notes.",  # others
         "Wren was built on top of [T5](https://github.com/acme/t5) and comes in sizes.",  # a project link
         "Wren is based on [Finch-J](https://github.com/acme/finch-jax) with 162M parameters.",  # a codebase
+        "Wren was further pre-trained on Finch-Corpus-2 for 3 epochs.",  # data after the verb
+        "We have also further pre-trained a Finch-base-cased model the same way.",  # a second artefact
     ],
 )
 def test_no_base_from_other_things_a_cue_points_at(tmp_path: Path, sentence: str) -> None:
     assert base_of(tmp_path, f"# Wren\n\n{sentence}\n", folder="Wren-Base-1B") == []
+
+
+def test_a_related_model_the_card_is_named_after(tmp_path: Path) -> None:
+    text = (
+        "# Wren\n\n- **Related Models:** [Finch 6B](https://huggingface.co/acme/finch-6B?text=hi)\n"
+        "  - **Parent Model:** Finch\n"
+    )
+    assert base_of(tmp_path, text, folder="Finch-6B-Wren") == ["acme/finch-6B"]
+    siblings = "# Wren\n\n- **Related Models:** [wren7s](https://hf.co/acme/wren7s), [wren7t](https://hf.co/acme/wren7t)\n"
+    assert base_of(tmp_path, siblings, folder="wren7n") == []
+
+
+def test_a_teacher_model_line(tmp_path: Path) -> None:
+    assert base_of(tmp_path, "# Wren\n\n- Teacher model: acme/finch-large-v2\n", folder="wren-tiny") == [
+        "acme/finch-large-v2"
+    ]
 
 
 def test_the_versions_a_card_publishes_are_its_own(tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ _CUE_BEFORE = re.compile(
     r"|\b(?:initiali[sz](?:ed|ing)|warm[- ]?start(?:ed|ing)?|bootstrapp(?:ed|ing))"
     r"\s+(?:with|from|by|using|on)\b"
     r"|\b(?:further|continued|continual|continuing)\s+(?:pre-?)?train(?:ed|ing)?\s+(?:from|on\s+top\s+of)\b"
+    r"|\bfurther\s+(?:pre-?)?train(?:ed|ing|s)?\b(?!\s+(?:on|with|for|in|using|from|to|by)\b)"
     r"|\b(?:fine[- ]?tuned|finetuned|trained|tuned|built|pre-?trained|developed)"
     r"(?:\s+(?:it|them|this\s+model|the\s+model))?\s+on\s+top\s+of\b"
     r"|\b(?:the|our|its)\s+(?:foundation|base|parent|backbone|teacher|starting|initial|underlying)"
@@ -99,10 +100,11 @@ _NOT_A_MODEL_AFTER = re.compile(
 _NOT_A_MODEL_LINK = re.compile(
     r"card|paper|blog|dataset|here|this link|report|family|series|collection", re.I
 )
-# Before the cue in its clause: the base named is someone else's point of reference, not the card's.
+# Before the cue in its clause: the base named is someone else's point of reference, not the card's, or the
+# clause speaks of a second artefact ("We have also further pre-trained a BERT model ...").
 _COMPARISON = re.compile(
     r"\b(?:compar\w{0,6}|than|versus|vs\.?|outperform\w{0,3}|baselines?|unlike|against|instead\s+of"
-    r"|rather\s+than|can|could|may|might|should|would|plan\w{0,3}|will)\b",
+    r"|rather\s+than|can|could|may|might|should|would|plan\w{0,3}|will|also)\b",
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(r"[.;:,]\s|\bwhile\b|\bwhereas\b|\bbut\b|[。；，]")
@@ -165,7 +167,7 @@ def _name_after(
     """The model name the words at `position` start with (past articles and adjectives), else None."""
     gap = _GAP.match(sentence, position)
     at = gap.end() if gap else position
-    link = _link_starting(block, offset + at)
+    link = _link_starting(block, offset + position, offset + at + 2)
     if link is not None:
         return _from_link(link)
     marked = _marked_span_from(block, offset + at)
@@ -196,10 +198,12 @@ def _name_before(block: Block, offset: int, sentence: str, position: int) -> tup
     return name, start, start + len(name)
 
 
-def _link_starting(block: Block, position: int) -> Link | None:
+def _link_starting(block: Block, first: int, last: int) -> Link | None:
+    """The first link whose text starts in [first, last]: a link may hold the words the gap skips
+    ("the [acme's finch-base](...)")."""
     links = block.links
-    index = bisect.bisect_left(_link_starts(block), position)
-    if index < len(links) and links[index].start <= position + 2:
+    index = bisect.bisect_left(_link_starts(block), first)
+    if index < len(links) and links[index].start <= last:
         return links[index]
     return None
 
@@ -307,3 +311,19 @@ def continues_pre_training(text: str) -> bool:
     further trained on code", "initialized with X and further pre-trained") rather than fine-tuned it:
     figures that name no stage then belong to pre-training, as the labels file them."""
     return bool(_CONTINUES_PRE_TRAINING.search(text)) and not _FINE_TUNES.search(text)
+
+
+def related_bases(block: Block, start: int, end: int, subject: str | None) -> list[tuple[str, int, int]]:
+    """The Hub models a `Related Models: ...` value links that the card's model is named after
+    ("[GPT-J 6B](.../EleutherAI/gpt-j-6B)" in the card of GPT-J-6B-Skein): its base. Siblings the value
+    lists ("[yolov6s](...)" for yolov6n) are not."""
+    own = subject_norms(subject)[:1]
+    found = []
+    for link in block.links:
+        if not start <= link.start < end:
+            continue
+        name = hub_id(link.url)
+        norm = normalise(name.split("/")[-1]) if name else ""
+        if name and len(norm) >= 3 and any(mine.startswith(norm) and mine != norm for mine in own):
+            found.append((name, link.start, link.end))
+    return found

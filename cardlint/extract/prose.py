@@ -28,6 +28,7 @@ from cardlint.extract.device_counts import (
 from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import DATASET_SIZE, make_fact
 from cardlint.extract.layout import Block, Layout
+from cardlint.extract.lineage_phrases import related_bases
 from cardlint.extract.quantities import Quantity, find_quantities, find_word_durations, label_scale
 from cardlint.extract.stages import hours_by_stage
 from cardlint.extract.subject import (
@@ -167,10 +168,12 @@ _KEYS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    ("related_models", re.compile(r"^related models?$", re.I)),
     (
         "base_model",
         re.compile(
             r"fine-?tuned from|finetuned from|base model|parent model|initiali[sz]ed from|base checkpoint"
+            r"|^teacher(?:\s+model)?$"
             r"|^(?:model\s+)?fine-?tuned$|^pre-?trained model$|foundation model"
             r"|starting (?:point|checkpoint)",
             re.I,
@@ -786,6 +789,11 @@ def _key_value_facts(ctx: _Context, block: Block, offset: int, match: re.Match[s
     elif kind == "hardware_count":
         if first is not None and first.dimension == "count" and not first.magnitude and first.value >= 1:
             yield _fact(ctx, block, "hardware_count", first.value, *at(first))
+    elif kind == "related_models":
+        for name, begin, finish in related_bases(
+            block, value_start, offset + match.end("value"), ctx.subject
+        ):
+            yield _fact(ctx, block, "base_model", name, begin, finish)
     elif kind == "base_model":
         for name, begin, finish in base_models_from_value(
             block, value_start, offset + match.end("value"), ctx.subject
