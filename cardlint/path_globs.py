@@ -30,6 +30,8 @@ def _spec(pattern: str) -> pathspec.GitIgnoreSpec:
 def relative_to_root(path: str, root: Path) -> str:
     """`path` (as typed, relative to the current folder or absolute) relative to `root`, with `/` separators;
     a path outside the root keeps only its file name, so only bare-name patterns can match it."""
+    if "://" in path:  # a Hub card (hf://org/name@sha/README.md) is in no project: bare names only
+        return path.rsplit("/", 1)[-1]
     absolute = os.path.abspath(path)
     try:
         relative = os.path.relpath(absolute, os.path.abspath(root))
