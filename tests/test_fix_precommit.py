@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from precommit_support import run_hook
+from precommit_support import git, run_hook
 
 ROOT = Path(__file__).resolve().parent.parent
 CARDS = ROOT / "tests" / "cards" / "fix"
@@ -16,24 +14,13 @@ CARDS = ROOT / "tests" / "cards" / "fix"
 pytestmark = pytest.mark.slow
 
 
-def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
-
-
-def _pre_commit() -> str:
-    found = shutil.which("pre-commit") or shutil.which("pre-commit", path=str(Path(sys.executable).parent))
-    if found is None:
-        pytest.skip("pre-commit is not installed")
-    return found
-
-
 def test_fix_hook_modifies_then_passes(hook_source: Path, pre_commit_home: Path, tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     (repo / "model").mkdir(parents=True)
-    _git(repo, "init", "-q")
+    git(repo, "init", "-q")
     shutil.copy(CARDS / "misspelt.md", repo / "model" / "README.md")
     shutil.copy(CARDS / "no_front_matter.md", repo / "README.md")  # an ordinary README: left alone
-    _git(repo, "add", "-A")
+    git(repo, "add", "-A")
     plain_before = (repo / "README.md").read_bytes()
 
     first = run_hook(hook_source, repo, "cardlint-fix", pre_commit_home)
@@ -42,6 +29,6 @@ def test_fix_hook_modifies_then_passes(hook_source: Path, pre_commit_home: Path,
     assert "license: mit" in fixed and "base_model: org/base-7b" in fixed and '- "no"' in fixed
     assert (repo / "README.md").read_bytes() == plain_before
 
-    _git(repo, "add", "-A")
+    git(repo, "add", "-A")
     second = run_hook(hook_source, repo, "cardlint-fix", pre_commit_home)
     assert second.returncode == 0, second.stdout + second.stderr
