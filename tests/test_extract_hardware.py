@@ -269,3 +269,10 @@ def test_yaml_hardware_used_states_a_count() -> None:
     facts = facts_of(card)
     assert own(facts, "hardware_type") == ["a100"]
     assert [(fact.value, fact.origin) for fact in facts if fact.kind == "hardware_count"] == [(8, "yaml")]
+
+
+def test_each_stage_derives_its_own_device_hours() -> None:
+    text = "# Wren-1B\n\nPre-training took 3 days on 64 A100 GPUs, and fine-tuning took 5 hours on 8 A100s.\n"
+    facts = facts_of(text)
+    assert own(facts, "device_hours") == [64 * 3 * 24]
+    assert own(facts, "fine_tune_device_hours") == [pytest.approx(8 * 5)]

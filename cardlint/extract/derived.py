@@ -53,59 +53,66 @@ def _value(text: str | None) -> float | None:
 def derived_facts(card: Card, layout: Layout, facts: list[Fact], *, path: str) -> list[Fact]:
     own = [fact for fact in facts if fact.subject is None]
     kinds = {fact.kind for fact in own}
-    result: list[Fact] = []
-    hours = _device_hours(layout, own, path)
-    if hours is not None and hours.kind not in kinds:
-        result.append(hours)
+    result = [hours for hours in _device_hours(layout, own, path) if hours.kind not in kinds]
     result.extend(_tokens(card, layout, path, kinds))
     return result
 
 
-def _device_count(own: list[Fact], line: int) -> tuple[float, str, int] | None:
-    """(devices, basis, distance in lines) of the device count stated nearest to `line`, else of the chips
-    of a TPU slice the card names."""
+def _distance(fact: Fact, other: Fact) -> tuple[int, int]:
+    """How far apart two figures are written: lines first, then columns on the same line."""
+    lines = abs((fact.location.line or 0) - (other.location.line or 0))
+    return lines, abs((fact.location.column or 0) - (other.location.column or 0)) if lines == 0 else 0
+
+
+def _device_count(own: list[Fact], duration: Fact) -> tuple[float, str, tuple[int, int]] | None:
+    """(devices, basis, distance) of the device count stated nearest to `duration`, else of the chips of a
+    TPU slice the card names."""
     counts = [fact for fact in own if fact.kind == "hardware_count"]
     if counts:
-        nearest = min(counts, key=lambda fact: abs((fact.location.line or 0) - line))
-        distance = abs((nearest.location.line or 0) - line)
-        return float(nearest.value), f"{float(nearest.value):g} devices", distance
+        nearest = min(counts, key=lambda fact: _distance(fact, duration))
+        return float(nearest.value), f"{float(nearest.value):g} devices", _distance(nearest, duration)
     for fact in own:
         if fact.kind != "hardware_type":
             continue
         for mention in find_hardware(fact.quote):
             if mention.chips:
-                distance = abs((fact.location.line or 0) - line)
-                return float(mention.chips), f"{mention.chips} chips in {mention.text}", distance
+                return (
+                    float(mention.chips),
+                    f"{mention.chips} chips in {mention.text}",
+                    _distance(fact, duration),
+                )
     return None
 
 
-def _device_hours(layout: Layout, own: list[Fact], path: str) -> Fact | None:
-    """Devices x wall-clock days x 24 for the duration stated nearest to a device count (the same sentence
-    first), filed under the stage its sentence names (`stages.staged_kind`)."""
-    best: tuple[int, Fact, float, str] | None = None
+def _device_hours(layout: Layout, own: list[Fact], path: str) -> list[Fact]:
+    """Devices x wall-clock days x 24, once per stage: for each stage its sentences name
+    (`stages.staged_kind`), the duration stated nearest to a device count (the same sentence first)."""
+    fine_tune_card = is_fine_tune_card(own, layout)
+    best: dict[str, tuple[tuple[int, int], Fact, float, str]] = {}
     for duration in own:
         if duration.kind != "training_duration_days":
             continue
-        count = _device_count(own, duration.location.line or 0)
-        if count is not None and (best is None or count[2] < best[0]):
-            best = (count[2], duration, count[0], count[1])
-    if best is None:
-        return None
-    _distance, duration, devices, basis = best
-    days = float(duration.value)
-    stage = stage_at(layout, duration)
-    return make_fact(
-        staged_kind("device_hours", stage, is_fine_tune_card(own, layout)),
-        devices * days * 24,
-        path=path,
-        line=duration.location.line,
-        column=duration.location.column,
-        origin=duration.origin,
-        quote=duration.quote,
-        derived=True,
-        approximate=duration.approximate,
-        note=f"{basis} x {days:g} days x 24 h",
-    )
+        count = _device_count(own, duration)
+        if count is None:
+            continue
+        kind = staged_kind("device_hours", stage_at(layout, duration), fine_tune_card)
+        if kind not in best or count[2] < best[kind][0]:
+            best[kind] = (count[2], duration, count[0], count[1])
+    return [
+        make_fact(
+            kind,
+            devices * float(duration.value) * 24,
+            path=path,
+            line=duration.location.line,
+            column=duration.location.column,
+            origin=duration.origin,
+            quote=duration.quote,
+            derived=True,
+            approximate=duration.approximate,
+            note=f"{basis} x {float(duration.value):g} days x 24 h",
+        )
+        for kind, (_distance, duration, devices, basis) in best.items()
+    ]
 
 
 def _tokens(card: Card, layout: Layout, path: str, kinds: set[str]) -> Iterator[Fact]:
