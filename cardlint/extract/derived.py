@@ -3,6 +3,7 @@ steps × batch × sequence length. Each is marked `derived` and only added when 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -64,35 +65,48 @@ def _distance(fact: Fact, other: Fact) -> tuple[int, int]:
     return lines, abs((fact.location.column or 0) - (other.location.column or 0)) if lines == 0 else 0
 
 
-def _device_count(own: list[Fact], duration: Fact) -> tuple[float, str, tuple[int, int]] | None:
-    """(devices, basis, distance) of the device count stated nearest to `duration`, else of the chips of a
-    TPU slice the card names."""
-    counts = [fact for fact in own if fact.kind == "hardware_count"]
-    if counts:
-        nearest = min(counts, key=lambda fact: _distance(fact, duration))
-        return float(nearest.value), f"{float(nearest.value):g} devices", _distance(nearest, duration)
-    for fact in own:
-        if fact.kind != "hardware_type":
-            continue
-        for mention in find_hardware(fact.quote):
-            if mention.chips:
-                return (
-                    float(mention.chips),
-                    f"{mention.chips} chips in {mention.text}",
-                    _distance(fact, duration),
-                )
-    return None
+def _position(fact: Fact) -> tuple[int, int]:
+    return fact.location.line or 0, fact.location.column or 0
+
+
+class _Counts:
+    """The card's device counts sorted by where they are written, so the count nearest a duration is found
+    by bisection (a card of a thousand runs stays linear); else the chips of a TPU slice the card names."""
+
+    def __init__(self, own: list[Fact]) -> None:
+        self.counts = sorted((fact for fact in own if fact.kind == "hardware_count"), key=_position)
+        self.keys = [_position(fact) for fact in self.counts]
+        self.chips: tuple[Fact, int, str] | None = None
+        for fact in own if not self.counts else ():
+            if fact.kind == "hardware_type":
+                mention = next((found for found in find_hardware(fact.quote) if found.chips), None)
+                if mention is not None and mention.chips:
+                    self.chips = (fact, mention.chips, mention.text)
+                    break
+
+    def nearest(self, duration: Fact) -> tuple[float, str, tuple[int, int]] | None:
+        """(devices, basis, distance) of the count stated nearest to `duration`."""
+        if self.counts:
+            index = bisect.bisect_left(self.keys, _position(duration))
+            near = [self.counts[i] for i in (index - 1, index) if 0 <= i < len(self.counts)]
+            best = min(near, key=lambda fact: _distance(fact, duration))
+            return float(best.value), f"{float(best.value):g} devices", _distance(best, duration)
+        if self.chips is not None:
+            fact, number, text = self.chips
+            return float(number), f"{number} chips in {text}", _distance(fact, duration)
+        return None
 
 
 def _device_hours(layout: Layout, own: list[Fact], path: str) -> list[Fact]:
     """Devices x wall-clock days x 24, once per stage: for each stage its sentences name
     (`stages.staged_kind`), the duration stated nearest to a device count (the same sentence first)."""
     fine_tune_card = is_fine_tune_card(own, layout)
+    counts = _Counts(own)
     best: dict[str, tuple[tuple[int, int], Fact, float, str]] = {}
     for duration in own:
         if duration.kind != "training_duration_days":
             continue
-        count = _device_count(own, duration)
+        count = counts.nearest(duration)
         if count is None:
             continue
         kind = staged_kind("device_hours", stage_at(layout, duration), fine_tune_card)
@@ -111,7 +125,7 @@ def _device_hours(layout: Layout, own: list[Fact], path: str) -> list[Fact]:
             approximate=duration.approximate,
             note=f"{basis} x {float(duration.value):g} days x 24 h",
         )
-        for kind, (_distance, duration, devices, basis) in best.items()
+        for kind, (_gap, duration, devices, basis) in best.items()
     ]
 
 

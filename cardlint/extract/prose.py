@@ -388,7 +388,7 @@ def _fact(
 
 
 @functools.lru_cache(maxsize=64)
-def _stage_marks(sentence: str) -> tuple[list[int], list[str]]:
+def stage_marks(sentence: str) -> tuple[list[int], list[str]]:
     """Where the sentence's stage words start and which stage each names: found once per sentence, not
     once per figure (a sentence holds many figures, up to _MAX_SENTENCE characters)."""
     starts: list[int] = []
@@ -401,7 +401,7 @@ def _stage_marks(sentence: str) -> tuple[list[int], list[str]]:
 
 def stage_of(sentence: str, position: int, headings: tuple[str, ...]) -> str:
     """'ft' or 'pt': the stage word nearest before the figure, else the nearest after, else the headings."""
-    starts, stages = _stage_marks(sentence)
+    starts, stages = stage_marks(sentence)
     if starts:
         index = bisect.bisect_left(starts, position)
         return stages[index - 1] if index > 0 else stages[0]

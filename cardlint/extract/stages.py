@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cardlint.extract.layout import Block, Layout, Spans
 from cardlint.extract.quantities import Quantity, find_quantities
@@ -76,7 +76,7 @@ def stage_at(layout: Layout, fact: Fact) -> str:
     """The stage ('pt', 'ft', 'unstated') of the prose figure `fact`: the stage word of its sentence, else of
     its headings, else the last one earlier in its paragraph or section ("The pre-training consists of ...
     The training lasted 3 days"). Tables and metadata are 'unstated'."""
-    from cardlint.extract.prose import sentences, stage_of
+    from cardlint.extract.prose import stage_of
 
     line, column = fact.location.line or 0, fact.location.column or 0
     stages = _section_stages(layout)
@@ -85,12 +85,11 @@ def stage_at(layout: Layout, fact: Fact) -> str:
         index = _index_of(block.spans, line, column)
         if index is None:
             continue
-        for start, end in sentences(block.text):
-            if start <= index < end:
-                stage = stage_of(block.text[start:end], index - start, block.headings)
-                if stage == "unstated":
-                    stage = _last_stage(block.text[:start])
-                return carried if stage == "unstated" else stage
+        start, end = stages.sentence_at(number, index)
+        stage = stage_of(block.text[start:end], index - start, block.headings)
+        if stage == "unstated":
+            stage = _stage_before(block.text, start)
+        return carried if stage == "unstated" else stage
     return "unstated"
 
 
@@ -98,6 +97,17 @@ def stage_at(layout: Layout, fact: Fact) -> str:
 class _SectionStages:
     blocks: list[tuple[Block, str]]  # each prose block, with the last stage word before it in its section
     by_line: dict[int, list[int]]  # file line -> the blocks that hold text of it
+    sentence_starts: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # per block, on demand
+
+    def sentence_at(self, number: int, index: int) -> tuple[int, int]:
+        """(start, end) of the sentence of block `number` that holds `index`; the block is split once."""
+        from cardlint.extract.prose import sentences
+
+        spans = self.sentence_starts.get(number)
+        if spans is None:
+            spans = self.sentence_starts[number] = list(sentences(self.blocks[number][0].text))
+        at = max(0, bisect.bisect_right(spans, (index, len(self.blocks[number][0].text) + 1)) - 1)
+        return spans[at] if spans else (0, 0)
 
 
 @functools.lru_cache(maxsize=4)
@@ -111,15 +121,18 @@ def _section_stages(layout: Layout) -> _SectionStages:
         stages.blocks.append((block, carried))
         for line in dict.fromkeys(block.spans.lines):
             stages.by_line.setdefault(line, []).append(number)
-        last = _last_stage(block.text)
+        last = _stage_before(block.text, len(block.text))
         carried = last if last != "unstated" else carried
     return stages
 
 
-def _last_stage(text: str) -> str:
-    from cardlint.extract.prose import stage_of
+def _stage_before(text: str, position: int) -> str:
+    """The stage the last stage word before `position` names, or 'unstated'."""
+    from cardlint.extract.prose import stage_marks
 
-    return stage_of(text, len(text), ()) if text else "unstated"
+    starts, stages = stage_marks(text)
+    index = bisect.bisect_left(starts, position)
+    return stages[index - 1] if index else "unstated"
 
 
 def _index_of(spans: Spans, line: int, column: int) -> int | None:
