@@ -20,6 +20,7 @@ from cardlint.extract.metadata import metadata_facts
 from cardlint.extract.name_size import name_size_fact
 from cardlint.extract.precision import precision_facts
 from cardlint.extract.prose import prose_facts
+from cardlint.extract.restated import restated_figures
 from cardlint.extract.stages import is_fine_tune_card, stage_at, staged_kind
 from cardlint.extract.tables import table_facts
 from cardlint.types import Fact
@@ -39,6 +40,7 @@ def extract_facts(
     facts += precision_facts(card, layout, path=path)
     if not any(fact.kind == "hardware_count" and fact.subject is None for fact in facts):
         facts += config_dump_facts(card, layout, path=path)
+    facts = restated_figures(card, facts, path)
     facts = _fine_tune_stage(facts, layout)
     facts = _family_totals(facts)
     facts = _generic_tpu(facts)

@@ -37,6 +37,7 @@ from cardlint.extract.subject import (
     other_subject_name,
     size_of,
     sizes_agree,
+    sizes_in,
     subject_norms,
     subject_size,
 )
@@ -64,6 +65,17 @@ _NEGATIVE_HEADINGS = re.compile(
     r"|license|contact"
     r"|evaluation|benchmark|result|performance|use with|use the model|intended use|downstream|comparison"
     r"|compared|\bvs\b|versus",
+    re.IGNORECASE,
+)
+_PLANNED = re.compile(
+    r"\bplan(?:s|ned|ning)?\s+to\b|\bwe\s+will\s+(?:train|run|release)|\bwill\s+be\s+(?:trained|run)\b"
+    r"|\bupcoming\b|\bin\s+the\s+future\b|\bfuture\s+(?:runs?|models?|versions?|experiments?)\b",
+    re.IGNORECASE,
+)
+# "4 weeks working on this project", "two weeks experimenting": time a person spent, not the run's length
+_PERSON_TIME_AFTER = re.compile(
+    r"\s{0,3}(?:of\s+)?(?:\w+\s+){0,2}?(?:working|on\s+(?:this|the)\s+project|experiment\w*|research\w*"
+    r"|develop\w*|writing|collecting|labell?ing|captioning|curating|tinkering)\b",
     re.IGNORECASE,
 )
 _DATA_HOURS = re.compile(
@@ -237,8 +249,12 @@ def prose_facts(card: Card, layout: Layout, *, path: str, subject: str | None) -
         if not any(ch.isdigit() for ch in block.text) and not _has_words_of_interest(block.text):
             continue
         block_facts: list[Fact] = []
+        carried: str | None = None
         for start, end in sentences(block.text):
-            block_facts.extend(_sentence_facts(context, block, start, end))
+            produced, carried = _carry_subject(
+                context, block.text[start:end], list(_sentence_facts(context, block, start, end)), carried
+            )
+            block_facts.extend(produced)
         sibling = sibling_in_headings(block.headings, subject)
         if sibling is not None:
             block_facts = [
@@ -247,6 +263,43 @@ def prose_facts(card: Card, layout: Layout, *, path: str, subject: str | None) -
         facts.extend(block_facts)
         facts.extend(_stage_sums(block, block_facts))
     return facts
+
+
+COMPUTE_KINDS = frozenset(
+    {
+        "hardware_type", "hardware_count", "device_hours", "fine_tune_device_hours", "training_duration_days",
+        "training_tokens", "fine_tune_tokens", "co2_tonnes", "energy_mwh", "training_flop",
+    }
+)  # fmt: skip
+# The sentence speaks of the card's own run ("We trained ...", "this model was ...")
+_OWN_MARKER = re.compile(r"\b(?:we|our|us|this\s+(?:model|checkpoint|version|work))\b|我们|本模型", re.I)
+
+
+def _carry_subject(
+    ctx: _Context, sentence: str, produced: list[Fact], carried: str | None
+) -> tuple[list[Fact], str | None]:
+    """ "The 175B model was trained on 992 A100s. The training duration was ~33 days": a sentence that goes on
+    about the run the previous one gave to another model, without a word for the card's own model, keeps that
+    model. Returns the sentence's facts and the model carried on to the next sentence."""
+    own = [fact for fact in produced if fact.subject is None and fact.kind in COMPUTE_KINDS]
+    others = {fact.subject for fact in produced if fact.subject is not None and fact.kind in COMPUTE_KINDS}
+    if others:
+        return produced, others.pop() if len(others) == 1 and not own else None
+    if not own:
+        return produced, carried
+    if carried is None or _OWN_MARKER.search(sentence) or _names_own_model(ctx, sentence):
+        return produced, None
+    own_ids = {id(fact) for fact in own}
+    moved = [replace(fact, subject=carried) if id(fact) in own_ids else fact for fact in produced]
+    return moved, carried
+
+
+def _names_own_model(ctx: _Context, sentence: str) -> bool:
+    """The sentence names the card's model, or its size ("Kite 8B was trained on ...")."""
+    if _names_subject_before(ctx, sentence, len(sentence)):
+        return True
+    own_size = ctx.subject_size
+    return own_size is not None and any(sizes_agree(size, own_size) for size, _s, _e in sizes_in(sentence))
 
 
 _VARIANT_WORDS = {
@@ -361,6 +414,8 @@ def _sentence_facts(ctx: _Context, block: Block, start: int, end: int) -> Iterat
         if produced:
             yield from produced
             return
+    if _PLANNED.search(sentence):
+        return  # "We plan to train a 7B model on 2T tokens": a plan, not a run
     negative_section = _negative_section(block.headings)
     yield from _quantity_facts(ctx, block, start, sentence, negative_section)
     yield from _hardware_facts(ctx, block, start, sentence, negative_section)
@@ -525,6 +580,8 @@ def _quantity_facts(
         elif dimension == "duration":
             if negative or _DATA_HOURS.match(after) or _USER_RECIPE.search(sentence):
                 continue
+            if _PERSON_TIME_AFTER.match(after):
+                continue
             if not _TRAINING.search(sentence) and not training_context(block, offset):
                 continue
             if quantity.value > 3650 or quantity.value <= 0:
@@ -680,6 +737,8 @@ def _word_duration_facts(ctx: _Context, block: Block, offset: int, sentence: str
             continue
         if re.search(r"(?:hours?|times?|steps?|epochs?)\s*$", before, re.I):
             continue  # "8 hours a day": a rate, not the run's length
+        if _PERSON_TIME_AFTER.match(sentence, quantity.end):
+            continue
         if re.match(r"\s{0,2}(?:a|per|each|every)\s+(?:day|week|night)\b", sentence[quantity.end :], re.I):
             continue
         begin, finish = offset + quantity.start, offset + quantity.end
