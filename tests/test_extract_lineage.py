@@ -120,6 +120,7 @@ def test_chinese_based_on_and_on_the_basis_of(tmp_path: Path) -> None:
         "Wren is based on [Finch-J](https://github.com/acme/finch-jax) with 162M parameters.",  # a codebase
         "Wren was further pre-trained on Finch-Corpus-2 for 3 epochs.",  # data after the verb
         "We have also further pre-trained a Finch-base-cased model the same way.",  # a second artefact
+        "The model was initialized with ImageNet-pretrained weights.",  # how the weights were made
     ],
 )
 def test_no_base_from_other_things_a_cue_points_at(tmp_path: Path, sentence: str) -> None:
@@ -134,6 +135,19 @@ def test_a_related_model_the_card_is_named_after(tmp_path: Path) -> None:
     assert base_of(tmp_path, text, folder="Finch-6B-Wren") == ["acme/finch-6B"]
     siblings = "# Wren\n\n- **Related Models:** [wren7s](https://hf.co/acme/wren7s), [wren7t](https://hf.co/acme/wren7t)\n"
     assert base_of(tmp_path, siblings, folder="wren7n") == []
+
+
+def test_a_prose_cell_of_a_field_description_table(tmp_path: Path) -> None:
+    text = (
+        "# Wren\n\n| Training Data | Description |\n| --- | --- |\n| Datasets | Welsh news. |\n"
+        "| Preprocessing | We start with a pre-trained finch-mini-bert student and distil it. |\n"
+    )
+    assert base_of(tmp_path, text, folder="wren-tiny") == ["finch-mini-bert"]
+    models = (
+        "# Wren\n\n| Model | Description |\n| --- | --- |\n| wren-2 | Initialized with finch-7b-v2. |\n"
+        "| wren-3 | Initialized with finch-13b-v1. |\n"
+    )
+    assert base_of(tmp_path, models, folder="wren-tiny") == []  # rows of other models
 
 
 def test_a_teacher_model_line(tmp_path: Path) -> None:

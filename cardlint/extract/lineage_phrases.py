@@ -150,9 +150,14 @@ def _clause_rules_out(sentence: str, position: int, subject: str | None) -> bool
     return bool(_COMPARISON.search(clause)) or _names_other_model(clause, subject)
 
 
+_ADJECTIVE_NAME = re.compile(r"-(?:pre-?)?trained$|-initiali[sz]ed$|-based$|-tuned$", re.IGNORECASE)
+
+
 def _is_a_base(name: str, subject: str | None) -> bool:
     if len(name) < 2 or name.lower() in _GENERIC_WORDS or not _looks_like_model(name):
         return False
+    if _ADJECTIVE_NAME.search(name):
+        return False  # "initialized with ImageNet-pretrained weights": how the weights were made
     return normalise(name.split("/")[-1]) not in subject_norms(subject)[:1] and not is_family_name(
         name, subject
     )

@@ -401,6 +401,12 @@ def _facts_of(card: Card, table: Table, path: str, subject: str | None) -> Itera
         own_row = data_rows[0]
     if own_row is not None:
         yield from _row_base_model(card, table, body[own_row], columns, path, subject)
+    elif best == 0 and _describes_the_model(header, labels):
+        for row in body:
+            found = list(_row_base_model(card, table, row[1:], {}, path, subject))
+            if found:
+                yield found[0]
+                break
     mix_total = None if own_row is not None or best > 0 else _data_mix_total(table, labels, sizes, columns)
     if mix_total is not None:
         own_row = mix_total
@@ -447,6 +453,17 @@ def _data_mix_total(
         return None
     totals = [index for index, label in enumerate(labels) if normalise(label) in ("total", "sum", "overall")]
     return totals[-1] if len(totals) == 1 else None
+
+
+_DESCRIPTION_HEADER = re.compile(r"^\s*(?:description|details?|value|information|notes?)\s*$", re.I)
+
+
+def _describes_the_model(header: list[Cell], labels: list[str]) -> bool:
+    """A "| Model Detail | Description |" table: two columns whose rows are fields of the card's model
+    (labels without digits, slashes or hyphens, so not a list of other models), described in prose."""
+    if len(header) != 2 or not _DESCRIPTION_HEADER.match(header[1].text):
+        return False
+    return not any(re.search(r"[\d/-]", label) for label in labels)
 
 
 def _row_base_model(
