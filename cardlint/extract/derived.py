@@ -12,6 +12,7 @@ from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.layout import Block, Layout
 from cardlint.extract.quantities import parse_quantity
+from cardlint.extract.rate_tokens import rate_tokens
 from cardlint.extract.stages import is_fine_tune_card, stage_at, staged_kind
 from cardlint.types import Fact
 
@@ -56,6 +57,11 @@ def derived_facts(card: Card, layout: Layout, facts: list[Fact], *, path: str) -
     kinds = {fact.kind for fact in own}
     result = [hours for hours in _device_hours(layout, own, path) if hours.kind not in kinds]
     result.extend(_tokens(card, layout, path, kinds))
+    done = kinds | {fact.kind for fact in result}
+    for fact in rate_tokens(card, layout, own, path=path):
+        if fact.kind not in done:
+            done.add(fact.kind)
+            result.append(fact)
     return result
 
 
