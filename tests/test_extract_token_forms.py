@@ -56,9 +56,7 @@ def test_a_corpus_size_gives_way_to_the_tokens_seen() -> None:
 
 
 def test_tokens_from_a_rate_and_the_run_length() -> None:
-    text = (
-        "# Wren-1B\n\n## Training\n\nIt took about 10 hours at an average of 4,000 tokens per second.\n"
-    )
+    text = "# Wren-1B\n\n## Training\n\nIt took about 10 hours at an average of 4,000 tokens per second.\n"
     facts = facts_of(text)
     assert own(facts, "training_tokens") == [4000 * 10 * 3600]
     assert [fact.derived for fact in facts if fact.kind == "training_tokens"] == [True]
