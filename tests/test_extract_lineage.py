@@ -150,6 +150,13 @@ def test_a_prose_cell_of_a_field_description_table(tmp_path: Path) -> None:
     assert base_of(tmp_path, models, folder="wren-tiny") == []  # rows of other models
 
 
+def test_a_sibling_written_in_the_papers_word_order(tmp_path: Path) -> None:
+    text = "# Wren\n\nThis checkpoint was initialized with *Wren-Multi 350M* and pre-trained on Python.\n"
+    assert base_of(tmp_path, text, folder="wren-350M-mono") == ["wren-350M-multi"]
+    same_order = "# Wren\n\nIt is a fine-tune of Finch-2-7b-base for chat.\n"
+    assert base_of(tmp_path, same_order, folder="Finch-2-7b-chat") == ["Finch-2-7b-base"]
+
+
 def test_a_teacher_model_line(tmp_path: Path) -> None:
     assert base_of(tmp_path, "# Wren\n\n- Teacher model: acme/finch-large-v2\n", folder="wren-tiny") == [
         "acme/finch-large-v2"

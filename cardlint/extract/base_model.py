@@ -130,7 +130,18 @@ def names_a_base(text: str) -> bool:
 def base_models_in(
     block: Block, offset: int, sentence: str, subject: str | None
 ) -> Iterator[tuple[str, int, int]]:
-    """(name, start, end) of each base model the sentence names; positions are in the block's text."""
+    """(name, start, end) of each base model the sentence names; positions are in the block's text. A
+    sibling of the subject is named as the subject's repository names the family
+    (`lineage_phrases.in_family_spelling`)."""
+    from cardlint.extract.lineage_phrases import in_family_spelling
+
+    for name, start, end in _base_models_in(block, offset, sentence, subject):
+        yield in_family_spelling(name, subject), start, end
+
+
+def _base_models_in(
+    block: Block, offset: int, sentence: str, subject: str | None
+) -> Iterator[tuple[str, int, int]]:
     # a model is never its own base; only the card's first name is sure to be the model itself (a title
     # such as "Model Card for Danish BERT" may name the base)
     own = subject_norms(subject)[:1]

@@ -332,3 +332,35 @@ def related_bases(block: Block, start: int, end: int, subject: str | None) -> li
         if name and len(norm) >= 3 and any(mine.startswith(norm) and mine != norm for mine in own):
             found.append((name, link.start, link.end))
     return found
+
+
+_TOKEN_BREAK = re.compile(r"[\s_-]+")
+
+
+def in_family_spelling(name: str, subject: str | None) -> str:
+    """A sibling's name written the way the card's repository names the family: the paper's "CodeGen-Multi
+    350M" in the card of codegen-350M-mono is codegen-350M-multi. Only a name of the same words as the
+    subject's but one, in another order, with a size or version among the shared words; else `name`."""
+    if "/" in name or not subject:
+        return name
+    own = subject_names(subject)[:1]
+    if not own:
+        return name
+    mine, theirs = _TOKEN_BREAK.split(own[0]), _TOKEN_BREAK.split(name)
+    lower_mine, lower_theirs = [word.lower() for word in mine], [word.lower() for word in theirs]
+    if len(mine) != len(theirs) or len(mine) < 3 or lower_mine == lower_theirs:
+        return name
+    only_mine = [word for word in lower_mine if word not in lower_theirs]
+    only_theirs = [word for word in lower_theirs if word not in lower_mine]
+    shared = [word for word in lower_mine if word in lower_theirs]
+    if len(only_mine) != 1 or len(only_theirs) != 1 or not any(re.search(r"\d", word) for word in shared):
+        return name
+    index = lower_mine.index(only_mine[0])
+    swapped = lower_mine[:index] + only_theirs + lower_mine[index + 1 :]
+    if swapped == lower_theirs:
+        return name  # the same order: the name already reads as the repository writes it
+    word = theirs[lower_theirs.index(only_theirs[0])]
+    word = word.lower() if mine[index].islower() else word
+    separators = _TOKEN_BREAK.findall(own[0])
+    parts = [*mine[:index], word, *mine[index + 1 :]]
+    return "".join(part + (separators[i] if i < len(separators) else "") for i, part in enumerate(parts))
