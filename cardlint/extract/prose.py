@@ -26,6 +26,7 @@ from cardlint.extract.device_counts import (
     listed_devices,
 )
 from cardlint.extract.hardware_names import find_hardware
+from cardlint.extract.key_labels import english_key
 from cardlint.extract.kinds import DATASET_SIZE, make_fact
 from cardlint.extract.layout import Block, Layout
 from cardlint.extract.lineage_phrases import related_bases
@@ -146,7 +147,7 @@ _BASE_CONTEXT = re.compile(
 _POSSESSIVE_BEFORE = re.compile(r"\w's\s{1,2}$")
 # `Key: value` lines (model-card templates, spec lists): what each key reports.
 _KEY_VALUE = re.compile(
-    r"^\s{0,8}(?:[-*+]\s{1,4}|\d{1,2}[.)]\s{1,4})?(?P<key>[^:\n]{2,90}?)\s{0,3}:\s{0,4}(?P<value>\S.*)$"
+    r"^\s{0,8}(?:[-*+]\s{1,4}|\d{1,2}[.)]\s{1,4})?(?P<key>[^:：\n]{2,90}?)\s{0,3}[:：]\s{0,4}(?P<value>\S.*)$"
 )
 _KEYS: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -199,7 +200,7 @@ _KEY_UNIT = re.compile(
 _GRAMS_UNITS = {"g": 1e-6, "gram": 1e-6, "grams": 1e-6, "kg": 1e-3, "kilogram": 1e-3, "kilograms": 1e-3,
                 "lb": 0.000453592,
                 "lbs": 0.000453592}  # fmt: skip
-_HOUR_UNIT = re.compile(r"h|小时|时|min|分", re.IGNORECASE)
+_HOUR_UNIT = re.compile(r"h|小时|时|時間|시간|min|分", re.IGNORECASE)
 _PARENTHESES = re.compile(r"\(([^()\n]{1,40})\)")
 
 
@@ -749,7 +750,7 @@ def _word_duration_facts(ctx: _Context, block: Block, offset: int, sentence: str
 
 
 def _key_value_facts(ctx: _Context, block: Block, offset: int, match: re.Match[str]) -> Iterator[Fact]:
-    key = match.group("key").strip().strip("*_ ").lower()
+    key = english_key(match.group("key").strip().strip("*_ ").lower())
     value_text = match.group("value")
     value_start = offset + match.start("value")
     if _NO_INFO.search(value_text):

@@ -101,7 +101,7 @@ _SI = {
 }  # fmt: skip
 
 _DURATION_UNIT = re.compile(
-    r"[\s-]{0,2}(?P<period>(?i:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)|h|d|天|小时|周|个月|分钟)"
+    r"[\s-]{0,2}(?P<period>(?i:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)|h|d|天|小时|周|个月|分钟|時間|日間|週間|ヶ月|か月|分間|시간)"
     r"(?![A-Za-z])"
 )
 # Units, tried in this order at the position right after the number (and its magnitude).
@@ -166,6 +166,7 @@ _UNIT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _HOURS_PER = {"hour": 1.0, "hours": 1.0, "hr": 1.0, "hrs": 1.0, "h": 1.0, "day": 24.0, "days": 24.0}
 _DAYS_PER = {
     "minute": 1 / 1440, "minutes": 1 / 1440, "min": 1 / 1440, "mins": 1 / 1440, "分钟": 1 / 1440,
+    "分間": 1 / 1440, "時間": 1 / 24, "시간": 1 / 24, "日間": 1.0, "週間": 7.0, "ヶ月": 30.0, "か月": 30.0,
     "hour": 1 / 24, "hours": 1 / 24, "hr": 1 / 24, "hrs": 1 / 24, "h": 1 / 24, "小时": 1 / 24,
     "day": 1.0, "days": 1.0, "d": 1.0, "天": 1.0, "week": 7.0, "weeks": 7.0, "周": 7.0,
     "month": 30.0, "months": 30.0, "个月": 30.0, "year": 365.0, "years": 365.0,
