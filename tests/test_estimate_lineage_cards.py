@@ -126,3 +126,17 @@ def test_a_fine_tune_without_figures_of_its_own_is_told_the_fine_tuning_figure()
     estimate = estimate_compute(facts)
     assert estimate.missing is not None
     assert estimate.missing.startswith("the number of fine-tuning tokens")
+
+
+def test_of_several_named_bases_the_first_with_known_compute_is_traced() -> None:
+    facts = [
+        fact("base_model", "Pebble-Unknown-9Z", 3),
+        fact("base_model", "meta-llama/Llama-2-7b-hf", 8),
+        fact("fine_tune_device_hours", 80, 9, quote="80 GPU hours"),
+        fact("hardware_type", "a100-80gb", 9),
+    ]
+    lineage = estimate_compute(facts).lineage
+    assert lineage is not None
+    assert lineage.base_model == "meta-llama/Llama-2-7b-hf"
+    assert lineage.base_flop is not None and lineage.cumulative is not None
+    assert any("the first whose compute is known" in note for note in lineage.notes)

@@ -16,7 +16,7 @@ from typing import Any
 from cardlint.estimate.combine import combine
 from cardlint.estimate.hardware import hardware_table, normalise_key
 from cardlint.estimate.hardware_route import energy, hardware
-from cardlint.estimate.lineage import base_model_names, trace_lineage
+from cardlint.estimate.lineage import base_model_names, choose_base, trace_lineage
 from cardlint.estimate.methods import MethodResult, Skip, architecture, reported
 from cardlint.estimate.missing import missing_figure
 from cardlint.estimate.options import EstimateOptions
@@ -149,7 +149,7 @@ def _lineage(
     base_estimates: Mapping[str, Interval],
 ) -> Lineage | None:
     names = base_model_names(facts)
-    match = find_reference(names[0]) if names else None
+    match = find_reference(choose_base(names)) if names else None
     base_params = None
     if match is not None:
         base_params = match.model.active_parameters or match.model.parameters

@@ -17,6 +17,7 @@ from cardlint.estimate.reference import ReferenceMatch, ReferenceModel, find_ref
 from cardlint.types import Fact, Interval, Lineage
 
 Lookup = Callable[[str], "ReferenceMatch | None"]
+_MAX_BASES = 8  # a card naming more base models than this is a merge list; the first ones are tried
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,16 @@ def base_model_names(facts: Sequence[Fact]) -> list[str]:
 
 def _short(name: str) -> str:
     return name.rstrip("/").rsplit("/", 1)[-1].lower()
+
+
+def choose_base(names: Sequence[str], lookup: Lookup = find_reference) -> str:
+    """Of several base models named (a merge, a composition, or a name the card only mentions), the first
+    whose compute the reference table knows, else the first named."""
+    for name in names[:_MAX_BASES]:
+        match = lookup(name)
+        if match is not None and match.model.training_flop is not None:
+            return name
+    return names[0]
 
 
 def _reference_interval(model: ReferenceModel, flop: float) -> Interval:
@@ -118,15 +129,19 @@ def trace_lineage(
         return None
     settings = constants()["eu_modifier"]
     notes: list[str] = []
+    chosen = choose_base(names, lookup)
     if len(names) > 1:
-        notes.append(f"several base models named ({', '.join(names)}): a merge; traced {names[0]!r}")
-    traced = trace_base(names[0], lookup)
+        notes.append(
+            f"several base models named ({', '.join(names)}): traced {chosen!r}, "
+            + ("the first named" if chosen == names[0] else "the first whose compute is known")
+        )
+    traced = trace_base(chosen, lookup)
     notes.extend(traced.notes)
     base_interval = traced.interval
     base_flop = traced.flop
     source = traced.source
     if base_interval is None and base_estimate is not None:
-        from_card = base_estimate(names[0])
+        from_card = base_estimate(chosen)
         if from_card is not None:
             base_interval, source = from_card
             base_flop = base_interval.central
@@ -150,7 +165,7 @@ def trace_lineage(
             f"({float(settings['fallback_systemic_flop']):.2g} if the original is a systemic-risk model)"
         )
     return Lineage(
-        base_model=names[0],
+        base_model=chosen,
         chain=traced.chain,
         base_flop=base_flop,
         base_source=source,
