@@ -63,3 +63,13 @@ def test_a_planned_run_is_not_a_run() -> None:
     facts = facts_of(text)
     assert own(facts, "hardware_count") == []
     assert own(facts, "training_tokens") == []
+
+
+def test_a_pretrained_model_named_as_the_base_is_not_a_stage() -> None:
+    text = (
+        "# Wren-1.3B\n\nWe fine-tuned Wren on comics, based on our pretrained model example/Finch-1.3B. "
+        "It takes 20 hours to train this model on 2 x A100.\n"
+    )
+    facts = facts_of(text)
+    assert own(facts, "fine_tune_device_hours") == [40]
+    assert own(facts, "device_hours") == []

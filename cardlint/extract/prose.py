@@ -52,7 +52,8 @@ _STAGE = re.compile(
     r"(?P<ft>after\s+(?:the\s+)?pre-?training|subsequent\s+(?:training\s+)?stages?|post-?train\w*|fine-?tun\w*"
     r"|finetun\w*|instruction[- ]tun\w*|\bSFT\b|\bRLHF\b|\bDPO\b|\bQ?LoRA\b|supervised|alignment"
     r"|微调|指令|对齐)"
-    r"|(?P<pt>(?:continued\s+)?pre-?train\w*|pretrain\w*|from\s+scratch|预训练)",
+    r"|(?P<pt>(?:continued\s+)?(?:pre-?train\w*|pretrain\w*)(?!\w)(?!\s+(?:models?|checkpoints?|weights)\b)"
+    r"|from\s+scratch|预训练)",  # "our pretrained model X" names a base, not the stage a figure is of
     re.IGNORECASE,
 )
 _TRAINING = re.compile(
