@@ -90,3 +90,20 @@ def test_template_section_on_speeds_sizes_times_is_about_the_run() -> None:
 def test_an_inference_speed_section_is_not() -> None:
     text = "# Wren-1B\n\n## Inference speed\n\nGenerating a page took about 9 hours on a laptop.\n"
     assert own(facts_of(text), "training_duration_days") == []
+
+
+def test_device_hours_joined_in_one_sentence_are_one_run() -> None:
+    text = (
+        "---\nbase_model: example/Finch-7B\n---\n# Wren-1B\n\n"
+        "Wren was then fine-tuned for 3K GPU hours on V100 and 450 GPU hours on A100.\n"
+    )
+    facts = facts_of(text)
+    assert 3450 in own(facts, "fine_tune_device_hours")
+    assert [fact.derived for fact in facts if fact.value == 3450] == [True]
+
+
+def test_device_hours_of_two_stages_are_not_summed() -> None:
+    text = "# Wren-1B\n\nPre-training took 90K GPU hours and fine-tuning took 3K GPU hours.\n"
+    facts = facts_of(text)
+    assert own(facts, "device_hours") == [90000]
+    assert own(facts, "fine_tune_device_hours") == [3000]

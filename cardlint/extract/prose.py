@@ -257,13 +257,14 @@ def prose_facts(card: Card, layout: Layout, *, path: str, subject: str | None) -
                 context, block.text[start:end], list(_sentence_facts(context, block, start, end)), carried
             )
             block_facts.extend(produced)
+            block_facts.extend(_stage_sums(block.text[start:end], produced, _JOINED, _SUMMED_KINDS[:2]))
         sibling = sibling_in_headings(block.headings, subject)
         if sibling is not None:
             block_facts = [
                 replace(fact, subject=sibling) if fact.subject is None else fact for fact in block_facts
             ]
         facts.extend(block_facts)
-        facts.extend(_stage_sums(block, block_facts))
+        facts.extend(_stage_sums(block.text, block_facts))
     return facts
 
 
@@ -350,12 +351,22 @@ _ADDITIVE = re.compile(
 )
 
 
-def _stage_sums(block: Block, facts: list[Fact]) -> Iterator[Fact]:
+# "2K GPU hours for SFT and 600 GPU hours for DPO": one sentence joining figures of one stage states a total
+_JOINED = re.compile(r"\band\b|\bplus\b|\s\+\s|以及|和", re.IGNORECASE)
+_SUMMED_KINDS = ("device_hours", "fine_tune_device_hours", "training_tokens", "fine_tune_tokens")
+
+
+def _stage_sums(
+    text: str,
+    facts: list[Fact],
+    additive: re.Pattern[str] = _ADDITIVE,
+    kinds: tuple[str, ...] = _SUMMED_KINDS,
+) -> Iterator[Fact]:
     """A paragraph that adds stages up ("10 GPU hours ..., while 60 ... An additional 100 ...") implies a
-    total."""
-    if not _ADDITIVE.search(block.text):
+    total; so does one sentence joining device-hours of one stage with "and"."""
+    if not additive.search(text):
         return
-    for kind in ("device_hours", "fine_tune_device_hours", "training_tokens", "fine_tune_tokens"):
+    for kind in kinds:
         parts = [fact for fact in facts if fact.kind == kind and fact.subject is None and not fact.derived]
         values = [float(fact.value) for fact in parts]
         if len(parts) < 2 or len(set(values)) < len(values):
