@@ -176,7 +176,9 @@ def cold(runs: int, src: str | None) -> dict[str, Any]:
 # ---------------------------------------------------------------- bulk
 
 
-def bulk(sizes: list[int], src: str | None, findings: Path | None = None) -> dict[str, Any]:
+def bulk(
+    sizes: list[int], src: str | None, findings: Path | None = None, jobs: bool = True
+) -> dict[str, Any]:
     cards = bulk_cards()
     base, env = cardlint_command(src)
     policy_options = [option for policy in POLICIES for option in ("--policy", policy)]
@@ -227,7 +229,7 @@ def bulk(sizes: list[int], src: str | None, findings: Path | None = None) -> dic
         print(f"      $ {entry['command']}\n      $ {entry['floor_command']}")
         if size >= largest:
             largest, largest_folder = size, folder
-    if largest_folder is not None:
+    if largest_folder is not None and jobs:
         one = results["sizes"][-1]
         command = [
             *base,
@@ -348,20 +350,17 @@ def ceiling() -> dict[str, Any]:
 NOTES = """## Reading these figures
 
 - **Noise.** The machine is shared with other jobs: the same command's CPU time moves by up to 20% between
-  runs, the floor's too (compare the floor's cards/s across sizes), so ratios of one run are the figure to
-  trust, not absolute seconds across runs. Wall times and the `--jobs` speed-up depend on how busy the
-  second core is (load average above 2 means it is not free).
-- **300 cards/s per core** is not reachable here while the parse floor itself runs at 400-700 cards/s: it
-  would leave `check` 0.4-0.7x the floor's time for everything beyond parsing (extraction of every figure,
-  estimation, nine policies, ~40 rules). cardlint already reads front matter and Markdown faster than the
-  floor does (libyaml events, block-only Markdown parse), so the rest is its own work.
-- **--jobs 2** cannot reach 1.7x when other processes keep both cores busy: it then adds workers that
-  compete for the same core. On an idle 2-core machine the work splits into independent chunks of 64 cards
-  with nothing shared but the rendered text, so the speed-up is bounded by the CPU overhead shown above
-  (`--jobs 2` CPU vs `--jobs 1` CPU).
-- **Memory.** `check` writes the text and JSON Lines formats card by card, so RSS no longer grows with the
-  number of cards (before: about 80 KB per card, 467 MiB at 5,000 cards). Peak RSS now follows the largest
-  card in the set (the 25k set holds cards of up to 600 KB), not the count.
+  runs, the floor's too, so ratios of one run are the figure to trust, not absolute seconds across runs.
+  Wall times and the `--jobs` speed-up depend on how busy the second core is (load average above 2 means it
+  is not free). Cold-start figures are CPU medians of interleaved runs for the same reason.
+- **Before / after.** "Before" runs another checkout with this venv (`--src`); its card-shape rows stop at
+  1 MB, as a 10 MB card there took minutes and gigabytes.
+- **Card shapes.** Growth is linear when the CPU time of a card ten times larger is at most ~10x (fixed
+  start-up costs make it less). A card over `limits.max_parsed_bytes` (1 MiB) is refused with CL101 before
+  any parsing, so 10 MB cards of every shape cost a fraction of a second. Below the limit, memory follows
+  markdown-it's token list (three Token objects, ~375 bytes each, per Markdown table cell) and the facts.
+- **Memory.** `check` writes the text and JSON Lines formats card by card, so RSS does not grow with the
+  number of cards; it follows the largest card in the set.
 """
 
 
@@ -556,6 +555,7 @@ def main() -> None:
     parser.add_argument("--only", help="cold, bulk, shapes, ceiling (default: all; none with --from-json)")
     parser.add_argument("--shape-sizes", default="100000,1000000,10000000")
     parser.add_argument("--findings", type=Path, help="bulk: the largest size's findings, as JSON Lines")
+    parser.add_argument("--no-jobs", action="store_true", help="bulk: skip the --jobs 2 run")
     parser.add_argument("--src", help="run the cardlint package from this checkout instead")
     parser.add_argument("--label", help="a note for RESULTS.md (e.g. the commit)")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
@@ -580,7 +580,9 @@ def main() -> None:
         if not CORPUS.is_dir():
             print(f"bulk: skipped, no corpus at {CORPUS}")
         else:
-            data["bulk"] = bulk([int(s) for s in args.sizes.split(",")], args.src, args.findings)
+            data["bulk"] = bulk(
+                [int(s) for s in args.sizes.split(",")], args.src, args.findings, not args.no_jobs
+            )
     if "shapes" in parts:
         data["shapes"] = shapes([int(s) for s in args.shape_sizes.split(",")], args.src)
     if "ceiling" in parts:

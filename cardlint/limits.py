@@ -29,8 +29,8 @@ class Limits:
     max_parsed_bytes: int = _limit(
         1024 * 1024,
         "Largest card parsed and checked, in bytes (almost twice the largest of 25,000 real cards). A bigger "
-        "one, up to max_card_bytes, is reported as CL101 without being parsed, so no card can cost more "
-        "than a few seconds.",
+        "one, up to max_card_bytes, is reported as CL101 without being parsed: every stage is linear, and "
+        "this caps what one card can cost (bench/RESULTS.md, card shapes).",
     )
     max_front_matter_bytes: int = _limit(
         1024 * 1024, "Largest YAML front matter parsed, in bytes; a bigger block is a YAML finding (CL106)."
