@@ -65,7 +65,7 @@ def analyser() -> tuple[Any, str]:
     """The real pipeline if it runs here, else a fetch-only stand-in (the I/O is what this measures)."""
     try:
         from cardlint.commands.scan import pipeline_analyser
-        from cardlint.settings import Settings
+        from cardlint.config.settings import Settings
 
         real = pipeline_analyser(Settings())
         real(LoadedTarget(target="x", path="x/README.md", raw=card("license: mit").encode()), False)

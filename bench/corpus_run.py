@@ -32,9 +32,9 @@ sys.path.insert(0, str(HERE.parent))
 
 from corpus import OUT, bulk_cards, corpus_cards, require_corpus  # noqa: E402
 
-from cardlint.pipeline import Environment, analyse  # noqa: E402
+from cardlint.config.settings import Settings  # noqa: E402
+from cardlint.pipeline.analysis import Environment, analyse  # noqa: E402
 from cardlint.policy.loading import select_policies  # noqa: E402
-from cardlint.settings import Settings  # noqa: E402
 from cardlint.sources import SourceError  # noqa: E402
 from cardlint.sources.local import read_card_file  # noqa: E402
 

@@ -26,9 +26,9 @@ import yaml  # noqa: E402
 from corpus import BULK_TAR, CORPUS, require_corpus  # noqa: E402
 from huggingface_hub.repocard import REGEX_YAML_BLOCK  # noqa: E402
 
-from cardlint.card import CardReadError, decode, parse_card  # noqa: E402
-from cardlint.pipeline import Environment, Stages, analyse  # noqa: E402
-from cardlint.settings import Settings  # noqa: E402
+from cardlint.card.document import CardReadError, decode, parse_card  # noqa: E402
+from cardlint.config.settings import Settings  # noqa: E402
+from cardlint.pipeline.analysis import Environment, Stages, analyse  # noqa: E402
 from cardlint.sources import LoadedTarget  # noqa: E402
 from cardlint.types import Finding  # noqa: E402
 

@@ -31,10 +31,10 @@ sys.path.insert(0, str(HERE))
 
 from corpus import CORPUS, OUT, require_corpus  # noqa: E402
 
-from cardlint.card import decode, parse_card  # noqa: E402
-from cardlint.fields import FieldState, locate  # noqa: E402
-from cardlint.limits import Limits  # noqa: E402
-from cardlint.pipeline import _facts  # noqa: E402
+from cardlint.card.document import decode, parse_card  # noqa: E402
+from cardlint.core.limits import Limits  # noqa: E402
+from cardlint.pipeline.analysis import _facts  # noqa: E402
+from cardlint.policy.fields import FieldState, locate  # noqa: E402
 from cardlint.policy.loading import builtin_finders  # noqa: E402
 from cardlint.sources.local import read_card_file  # noqa: E402
 

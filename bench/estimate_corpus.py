@@ -36,8 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import CORPUS, require_corpus
 
-from cardlint.estimate.hardware import lookup_accelerator
-from cardlint.estimate.reference import find_reference
+from cardlint.compute.hardware import lookup_accelerator
+from cardlint.compute.reference import find_reference
 
 SETS = {
     "cards": ("labels.yaml", "cards", "file"),

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import corpus_cards
 
-from cardlint.card import parse_card
+from cardlint.card.document import parse_card
 from cardlint.fix.apply import FixResult, apply_fixes
 from cardlint.fix.disclosure import DISCLOSURE_KEY
 
@@ -47,9 +47,9 @@ def model_folder(card: Path) -> str:
 
 
 def lint(path: Path) -> collections.Counter[str]:
-    from cardlint.pipeline import Environment, analyse
+    from cardlint.config.settings import Settings
+    from cardlint.pipeline.analysis import Environment, analyse
     from cardlint.policy.loading import select_policies
-    from cardlint.settings import Settings
     from cardlint.sources.local import read_card_file
 
     settings = Settings()

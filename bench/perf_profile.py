@@ -19,7 +19,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from corpus import ROOT, bulk_cards, subset_dir  # noqa: E402
 
-from cardlint.run import CommandLine, analyse_all  # noqa: E402
+from cardlint.app.session import CommandLine, analyse_all  # noqa: E402
 
 
 def main() -> None:

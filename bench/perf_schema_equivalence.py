@@ -2,7 +2,7 @@
 
 Usage: python bench/perf_schema_equivalence.py [--limit N]
 
-cardlint skips jsonschema when `surely_valid` (cardlint/quick_schema.py) says a card's metadata has no
+cardlint skips jsonschema when `surely_valid` (cardlint/card/quick_schema.py) says a card's metadata has no
 problem that would be reported. For every bulk and labelled card this compares that answer with the real
 validator's reported errors (errors at YAML 1.1 surprise paths are left to the YAML rules, as in
 `validate_metadata`). Prints counts; exits 1 if the quick check was ever wrongly sure.
@@ -20,9 +20,9 @@ sys.path.insert(0, str(HERE.parent))
 
 from corpus import bulk_cards, corpus_cards  # noqa: E402
 
-from cardlint.card import CardReadError, decode, parse_card  # noqa: E402
-from cardlint.metadata_validation import _FORMATS, json_ready, metadata_schema, metadata_validator  # noqa: E402
-from cardlint.quick_schema import surely_valid  # noqa: E402
+from cardlint.card.document import CardReadError, decode, parse_card  # noqa: E402
+from cardlint.card.quick_schema import surely_valid  # noqa: E402
+from cardlint.card.validation import _FORMATS, json_ready, metadata_schema, metadata_validator  # noqa: E402
 
 
 def main() -> None:

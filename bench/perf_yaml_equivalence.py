@@ -2,7 +2,7 @@
 
 Usage: python bench/perf_yaml_equivalence.py [--limit N]
 
-cardlint composes front matter from libyaml's events when the text allows it (cardlint/card.py
+cardlint composes front matter from libyaml's events when the text allows it (cardlint/card/document.py
 `_fast_node`) and from the pure-Python parser otherwise. For every bulk and labelled corpus card this parses
 the front matter both ways and compares everything the card model keeps: data, error, node marks, duplicate
 keys and YAML 1.1 surprises. Prints the counts (fast path taken / fell back) and every difference; exits 1
@@ -22,8 +22,8 @@ sys.path.insert(0, str(HERE.parent))
 
 from corpus import bulk_cards, corpus_cards  # noqa: E402
 
-import cardlint.card as card_module  # noqa: E402
-from cardlint.card import CardReadError, decode, parse_card  # noqa: E402
+import cardlint.card.document as card_module  # noqa: E402
+from cardlint.card.document import CardReadError, decode, parse_card  # noqa: E402
 
 
 def summary(text: str) -> Any:

@@ -15,11 +15,7 @@ __all__ = ["__version__", "analyse_text", "check", "estimate"]
 
 
 def __getattr__(name: str) -> Any:
-    if name == "estimate":
-        import cardlint.estimate as module
-
-        return module
-    if name in ("check", "analyse_text"):
+    if name in ("estimate", "check", "analyse_text"):
         from cardlint import api
 
         return getattr(api, name)

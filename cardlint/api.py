@@ -26,8 +26,8 @@ def _run(
     as_of: dt.date | None,
     offline: bool,
 ) -> CardReport:
-    from cardlint.pipeline import Stages
-    from cardlint.run import CommandLine, analyse_all
+    from cardlint.app.session import CommandLine, analyse_all
+    from cardlint.pipeline.analysis import Stages
 
     overrides: dict[str, object] = {}
     if policies is not None:
@@ -67,9 +67,9 @@ def check(
 
 def analyse_text(text: str, *, path: str = "<card>", as_of: dt.date | None = None) -> CardReport:
     """Lint a card given as text (no config discovery, no sidecars)."""
-    from cardlint.pipeline import Environment, analyse
+    from cardlint.config.settings import Settings
+    from cardlint.pipeline.analysis import Environment, analyse
     from cardlint.policy.loading import select_policies
-    from cardlint.settings import Settings
 
     settings = Settings() if as_of is None else replace(Settings(), as_of=as_of)
     environment = Environment(settings=settings, policies=select_policies(None, [], settings.as_of))

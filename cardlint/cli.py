@@ -211,7 +211,7 @@ def check(
     TARGETS are files, folders (their README.md), `-` for standard input, or Hub repos
     (org/name, org/name@revision, hf://org/name).
     """
-    from cardlint.run import run_check
+    from cardlint.app.run import run_check
 
     overrides: dict[str, Any] = {}
     if select:
@@ -241,7 +241,7 @@ def check(
 
 
 def _command_line(targets: tuple[str, ...], common: dict[str, Any], overrides: dict[str, Any]) -> Any:
-    from cardlint.run import CommandLine
+    from cardlint.app.session import CommandLine
 
     as_of = common.get("as_of")
     if as_of:
@@ -278,7 +278,7 @@ def _command_line(targets: tuple[str, ...], common: dict[str, Any], overrides: d
 )
 def facts(targets: tuple[str, ...], output_format: str, **common: Any) -> None:
     """Every compute-relevant figure a card reports, with where it says so."""
-    from cardlint.run import run_facts
+    from cardlint.app.run import run_facts
 
     sys.exit(run_facts(_command_line(targets, common, {}), output_format=output_format))
 
@@ -290,7 +290,7 @@ def facts(targets: tuple[str, ...], output_format: str, **common: Any) -> None:
 )
 def estimate(targets: tuple[str, ...], output_format: str, **common: Any) -> None:
     """Training compute by every method the card allows, with intervals, lineage and thresholds."""
-    from cardlint.run import run_estimate
+    from cardlint.app.run import run_estimate
 
     sys.exit(run_estimate(_command_line(targets, common, {}), output_format=output_format))
 
@@ -304,7 +304,7 @@ def estimate(targets: tuple[str, ...], output_format: str, **common: Any) -> Non
 )
 def rules_command(output_format: str) -> None:
     """List every rule: code, name, severity, summary."""
-    from cardlint.catalogue import load_catalogue
+    from cardlint.config.catalogue import load_catalogue
     from cardlint.report.text import render_rules
 
     catalogue = load_catalogue()
@@ -332,11 +332,11 @@ def rules_command(output_format: str) -> None:
 @click.argument("rule")
 def explain(rule: str) -> None:
     """Print a rule's documentation (by code or name)."""
-    from cardlint.catalogue import load_catalogue
+    from cardlint.config.catalogue import load_catalogue
 
     found = load_catalogue().lookup(rule)
     if found is None:
         raise click.UsageError(f"no rule '{rule}' (see `cardlint rules`)")
-    from cardlint.duties import duties_markdown
+    from cardlint.policy.duties import duties_markdown
 
     click.echo(found.docs_markdown() + duties_markdown(found.code), nl=False)

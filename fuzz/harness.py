@@ -15,12 +15,12 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from cardlint.catalogue import load_catalogue
-from cardlint.pipeline import Environment, analyse
+from cardlint.config.catalogue import load_catalogue
+from cardlint.config.settings import Settings
+from cardlint.pipeline.analysis import Environment, analyse
 from cardlint.policy.loading import select_policies
 from cardlint.report.json import render as render_json
 from cardlint.report.text import render_findings
-from cardlint.settings import Settings
 from cardlint.sources import LoadedTarget
 
 # A date on which every built-in instrument, revoked ones included, is judged; `all` names each of them.
@@ -43,7 +43,7 @@ def check_bytes(data: bytes, path: str = "fuzz/README.md") -> None:
 
 def fix_bytes(data: bytes, path: str = "fuzz/README.md") -> None:
     """The fixer on `data` as `cardlint fix` runs it, all fixes allowed; a refusal is an answer, not a bug."""
-    from cardlint.card import CardReadError, decode
+    from cardlint.card.document import CardReadError, decode
     from cardlint.fix.apply import analysis_with, fix_text
     from cardlint.fix.edits import EditRefused
 
@@ -59,10 +59,10 @@ def fix_bytes(data: bytes, path: str = "fuzz/README.md") -> None:
 
 def sidecar_bytes(data: bytes) -> None:
     """`data` as a config.json and as a safetensors header, through the readers and the facts they feed."""
-    from cardlint.extract.safetensors import SafetensorsError, count_header, parse_header_bytes
+    from cardlint.core.limits import DEFAULT_LIMITS
     from cardlint.extract.sidecars import sidecar_facts
-    from cardlint.limits import DEFAULT_LIMITS
     from cardlint.sources import Sidecars
+    from cardlint.sources.safetensors import SafetensorsError, count_header, parse_header_bytes
     from cardlint.sources.sidecar_files import parse_config
 
     config, _problem = parse_config(data, "config.json", DEFAULT_LIMITS)
@@ -81,7 +81,7 @@ _TOML = Path(tempfile.gettempdir()) / f"cardlint-fuzz-{os.getpid()}" / "cardlint
 
 def config_bytes(data: bytes) -> None:
     """`data` as a cardlint.toml: loaded and applied as the CLI does (it reads the file, for line numbers)."""
-    from cardlint.settings import ConfigError, Settings, apply_config, load_config
+    from cardlint.config.settings import ConfigError, Settings, apply_config, load_config
 
     _TOML.parent.mkdir(exist_ok=True)
     _TOML.write_bytes(data)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from cardlint.card import parse_card
+from cardlint.card.document import parse_card
 from cardlint.types import Estimate, Fact, Interval, Location, MethodEstimate
 
 CARDS = Path(__file__).parent / "cards" / "fix"

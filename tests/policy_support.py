@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from cardlint.card import parse_card
+from cardlint.card.document import parse_card
 from cardlint.checks import CheckContext
 from cardlint.policy.judging import threshold_statuses
 from cardlint.policy.loading import select_policies

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from cardlint.catalogue import Catalogue, Rule
+from cardlint.config.catalogue import Catalogue, Rule
 from cardlint.types import (
     CardReport,
     Estimate,

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from cardlint import action_entry
+from cardlint.app import action_entry
 
 REPO = Path(__file__).resolve().parent.parent
 ACTION = REPO / "action.yml"

@@ -9,8 +9,8 @@ import time
 import pytest
 from huggingface_hub.repocard import REGEX_YAML_BLOCK
 
-from cardlint.card import CardReadError, decode, parse_card
-from cardlint.limits import Limits
+from cardlint.card.document import CardReadError, decode, parse_card
+from cardlint.core.limits import Limits
 
 SIMPLE = """---
 license: mit

@@ -6,9 +6,9 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from cardlint.catalogue import load_catalogue
 from cardlint.checks import all_checks
-from cardlint.engine import ENGINE_CODES
+from cardlint.checks.engine import ENGINE_CODES
+from cardlint.config.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 

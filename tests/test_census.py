@@ -34,7 +34,7 @@ from cardlint.census.engine import CensusError, CensusOptions, census, environme
 from cardlint.census.rows import FIGURES, loaded_target, partition_rows, result_schema  # noqa: E402
 from cardlint.census.summary import read_results  # noqa: E402
 from cardlint.cli import cli  # noqa: E402
-from cardlint.pipeline import analyse  # noqa: E402
+from cardlint.pipeline.analysis import analyse  # noqa: E402
 from cardlint.report.json import estimate_to_dict, finding_to_dict, threshold_to_dict  # noqa: E402
 
 CARDS = Path(__file__).parent / "cards" / "census"

@@ -9,7 +9,7 @@ from estimate_helpers import fact
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cardlint.card import parse_card
+from cardlint.card.document import parse_card
 from cardlint.checks import CheckContext, all_checks
 from cardlint.checks import consistency as rules
 from cardlint.types import Fact, Finding

@@ -65,7 +65,7 @@ def test_per_file_ignores_double_star_and_bare_names(tmp_path: Path) -> None:
 
 
 def test_a_hub_card_matches_only_bare_name_patterns(tmp_path: Path) -> None:
-    from cardlint.path_globs import matches
+    from cardlint.config.path_globs import matches
 
     hub_card = "hf://acme/tiny@0123abcd/README.md"
     assert matches("README.md", hub_card, tmp_path) and matches("*.md", hub_card, tmp_path)

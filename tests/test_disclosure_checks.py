@@ -13,7 +13,7 @@ from cardlint.checks.disclosure import (
     moe_active_parameters,
     required_fields,
 )
-from cardlint.fields import significant_figures
+from cardlint.policy.fields import significant_figures
 
 
 def by_finder(findings) -> dict[str, str]:

@@ -2,10 +2,10 @@
 
 import pytest
 
-from cardlint.catalogue import Catalogue, Rule
 from cardlint.checks import CheckContext, RegisteredCheck, finding
-from cardlint.engine import SelectorError, enabled_codes, finalise, resolve_selectors, run_checks
-from cardlint.settings import Settings
+from cardlint.checks.engine import SelectorError, enabled_codes, finalise, resolve_selectors, run_checks
+from cardlint.config.catalogue import Catalogue, Rule
+from cardlint.config.settings import Settings
 from cardlint.types import Location, Severity
 
 
@@ -96,7 +96,7 @@ def test_run_checks_skips_checks_whose_codes_are_all_disabled() -> None:
         calls.append("second")
         return []
 
-    from cardlint.card import parse_card
+    from cardlint.card.document import parse_card
 
     context = CheckContext(card=parse_card("x", "c.md"), path="c.md")
     checks = [RegisteredCheck(first, ("CL110",)), RegisteredCheck(second, ("CL301",))]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from estimate_helpers import fact
 
-from cardlint.estimate import estimate_compute
-from cardlint.estimate.combine import combine
-from cardlint.estimate.lineage import modifier_is_provider, trace_base, trace_lineage
-from cardlint.estimate.reference import (
+from cardlint.compute import estimate_compute
+from cardlint.compute.combine import combine
+from cardlint.compute.lineage import modifier_is_provider, trace_base, trace_lineage
+from cardlint.compute.reference import (
     ReferenceMatch,
     ReferenceModel,
     find_reference,

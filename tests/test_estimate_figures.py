@@ -11,8 +11,8 @@ from estimate_helpers import fact
 
 import cardlint
 from cardlint.cli import cli
-from cardlint.estimate import estimate_compute
-from cardlint.estimate.figures import pick
+from cardlint.compute import estimate_compute
+from cardlint.compute.figures import pick
 
 _STAGED_CARD = """---
 license: apache-2.0
@@ -167,7 +167,7 @@ def test_a_figure_outside_the_rounding_is_not_a_refinement() -> None:
 
 
 def test_a_quote_cut_short_does_not_lend_its_digits_to_a_longer_figure() -> None:
-    from cardlint.estimate.figures import rounding_of
+    from cardlint.compute.figures import rounding_of
 
     cut = fact("parameters", 1.23e9, 11, quote="| Llama (text only) | A mix of data. | 1B (1.")
     assert rounding_of(cut) < 0.5  # "1" is not how 1.23B was written

@@ -12,8 +12,8 @@ from estimate_helpers import fact
 
 import cardlint
 from cardlint.cli import cli
-from cardlint.estimate import estimate_compute
-from cardlint.estimate.reference import find_reference
+from cardlint.compute import estimate_compute
+from cardlint.compute.reference import find_reference
 
 _FINE_TUNE = """---
 base_model: meta-llama/Llama-2-7b-hf

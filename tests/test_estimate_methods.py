@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from estimate_helpers import fact
 
-from cardlint.estimate import estimate_compute
-from cardlint.estimate.hardware import hardware_table, normalise_hardware, normalise_precision
-from cardlint.estimate.hardware_route import energy, hardware
-from cardlint.estimate.methods import Skip, architecture, reported, rounding_of
-from cardlint.estimate.options import Band, EstimateOptions
+from cardlint.compute import estimate_compute
+from cardlint.compute.hardware import hardware_table, normalise_hardware, normalise_precision
+from cardlint.compute.hardware_route import energy, hardware
+from cardlint.compute.methods import Skip, architecture, reported, rounding_of
+from cardlint.compute.options import Band, EstimateOptions
 from cardlint.types import MethodEstimate
 
 TABLE = hardware_table()
@@ -236,7 +236,7 @@ def test_reported_ambiguous_central_is_the_meant_reading() -> None:
 
 
 def test_options_from_real_settings() -> None:
-    from cardlint.settings import Settings
+    from cardlint.config.settings import Settings
 
     chip = {"id": "npu-x", "aliases": ["NPU X"], "bf16_tflops": 500, "tdp_watts": 300}
     options = EstimateOptions.from_settings(Settings(utilisation=(0.25, 0.35, 0.5), hardware=(chip,)))

@@ -9,8 +9,8 @@ import pytest
 from estimate_helpers import fact
 
 import cardlint
-from cardlint.card import parse_card
-from cardlint.estimate import estimate_compute
+from cardlint.card.document import parse_card
+from cardlint.compute import estimate_compute
 from cardlint.extract.layout import layout_of
 from cardlint.extract.precision import precision_facts
 

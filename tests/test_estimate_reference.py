@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from estimate_helpers import fact
 
-from cardlint.estimate import estimate_compute
-from cardlint.estimate.reference import ReferenceModel, reference_models
+from cardlint.compute import estimate_compute
+from cardlint.compute.reference import ReferenceModel, reference_models
 from cardlint.types import Fact
 
 # Misses we understand; the test reports any other miss by name.
@@ -97,8 +97,8 @@ def _card_of(model: ReferenceModel, hardware_names: dict[str, str]) -> str:
 
 def test_reference_hit_rate_through_cards_and_the_facts_extractor() -> None:
     """The same bar end to end: card text -> extracted facts -> estimate."""
-    from cardlint.card import parse_card
-    from cardlint.estimate.hardware import bundled_accelerators
+    from cardlint.card.document import parse_card
+    from cardlint.compute.hardware import bundled_accelerators
     from cardlint.extract import extract_facts
 
     names = {accelerator.id: accelerator.aliases[0] for accelerator in bundled_accelerators()}

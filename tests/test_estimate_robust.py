@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cardlint.card import parse_card
+from cardlint.card.document import parse_card
 from cardlint.checks import CheckContext
 from cardlint.checks import consistency as rules
-from cardlint.estimate import estimate_compute
+from cardlint.compute import estimate_compute
 from cardlint.types import Fact, Location
 
 KINDS = (

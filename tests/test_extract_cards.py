@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cardlint.card import parse_card
+from cardlint.card.document import parse_card
 from cardlint.extract import extract_facts
 from cardlint.extract.subject import card_subject
 from cardlint.types import Fact

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cardlint.card import parse_card
+from cardlint.card.document import parse_card
 from cardlint.extract import extract_facts
 from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.subject import card_subject

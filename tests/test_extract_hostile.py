@@ -7,7 +7,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cardlint.card import parse_card
+from cardlint.card.document import parse_card
 from cardlint.extract import extract_facts
 
 HOSTILE = [

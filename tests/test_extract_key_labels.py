@@ -7,10 +7,10 @@ import csv
 
 import pytest
 
-from cardlint.card import parse_card
+from cardlint.card.document import parse_card
+from cardlint.core.resources import resource_path
 from cardlint.extract import extract_facts
 from cardlint.extract.key_labels import english_key
-from cardlint.resources import resource_path
 from cardlint.types import Fact
 
 _PATH = "README.md"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cardlint.limits import DEFAULT_LIMITS
-from cardlint.pipeline import Environment, Stages, analyse
-from cardlint.settings import Settings
+from cardlint.config.settings import Settings
+from cardlint.core.limits import DEFAULT_LIMITS
+from cardlint.pipeline.analysis import Environment, Stages, analyse
 from cardlint.sources.local import read_card_file
 from cardlint.types import Fact
 

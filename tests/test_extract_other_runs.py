@@ -4,7 +4,7 @@ Sentences are our own."""
 
 from __future__ import annotations
 
-from cardlint.card import parse_card
+from cardlint.card.document import parse_card
 from cardlint.extract import extract_facts
 from cardlint.extract.subject import card_subject
 from cardlint.types import Fact

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cardlint.card import parse_card
+from cardlint.card.document import parse_card
 from cardlint.extract.hardware_names import find_hardware, normalise_hardware
 from cardlint.extract.subject import card_subject, row_score, size_of
 
@@ -82,7 +82,7 @@ def test_alias_table_rows_compile_and_carry_a_source() -> None:
     import csv
     import re
 
-    from cardlint.resources import resource_path
+    from cardlint.core.resources import resource_path
 
     with resource_path("data", "hardware_aliases.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -94,7 +94,7 @@ def test_alias_table_rows_compile_and_carry_a_source() -> None:
 
 
 def test_tpu_cores_are_counted_as_chips() -> None:
-    from cardlint.card import parse_card
+    from cardlint.card.document import parse_card
     from cardlint.extract import extract_facts
 
     card = parse_card("The model was trained on 256 cloud TPU v3 cores over two weeks.\n", "t.md")

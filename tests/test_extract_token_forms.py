@@ -3,7 +3,7 @@ describing characters, and corpus sizes that stand in for tokens seen. Sentences
 
 from __future__ import annotations
 
-from cardlint.card import parse_card
+from cardlint.card.document import parse_card
 from cardlint.extract import extract_facts
 from cardlint.extract.quantities import find_quantities
 from cardlint.extract.subject import card_subject

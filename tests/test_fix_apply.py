@@ -12,7 +12,7 @@ from fix_support import CARDS, analysis, front_matters, no_analysis, sources
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cardlint.card import parse_card
+from cardlint.card.document import parse_card
 from cardlint.fix import apply as apply_module
 from cardlint.fix.apply import apply_fixes, fix_text, write_atomically
 
@@ -106,7 +106,7 @@ def test_a_rename_that_would_expose_an_invalid_value_is_unsafe() -> None:
 
 
 def test_the_written_block_passes_the_metadata_schema() -> None:
-    from cardlint.metadata_validation import validate_metadata
+    from cardlint.card.validation import validate_metadata
 
     new = fix_text(card_text("crlf.md"), "crlf.md", unsafe=False, analyse=DEMO).text
     assert "training_compute" in parse_card(new).metadata

@@ -9,7 +9,7 @@ import yaml
 from click.testing import CliRunner
 from fix_support import CARDS, analysis
 
-from cardlint.card import parse_card
+from cardlint.card.document import parse_card
 from cardlint.cli import cli
 from cardlint.fix import apply as apply_module
 

@@ -8,7 +8,7 @@ from fix_support import CARDS, front_matters
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cardlint.card import parse_card
+from cardlint.card.document import parse_card
 from cardlint.fix.edits import (
     EditRefused,
     add_front_matter,

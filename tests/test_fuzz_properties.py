@@ -15,8 +15,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cardlint.card import decode, parse_card
-from cardlint.catalogue import load_catalogue
+from cardlint.card.document import decode, parse_card
+from cardlint.checks.suppressions import parse_suppressions
+from cardlint.config.catalogue import load_catalogue
+from cardlint.config.settings import Settings
+from cardlint.core.limits import Limits
 from cardlint.extract.config_dump import config_dump_facts
 from cardlint.extract.derived import derived_facts
 from cardlint.extract.hardware_names import find_hardware
@@ -26,13 +29,10 @@ from cardlint.extract.prose import prose_facts
 from cardlint.extract.quantities import find_quantities, parse_quantity
 from cardlint.extract.subject import card_subject
 from cardlint.extract.tables import table_facts
-from cardlint.limits import Limits
-from cardlint.pipeline import Environment, analyse
+from cardlint.pipeline.analysis import Environment, analyse
 from cardlint.policy.loading import select_policies
 from cardlint.report.json import render as render_json
-from cardlint.settings import Settings
 from cardlint.sources import LoadedTarget
-from cardlint.suppressions import parse_suppressions
 from cardlint.types import Fact
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -199,7 +199,7 @@ def test_front_matter_round_trips(data: dict, body: str, crlf: bool) -> None:  #
 @FAST
 @given(st.binary(max_size=600))
 def test_decode_never_raises_beyond_its_one_error(raw: bytes) -> None:
-    from cardlint.card import CardReadError
+    from cardlint.card.document import CardReadError
 
     try:
         text, problem = decode(raw, Limits(max_card_bytes=500))

@@ -37,7 +37,7 @@ def test_control_character_in_front_matter(character: bytes) -> None:
 def test_unclosed_quote_followed_by_many_lines_is_linear(monkeypatch: pytest.MonkeyPatch) -> None:
     """Slow unit 1 (1.3 s for 43 kB): after a syntax error every shorter prefix was salvaged again.
     Counted, not timed: the front matter is loaded at most twice however many lines follow the error."""
-    import cardlint.card as card_module
+    import cardlint.card.document as card_module
 
     loads = 0
     original = card_module._load_front_matter
@@ -69,7 +69,7 @@ def test_nested_html_table_inside_an_open_cell(html: bytes) -> None:
 
 
 def test_nested_html_table_keeps_the_outer_cell() -> None:
-    from cardlint.card import parse_card
+    from cardlint.card.document import parse_card
     from cardlint.extract.layout import Layout
     from cardlint.extract.tables import html_tables
 

@@ -364,7 +364,7 @@ def test_card_rewritten_while_being_checked(tmp_path: Path) -> None:
 
 def test_card_that_grows_past_the_limit_after_stat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """stat() said small, the read finds more: the read is bounded anyway and the target is refused."""
-    from cardlint.limits import Limits
+    from cardlint.core.limits import Limits
     from cardlint.sources import SourceError
     from cardlint.sources.local import read_card_file
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cardlint.limits import DEFAULT_LIMITS, LIMIT_DOCS, Limits
-from cardlint.limits_doc import render_limits_markdown
-from cardlint.settings import ConfigError, Settings, apply_config
+from cardlint.config.limits_doc import render_limits_markdown
+from cardlint.config.settings import ConfigError, Settings, apply_config
+from cardlint.core.limits import DEFAULT_LIMITS, LIMIT_DOCS, Limits
 
 ROOT = Path(__file__).resolve().parent.parent
 RESERVED: set[str] = set()  # limits declared but documented as not enforced yet
@@ -17,7 +17,9 @@ RESERVED: set[str] = set()  # limits declared but documented as not enforced yet
 
 def test_docs_page_is_current() -> None:
     page = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
-    assert page == render_limits_markdown(), "regenerate: python -m cardlint.limits_doc > docs/limits.md"
+    assert page == render_limits_markdown(), (
+        "regenerate: python -m cardlint.config.limits_doc > docs/limits.md"
+    )
 
 
 def test_every_limit_has_a_doc_and_a_row() -> None:
@@ -65,7 +67,7 @@ def test_table_cells_are_cut_at_the_line_limit(monkeypatch: pytest.MonkeyPatch) 
     """A 600 kB table cell (a pasted log, seen in the bulk corpus) took over a second; cells are now cut
     like lines. Counted, not timed: no text longer than the limit reaches the quantity parser."""
     import cardlint.extract.tables as tables
-    from cardlint.card import parse_card
+    from cardlint.card.document import parse_card
     from cardlint.extract import extract_facts
 
     seen: list[int] = []

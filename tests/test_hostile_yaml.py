@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-import cardlint.card as card_module
-from cardlint.card import parse_card
-from cardlint.limits import Limits
+import cardlint.card.document as card_module
+from cardlint.card.document import parse_card
+from cardlint.core.limits import Limits
 
 
 def _alias_bomb(levels: int = 12, width: int = 10) -> str:

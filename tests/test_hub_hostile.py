@@ -174,7 +174,7 @@ def test_a_healthy_repo_still_reads_under_the_guard(hub: HubStandIn, project: Pa
 
 
 def test_a_model_list_dripping_a_byte_a_second_ends_at_the_read_deadline(hub: HubStandIn) -> None:
-    from cardlint.limits import Limits
+    from cardlint.core.limits import Limits
     from cardlint.sources import SourceError
     from cardlint.sources.hub import list_model_ids
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from hubserver import Fault, HubStandIn, card, safetensors_header
 
-from cardlint.limits import Limits
+from cardlint.core.limits import Limits
 from cardlint.sources import SourceError
 from cardlint.sources.hub import BaseCardCache, base_chain, fetch_base_card, load_hub_target, parse_hub_target
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from cardlint.card import parse_card
-from cardlint.catalogue import load_catalogue
+from cardlint.card.document import parse_card
+from cardlint.card.validation import known_keys
 from cardlint.checks import CheckContext, all_checks
 from cardlint.checks.metadata import likely_key
-from cardlint.metadata_validation import known_keys
-from cardlint.pipeline import Environment, analyse
-from cardlint.settings import Settings
+from cardlint.config.catalogue import load_catalogue
+from cardlint.config.settings import Settings
+from cardlint.pipeline.analysis import Environment, analyse
 from cardlint.sources import LoadedTarget
 from cardlint.types import Finding
 

@@ -1,4 +1,4 @@
-"""schemas/card-metadata.schema.json and cardlint/metadata_validation.py: the schema itself, the enumerations
+"""schemas/card-metadata.schema.json and cardlint/card/validation.py: the schema itself, the enumerations
 and their sources, and the translation of validator errors into located problems."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from cardlint.card import parse_card
-from cardlint.metadata_validation import (
+from cardlint.card.document import parse_card
+from cardlint.card.validation import (
     KIND_CODES,
     is_language_code,
     json_ready,
@@ -21,7 +21,7 @@ from cardlint.metadata_validation import (
     metadata_validator,
     validate_metadata,
 )
-from cardlint.resources import load_yaml_resource, resource_path
+from cardlint.core.resources import load_yaml_resource, resource_path
 
 
 def problems(front_matter: str) -> list[tuple[str, tuple[str | int, ...], int, int]]:

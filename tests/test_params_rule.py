@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cardlint.card import parse_card
+from cardlint.card.document import parse_card
 from cardlint.checks import CheckContext, all_checks
 from cardlint.checks.params import (
     _half_unit,

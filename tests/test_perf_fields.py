@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from cardlint.fields import _TEXT_FLAGS, _Body, _in_text, _strength, required_literals
-from cardlint.resources import load_yaml_resource
+from cardlint.core.resources import load_yaml_resource
+from cardlint.policy.fields import _TEXT_FLAGS, _Body, _in_text, _strength, required_literals
 
 PATTERNS = sorted(
     {

@@ -24,9 +24,9 @@ from shape_cards import SHAPES, shape_card
 
 from cardlint import checks
 from cardlint.checks import CheckContext, RegisteredCheck, consistency
-from cardlint.pipeline import Environment, analyse
+from cardlint.config.settings import Settings
+from cardlint.pipeline.analysis import Environment, analyse
 from cardlint.policy.loading import select_policies
-from cardlint.settings import Settings
 from cardlint.sources import LoadedTarget
 from cardlint.types import Finding
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cardlint.core.resources import load_yaml_resource, resource_dir
 from cardlint.policy.loading import _builtin_policies, load_policy_file
-from cardlint.resources import load_yaml_resource, resource_dir
 
 YAML_FILES = sorted(
     path.relative_to(resource_dir(folder).parent)
@@ -50,7 +50,7 @@ def test_builtin_policies_equal_the_validated_loads_of_their_files() -> None:
 def test_folder_listing_shortcut_reads_what_the_careful_path_reads(
     tmp_path: Path, files: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cardlint.limits import DEFAULT_LIMITS
+    from cardlint.core.limits import DEFAULT_LIMITS
     from cardlint.sources import sidecar_files
 
     for name, text in files.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
-from cardlint.card import parse_card
+from cardlint.card.document import parse_card
 
 CARD = """---
 license: mit

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from cardlint.metadata_validation import _FORMATS, json_ready, metadata_schema, metadata_validator
-from cardlint.quick_schema import surely_valid
+from cardlint.card.quick_schema import surely_valid
+from cardlint.card.validation import _FORMATS, json_ready, metadata_schema, metadata_validator
 
 VALID = [
     {

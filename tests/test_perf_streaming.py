@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cardlint import parallel
-from cardlint.catalogue import load_catalogue
+from cardlint.app import parallel
+from cardlint.app.session import CommandLine, analyse_all
 from cardlint.cli import cli
+from cardlint.config.catalogue import load_catalogue
 from cardlint.report.jsonlines import render as render_json_lines
 from cardlint.report.text import render_findings
-from cardlint.run import CommandLine, analyse_all
 
 CARD = """---
 license: {licence}

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-import cardlint.card as card_module
-from cardlint.card import parse_card
+import cardlint.card.document as card_module
+from cardlint.card.document import parse_card
 
 CASES = {
     "plain": "license: mit\ntags:\n- a\n- b\n",

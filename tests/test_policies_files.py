@@ -9,9 +9,9 @@ import yaml
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from cardlint.catalogue import load_catalogue
+from cardlint.config.catalogue import load_catalogue
+from cardlint.core.resources import resource_path, schema
 from cardlint.policy.loading import _dates_to_strings, all_policies, builtin_finders
-from cardlint.resources import resource_path, schema
 
 IDS = {
     "eu-ai-act",

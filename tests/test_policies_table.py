@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cardlint.policy.loading import all_policies
-from cardlint.policy_table import END, START, render_table, replace_block, status_text, threshold_text
+from cardlint.policy.table import END, START, render_table, replace_block, status_text, threshold_text
 
 README = Path(__file__).parents[1] / "README.md"
 
@@ -15,7 +15,7 @@ README = Path(__file__).parents[1] / "README.md"
 def test_readme_policy_table_is_in_step_with_the_policy_files() -> None:
     text = README.read_text(encoding="utf-8")
     assert START in text and END in text, "README.md lacks the policy table markers"
-    assert replace_block(text) == text, "run: python -m cardlint.policy_table README.md"
+    assert replace_block(text) == text, "run: python -m cardlint.policy.table README.md"
 
 
 def test_table_has_one_row_per_policy_with_status_and_thresholds() -> None:

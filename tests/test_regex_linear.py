@@ -25,11 +25,11 @@ from typing import Any
 import pytest
 
 import cardlint
-from cardlint.card import parse_card
+from cardlint.card.document import parse_card
+from cardlint.checks.suppressions import parse_suppressions
 from cardlint.extract import extract_facts
 from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.quantities import find_quantities
-from cardlint.suppressions import parse_suppressions
 
 RATIO = 25.0  # allowed growth for a 10x larger input
 SUSPICIOUS = 15.0  # screening growth above which the 100 kB -> 1 MB measurement decides
@@ -37,7 +37,7 @@ CLEARLY_SUPERLINEAR = 50.0  # screening growth that no noise explains: fails wit
 QUICK = 0.002  # seconds: a screening size this fast says nothing, noise dominates
 STOP = 0.5  # seconds at the first size: clearly catastrophic, fail before trying larger sizes
 # Modules that never see card text (CLI plumbing) or that run the program on import.
-SKIP_MODULES = ("cardlint.__main__", "cardlint.action_entry")
+SKIP_MODULES = ("cardlint.__main__", "cardlint.app.action_entry")
 
 UNITS = [
     "1", " ", "x10^", "1 ", "1.", "1,", "1e", " x 10^", "×10", "a", "aA1 ", "1-", "|", "<", "[", "](", "\t",
@@ -75,8 +75,8 @@ def _all_patterns() -> dict[str, re.Pattern[str]]:
                 for pattern in _patterns_in(item):
                     found.setdefault((pattern.pattern, pattern.flags), (f"{info.name}.{where}", pattern))
     # hardware alias patterns are built from data/hardware_aliases.csv on first use: build them the same way
+    from cardlint.core.resources import resource_path
     from cardlint.extract import hardware_names
-    from cardlint.resources import resource_path
 
     with resource_path("data", "hardware_aliases.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -147,7 +147,7 @@ def test_patterns_were_found() -> None:
     """The collector sees the extractors' patterns (a refactor that hides them would empty this test)."""
     modules = {name.split("#")[0].rsplit(".", 1)[0] for name in PATTERNS}
     assert len(PATTERNS) > 100
-    assert {"cardlint.extract.quantities", "cardlint.extract.prose", "cardlint.card"} <= modules
+    assert {"cardlint.extract.quantities", "cardlint.extract.prose", "cardlint.card.document"} <= modules
 
 
 @pytest.mark.long  # ~280 patterns x 21 inputs: about 7 CPU-minutes; run with `pytest -m long`

@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 
 from cardlint.api import analyse_text
-from cardlint.catalogue import load_catalogue
+from cardlint.config.catalogue import load_catalogue
 from cardlint.report.json import render
 
 ROOT = Path(__file__).resolve().parent.parent

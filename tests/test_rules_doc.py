@@ -2,15 +2,15 @@
 
 from pathlib import Path
 
-from cardlint.catalogue import load_catalogue
-from cardlint.rules_doc import render_rules_markdown
+from cardlint.config.catalogue import load_catalogue
+from cardlint.config.rules_doc import render_rules_markdown
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 
 
 def test_rules_doc_is_current() -> None:
     assert DOC.read_text(encoding="utf-8") == render_rules_markdown(load_catalogue()), (
-        "docs/rules.md is stale: run `python -m cardlint.rules_doc > docs/rules.md`"
+        "docs/rules.md is stale: run `python -m cardlint.config.rules_doc > docs/rules.md`"
     )
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cardlint.extract.safetensors import (
+from cardlint.core.limits import Limits
+from cardlint.sources.safetensors import (
     INDEX_NAME,
     SafetensorsError,
     count_checkpoint,
@@ -19,7 +20,6 @@ from cardlint.extract.safetensors import (
     header_length,
     parse_header_bytes,
 )
-from cardlint.limits import Limits
 from cardlint.sources.sidecar_files import read_sidecars
 
 _BYTES = {"F32": 4, "BF16": 2, "F16": 2, "I32": 4, "U8": 1, "I64": 8}

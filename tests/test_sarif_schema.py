@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft4Validator
 
-from cardlint.catalogue import load_catalogue
+from cardlint.config.catalogue import load_catalogue
 from cardlint.report import sarif
 from cardlint.types import (
     CardReport,

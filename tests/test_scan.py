@@ -259,7 +259,7 @@ def test_summary_counts_disclosures_standings_and_largest() -> None:
 def _pipeline_ready() -> bool:
     try:
         from cardlint.commands.scan import pipeline_analyser
-        from cardlint.settings import Settings
+        from cardlint.config.settings import Settings
 
         pipeline_analyser(Settings())(
             LoadedTarget(target="x", path="x/README.md", raw=card("license: mit").encode()), False

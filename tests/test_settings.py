@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from cardlint.run import CommandLine, settings_for
-from cardlint.settings import ConfigError, Settings, apply_config, find_config, load_config
+from cardlint.app.session import CommandLine, settings_for
+from cardlint.config.settings import ConfigError, Settings, apply_config, find_config, load_config
 from cardlint.types import Severity
 
 

@@ -1,6 +1,6 @@
 """Inline suppressions: ranges, next-line, file-wide, YAML comments only inside the front matter."""
 
-from cardlint.suppressions import parse_suppressions
+from cardlint.checks.suppressions import parse_suppressions
 
 
 def test_range_and_next_line_and_file() -> None:

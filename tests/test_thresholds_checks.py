@@ -19,7 +19,7 @@ from policy_support import (
 
 from cardlint.checks.disclosure import required_fields
 from cardlint.checks.thresholds import compute_undeterminable, threshold_positions
-from cardlint.duties import duties_markdown
+from cardlint.policy.duties import duties_markdown
 from cardlint.types import Interval
 
 GENERATIVE_CARD = "---\npipeline_tag: text-generation\n---\n# Bramble\n\nA chat model.\n"
@@ -146,7 +146,7 @@ def test_generative_model_of_unknown_or_small_size_is_not_undeterminable() -> No
 
 
 def test_size_from_name() -> None:
-    from cardlint.signals import size_from_name
+    from cardlint.policy.signals import size_from_name
 
     assert size_from_name("llama-2-13b-chat") == 13e9
     assert size_from_name(None, "Qwen2.5-0.5B-Instruct") == 0.5e9

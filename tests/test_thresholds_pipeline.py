@@ -6,9 +6,9 @@ import datetime as dt
 
 from policy_support import CARDS
 
-from cardlint.pipeline import Environment, analyse
+from cardlint.config.settings import Settings
+from cardlint.pipeline.analysis import Environment, analyse
 from cardlint.policy.loading import select_policies
-from cardlint.settings import Settings
 from cardlint.sources import LoadedTarget
 
 

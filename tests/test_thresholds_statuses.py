@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from policy_support import TODAY, estimate, fact, fine_tune_lineage, frontier_405b, interval, llama_7b
 
-from cardlint.card import parse_card
+from cardlint.card.document import parse_card
 from cardlint.policy.judging import compare, threshold_statuses
 from cardlint.policy.loading import select_policies
 from cardlint.types import Interval

@@ -78,7 +78,11 @@ def test_wheel_ships_data_and_runs_outside_the_source_tree(installed: Path, tmp_
     )
     assert rules.returncode == 0 and "CL901" in rules.stdout
     where = subprocess.run(
-        [str(installed / "python"), "-c", "import cardlint.resources as r; print(r.resource_dir('rules'))"],
+        [
+            str(installed / "python"),
+            "-c",
+            "import cardlint.core.resources as r; print(r.resource_dir('rules'))",
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,

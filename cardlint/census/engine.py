@@ -116,7 +116,7 @@ def prepare(options: CensusOptions) -> dict[str, Any]:
     readmes = is_readme_source(source)
     try:
         if readmes:
-            from cardlint.limits import DEFAULT_LIMITS
+            from cardlint.core.limits import DEFAULT_LIMITS
 
             files = convert_readmes(
                 source,
@@ -220,9 +220,9 @@ def environment_for(spec: dict[str, Any]) -> Any:
     """The pipeline Environment of a run, built once per process (workers reuse it for every partition)."""
     key = json.dumps(spec, sort_keys=True)
     if key not in _ENVIRONMENTS:
-        from cardlint.pipeline import Environment
+        from cardlint.config.settings import Settings
+        from cardlint.pipeline.analysis import Environment
         from cardlint.policy.loading import select_policies
-        from cardlint.settings import Settings
 
         as_of = dt.date.fromisoformat(spec["as_of"])
         policies = spec["policies"]

@@ -51,7 +51,7 @@ def loaded_target(card_id: str, raw: bytes) -> LoadedTarget:
 
 
 def default_analyser(loaded: LoadedTarget, env: Any) -> CardReport:
-    from cardlint.pipeline import analyse
+    from cardlint.pipeline.analysis import analyse
 
     return analyse(loaded, env)
 

@@ -286,7 +286,7 @@ def _share_below(sorted_values: list[float], value: float) -> float | None:
 def common_findings(counter: Counter[str], analysed: int, catalogue: Any = None) -> list[dict[str, Any]]:
     """The codes found on the most cards (a code counts once per card)."""
     if catalogue is None:
-        from cardlint.catalogue import load_catalogue
+        from cardlint.config.catalogue import load_catalogue
 
         catalogue = load_catalogue()
     result = []

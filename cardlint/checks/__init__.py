@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from cardlint.types import Estimate, Fact, Finding, Location, ThresholdStatus
 
 if TYPE_CHECKING:
-    from cardlint.card import Card
+    from cardlint.card.document import Card
+    from cardlint.config.settings import Settings
     from cardlint.policy.model import Policy
-    from cardlint.settings import Settings
     from cardlint.sources import Sidecars
 
 

@@ -13,18 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from cardlint.checks import CheckContext, check, finding
-from cardlint.estimate import estimate_compute
-from cardlint.estimate.combine import agree
-from cardlint.estimate.hardware import hardware_table
-from cardlint.estimate.hardware_route import accelerator_of, device_capacity, device_hours_of
-from cardlint.estimate.methods import (
+from cardlint.compute import estimate_compute
+from cardlint.compute.combine import agree
+from cardlint.compute.hardware import hardware_table
+from cardlint.compute.hardware_route import accelerator_of, device_capacity, device_hours_of
+from cardlint.compute.methods import (
     is_rate,
     numeric,
     own,
     rounding_of,
     significant_digits,
 )
-from cardlint.estimate.options import Band, EstimateOptions, constants
+from cardlint.compute.options import Band, EstimateOptions, constants
 from cardlint.types import Estimate, Fact, Finding, Location, MethodEstimate
 
 _COMPARABLE_KINDS = (

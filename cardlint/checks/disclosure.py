@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cardlint.checks import CheckContext, check, finding
-from cardlint.fields import FieldState, locate, significant_figures
+from cardlint.policy.fields import FieldState, locate, significant_figures
 from cardlint.policy.judging import format_flop
 from cardlint.policy.model import DisclosureGroup, Finder, Policy, RequiredField
-from cardlint.signals import ModelSignals, looks_fine_tuned, looks_moe, model_signals
+from cardlint.policy.signals import ModelSignals, looks_fine_tuned, looks_moe, model_signals
 from cardlint.types import Finding, ThresholdStatus
 
 REQUIRED_MISSING = "CL201"

@@ -10,8 +10,8 @@ import difflib
 from collections.abc import Iterator
 from typing import Any
 
+from cardlint.card.validation import SCHEMA_CODES, dotted, known_keys, position, validate_metadata
 from cardlint.checks import CheckContext, check, finding
-from cardlint.metadata_validation import SCHEMA_CODES, dotted, known_keys, position, validate_metadata
 from cardlint.types import Finding
 
 MISSPELT_KEY = "CL119"

@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cardlint.card import Card, Section, Yaml11Surprise
+from cardlint.card.document import Card, Section, Yaml11Surprise
+from cardlint.card.validation import dotted, expects_boolean, known_keys
 from cardlint.checks import CheckContext, check, finding
-from cardlint.fields import prose_by_line
-from cardlint.metadata_validation import dotted, expects_boolean, known_keys
-from cardlint.signals import placeholder_regex
+from cardlint.policy.fields import prose_by_line
+from cardlint.policy.signals import placeholder_regex
 from cardlint.types import Finding
 
 EMPTY_CARD = "CL103"

@@ -14,7 +14,7 @@ from typing import Any
 from cardlint.checks import CheckContext, check, finding
 from cardlint.policy.judging import format_flop
 from cardlint.policy.model import Policy, Threshold
-from cardlint.signals import model_signals, signal_words, size_from_name
+from cardlint.policy.signals import model_signals, signal_words, size_from_name
 from cardlint.types import Finding, Interval, Location, ThresholdStatus
 
 STRADDLED = "CL401"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
+from cardlint.app.session import one_line
 from cardlint.fix.apply import FixResult, apply_fixes
-from cardlint.run import one_line
 
 EXIT_NOTHING, EXIT_MODIFIED, EXIT_ERROR = 0, 1, 2
 _FRONT_MATTER_OPENINGS = (b"---", b"\xef\xbb\xbf---")
@@ -93,8 +93,8 @@ def _card_paths(targets: tuple[str, ...], *, recursive: bool) -> tuple[list[Path
 
 def _first_config_error(paths: list[Path]) -> str | None:
     """The first config among the cards' that cannot be used, checked before any card is touched."""
+    from cardlint.config.settings import ConfigError
     from cardlint.fix.apply import settings_for_card
-    from cardlint.settings import ConfigError
 
     seen: set[Path] = set()
     for path in paths:
@@ -144,7 +144,7 @@ def report_fix(result: FixResult, *, diff_only: bool, verbose: bool) -> None:
 
 def _label(rule: str) -> str:
     """`CL119 [misspelt-key]` for a catalogue rule; the disclosure answers several, so it keeps its name."""
-    from cardlint.catalogue import load_catalogue
+    from cardlint.config.catalogue import load_catalogue
 
     found = load_catalogue().by_name(rule)
     return f"{found.code} [{rule}]" if found is not None else f"[{rule}]"

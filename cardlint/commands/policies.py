@@ -11,7 +11,7 @@ import click
 
 from cardlint.policy.loading import all_policies, default_policies, load_policy_file
 from cardlint.policy.model import Policy, PolicyError
-from cardlint.policy_table import threshold_text
+from cardlint.policy.table import threshold_text
 
 EXIT_ERROR = 2
 

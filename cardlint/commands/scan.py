@@ -101,7 +101,7 @@ class RepoScanner:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        from cardlint.limits import DEFAULT_LIMITS
+        from cardlint.core.limits import DEFAULT_LIMITS
         from cardlint.sources.hub import BaseCardCache
 
         self.limits = self.limits or DEFAULT_LIMITS
@@ -171,8 +171,8 @@ def _hub_summary(loaded: LoadedTarget) -> Record:
 
 
 def pipeline_analyser(settings: Any) -> Analyser:
-    """The real analysis: cardlint.pipeline.analyse with one Environment shared by every worker."""
-    from cardlint.pipeline import Environment, Stages, analyse
+    """The real analysis: cardlint.pipeline.analysis.analyse with one Environment shared by every worker."""
+    from cardlint.pipeline.analysis import Environment, Stages, analyse
     from cardlint.report.json import estimate_to_dict, threshold_to_dict
 
     environment = Environment(settings=settings, policies=_policies(settings))
@@ -465,7 +465,7 @@ def scan(
     --output-file as soon as it is ready; rerunning skips repos already there. Exit 0 when every repo was
     read, 2 when some could not be (each has an error record), 130 when interrupted.
     """
-    from cardlint.run import CommandLine, UsageFailure, settings_for
+    from cardlint.app.session import CommandLine, UsageFailure, settings_for
 
     listing = bool(author or search or filters)
     if not (repos or repos_file or listing):
@@ -527,7 +527,7 @@ def scan(
             err=True,
         )
     if not quiet and outcome.written:
-        from cardlint.run import note_as_of
+        from cardlint.app.run import note_as_of
 
         note_as_of(settings, True)  # every record carries threshold standings
     failed = outcome.errors or outcome.listing_error

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from cardlint.card import Card
+from cardlint.card.document import Card
 from cardlint.extract.config_dump import config_dump_facts
 from cardlint.extract.derived import derived_facts
 from cardlint.extract.device_counts import IMPLIED_ONE

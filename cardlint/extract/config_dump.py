@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from cardlint.card import Card
+from cardlint.card.document import Card
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.layout import CODE, Layout
 from cardlint.types import Fact

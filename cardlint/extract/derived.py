@@ -7,7 +7,7 @@ import bisect
 import re
 from collections.abc import Iterator
 
-from cardlint.card import Card
+from cardlint.card.document import Card
 from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.layout import Block, Layout

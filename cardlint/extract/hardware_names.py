@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cardlint.resources import resource_path
+from cardlint.core.resources import resource_path
 
 _BOUNDARY_BEFORE = r"(?:(?<![A-Za-z0-9])|(?<=\dx))"  # "96xA100-80G" counts too
 _BOUNDARY_AFTER = r"(?:s(?![A-Za-z0-9])|(?![A-Za-z0-9]))"

@@ -11,7 +11,7 @@ import csv
 import functools
 import re
 
-from cardlint.resources import resource_path
+from cardlint.core.resources import resource_path
 
 
 @functools.cache

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import cast
 
-from cardlint.card import Card
+from cardlint.card.document import Card
 
 CODE, TABLE, HTML, HEADING, PROSE, BLANK, FRONT = (
     "code",

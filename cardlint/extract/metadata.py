@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from cardlint.card import Card
+from cardlint.card.document import Card
 from cardlint.extract.device_counts import device_count
 from cardlint.extract.hardware_names import find_hardware, normalise_hardware
 from cardlint.extract.kinds import make_fact

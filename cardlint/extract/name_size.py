@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cardlint.card import Card
+from cardlint.card.document import Card
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.subject import size_of, sizes_agree, subject_names, subject_size
 from cardlint.types import Fact

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cardlint.card import Card
+from cardlint.card.document import Card
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.layout import Layout
 from cardlint.types import Fact

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from cardlint.card import Card
+from cardlint.card.document import Card
 from cardlint.extract.base_model import base_models_from_value, base_models_in, names_a_base
 from cardlint.extract.device_counts import (
     bare_name_count,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from cardlint.card import Card
+from cardlint.card.document import Card
 from cardlint.extract.prose import COMPUTE_KINDS
 from cardlint.types import Fact
 

@@ -13,7 +13,7 @@ import bisect
 import functools
 import re
 
-from cardlint.card import Card
+from cardlint.card.document import Card
 
 _SIZE = re.compile(r"(?<![A-Za-z0-9.])(\d{1,4}(?:\.\d{1,3})?)\s?([bBmMkKtT])(?![A-Za-z0-9])")
 _SIZE_SCALE = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}

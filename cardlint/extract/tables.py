@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from typing import cast
 
-from cardlint.card import Card
+from cardlint.card.document import Card
 from cardlint.extract.device_counts import device_count
 from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import DATASET_SIZE, make_fact

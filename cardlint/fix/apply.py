@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cardlint.card import CardReadError, decode, parse_card
+from cardlint.card.document import CardReadError, decode, parse_card
 from cardlint.fix.base_model import fix_base_model
 from cardlint.fix.disclosure_edit import DisclosureOutcome, write_disclosure
 from cardlint.fix.edits import EditRefused
@@ -27,7 +27,7 @@ from cardlint.fix.mechanical import Change, fix_missing_front_matter, fix_misspe
 from cardlint.types import Estimate, Fact
 
 if TYPE_CHECKING:
-    from cardlint.settings import Settings
+    from cardlint.config.settings import Settings
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 DISCLOSURE_RULE = "compute-disclosure"
@@ -133,7 +133,7 @@ def analysis_with(settings: Settings) -> Analysis:
     """The analysis `check` runs under `settings` (its config's utilisation band, accelerators, limits)."""
 
     def analysis(text: str, path: str) -> tuple[list[Fact], Estimate | None]:
-        from cardlint.pipeline import Environment, Stages, analyse
+        from cardlint.pipeline.analysis import Environment, Stages, analyse
         from cardlint.sources import LoadedTarget, SourceError
 
         loaded = LoadedTarget(target=path, path=path, raw=b"")
@@ -150,7 +150,7 @@ def analysis_with(settings: Settings) -> Analysis:
 
 
 def _default_settings() -> Settings:
-    from cardlint.settings import Settings
+    from cardlint.config.settings import Settings
 
     return Settings()
 
@@ -161,7 +161,7 @@ def settings_for_card(path: Path) -> Settings:
     Raises ConfigError for a config that cannot be used: `fix` stops there, as `check` does, rather than fix
     with defaults the project did not choose.
     """
-    from cardlint.settings import ConfigError, apply_config, find_config, load_config
+    from cardlint.config.settings import ConfigError, apply_config, find_config, load_config
 
     try:
         config = find_config(path.resolve().parent)
@@ -186,7 +186,7 @@ def apply_fixes(
     `settings` are the run's (check --fix with --config); without them the card's own config is used, and
     an invalid one is an error, never a silent fall-back to the defaults.
     """
-    from cardlint.settings import ConfigError
+    from cardlint.config.settings import ConfigError
 
     result = FixResult(path)
     if settings is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from cardlint.card import Card, parse_card
+from cardlint.card.document import Card, parse_card
 from cardlint.fix.disclosure import yaml_scalar
 from cardlint.fix.edits import EditRefused, editable_card, insert_top_level
 from cardlint.fix.mechanical import Change
@@ -41,7 +41,7 @@ def fix_base_model(text: str, path: str, analyse: Analysis, *, unsafe: bool) -> 
     if card.metadata.get("base_model") or "base_model" in card.metadata:
         return []
     facts, _estimate = analyse(text, path)
-    from cardlint.signals import looks_fine_tuned
+    from cardlint.policy.signals import looks_fine_tuned
 
     base = named_base_model(facts)
     if base is None or not looks_fine_tuned(card, facts):
@@ -62,7 +62,7 @@ def fix_base_model(text: str, path: str, analyse: Analysis, *, unsafe: bool) -> 
 
 
 def _valid(card: Card) -> bool:
-    from cardlint.metadata_validation import validate_metadata
+    from cardlint.card.validation import validate_metadata
 
     return card.metadata.get("base_model") is not None and not any(
         problem.path[:1] == ("base_model",) for problem in validate_metadata(card)

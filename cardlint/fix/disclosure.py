@@ -169,7 +169,7 @@ def plan_disclosure(
 def allowed_values(key: str) -> frozenset[str]:
     """The values schemas/card-metadata allows for `training_compute.<key>` (method, scope), so the block we
     write is always valid against the schema that lints it."""
-    from cardlint.resources import schema
+    from cardlint.core.resources import schema
 
     try:
         properties = schema("card-metadata")["$defs"][DISCLOSURE_KEY]["properties"]

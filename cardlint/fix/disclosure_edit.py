@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cardlint.card import Card, parse_card
+from cardlint.card.document import Card, parse_card
 from cardlint.fix.disclosure import (
     DISCLOSURE_KEY,
     ESTIMATE_FIELDS,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cardlint.card import Card, parse_card
+from cardlint.card.document import Card, parse_card
 
 
 class EditRefused(Exception):

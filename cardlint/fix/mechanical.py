@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cardlint.card import Card, parse_card
+from cardlint.card.document import Card, parse_card
+from cardlint.card.validation import dotted
 from cardlint.fix.edits import EditRefused, add_front_matter, editable_card, replace_token
-from cardlint.metadata_validation import dotted
 
 # Misspellings of known Hub keys seen on real cards, and the key the Hub actually reads. Keys that differ
 # from a known key only in case, `-` for `_` or `licence` for `license` are renamed too; a key that merely
@@ -74,7 +74,7 @@ def intended_key(key: str, known: frozenset[str]) -> str | None:
 def _known_top_level_keys() -> frozenset[str]:
     """The Hub's documented keys, from the metadata schema the lint uses (our own table as a fallback)."""
     try:
-        from cardlint.metadata_validation import known_keys
+        from cardlint.card.validation import known_keys
     except ImportError:  # pragma: no cover - the schema module ships with cardlint
         return frozenset(KEY_MISSPELLINGS.values())
     return known_keys()
@@ -122,7 +122,7 @@ def fix_misspelt_keys(text: str, unsafe: bool = False) -> list[Change]:
 def _valid_under(text: str, key: str) -> bool:
     """Whether the metadata schema accepts the value now stored under `key`."""
     try:
-        from cardlint.metadata_validation import validate_metadata
+        from cardlint.card.validation import validate_metadata
     except ImportError:  # pragma: no cover - the schema module ships with cardlint
         return True
     return not any(problem.path[:1] == (key,) for problem in validate_metadata(parse_card(text)))

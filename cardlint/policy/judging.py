@@ -66,7 +66,7 @@ def threshold_statuses(
     the base's. Thresholds whose condition the card rules out (a classifier under a generative-output
     criterion, a text model under a biological-sequence threshold) are left out.
     """
-    from cardlint.signals import model_signals
+    from cardlint.policy.signals import model_signals
 
     signals = model_signals(metadata, facts)
     compute = _compute_of(estimate)

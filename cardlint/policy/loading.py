@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from cardlint.core.resources import load_yaml_resource, resource_path, schema
 from cardlint.policy.model import (
     ALL_SELECTOR,
     DEFAULT_SELECTOR,
@@ -29,7 +30,6 @@ from cardlint.policy.model import (
     Threshold,
     Variant,
 )
-from cardlint.resources import load_yaml_resource, resource_path, schema
 
 
 @functools.cache
@@ -194,7 +194,7 @@ def _validate(data: dict[str, Any], lines: Mapping[tuple[Any, ...], int], name: 
 
 def _where(path: tuple[Any, ...]) -> str:
     """`thresholds[0].value`, written as lint messages write metadata paths."""
-    from cardlint.metadata_validation import dotted
+    from cardlint.card.validation import dotted
 
     return dotted(path) if path else "top level"
 

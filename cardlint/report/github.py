@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
-from cardlint.catalogue import Catalogue
+from cardlint.config.catalogue import Catalogue
 from cardlint.report import markdown
 from cardlint.report.common import (
     counts_phrase,

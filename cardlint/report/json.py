@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cardlint.catalogue import Catalogue
+from cardlint.config.catalogue import Catalogue
 from cardlint.types import CardReport, Estimate, Fact, Finding, Interval, Lineage, Location, ThresholdStatus
 from cardlint.version import __version__
 

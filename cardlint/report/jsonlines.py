@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cardlint.catalogue import Catalogue
+from cardlint.config.catalogue import Catalogue
 from cardlint.report.common import fingerprinted, relative_path
 from cardlint.types import CardReport, Finding, Location
 

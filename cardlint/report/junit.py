@@ -12,7 +12,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from cardlint.catalogue import Catalogue
+from cardlint.config.catalogue import Catalogue
 from cardlint.report.common import ordered_findings, position, relative_path
 from cardlint.types import CardReport, Finding, Severity
 

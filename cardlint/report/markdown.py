@@ -7,7 +7,7 @@ a newline in a message must not break the table, and raw HTML from a card must n
 
 from __future__ import annotations
 
-from cardlint.catalogue import Catalogue
+from cardlint.config.catalogue import Catalogue
 from cardlint.report.common import (
     NO_THRESHOLDS,
     counts_phrase,

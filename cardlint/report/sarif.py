@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cardlint.catalogue import Catalogue, Rule
-from cardlint.duties import duties_markdown
+from cardlint.config.catalogue import Catalogue, Rule
+from cardlint.policy.duties import duties_markdown
 from cardlint.report.common import (
     PROJECT_URL,
     artifact_uri,

@@ -7,7 +7,7 @@ from collections import Counter
 
 import click
 
-from cardlint.catalogue import Catalogue
+from cardlint.config.catalogue import Catalogue
 from cardlint.report.common import plural
 from cardlint.types import CardReport, Fact, Interval, Severity
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from cardlint.limits import DEFAULT_LIMITS, Limits
+from cardlint.core.limits import DEFAULT_LIMITS, Limits
 from cardlint.sources import LoadedTarget, Sidecars, SourceError
 from cardlint.sources.hub_http import Budget, HubReadFailed, HubRun, reading
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from cardlint.limits import Limits
+from cardlint.core.limits import Limits
 from cardlint.sources import LoadedTarget, Sidecars, SourceError
 
 CARD_FILE_NAMES = ("README.md", "MODEL_CARD.md", "model_card.md")

@@ -13,9 +13,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from cardlint.extract.safetensors import SafetensorsError, count_checkpoint
-from cardlint.limits import Limits
+from cardlint.core.limits import Limits
 from cardlint.sources import Sidecars
+from cardlint.sources.safetensors import SafetensorsError, count_checkpoint
 
 CONFIG_NAME = "config.json"
 

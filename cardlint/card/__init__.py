@@ -1,0 +1,1 @@
+"""The card layer: raw text to front matter, YAML marks, Markdown tokens; metadata validation."""

@@ -1,0 +1,1 @@
+"""Shared plumbing below every layer: resource files and the input limits."""

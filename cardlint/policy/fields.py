@@ -1,0 +1,415 @@
+"""Is a disclosure field in the card, left as a template placeholder, or missing, and where should it go?
+
+One answer per finder (rules/disclosure-fields.yaml), shared by every policy that asks for the field, so two
+instruments never disagree about whether a card states its licence.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from cardlint.policy.signals import placeholder_regex
+from cardlint.types import Fact
+
+if TYPE_CHECKING:
+    from cardlint.card.document import Card
+    from cardlint.policy.model import Finder
+
+# A labelled line: `**Label:** value`, `**Label**: value`, `- Label: value`, `Label: value`, `**Label** x`.
+_LABEL_LINE = re.compile(  # matched on the stripped line
+    r"(?:[-*+]|\d{1,2}[.)])?\s*(?:\*\*|__)?(?P<label>[A-Za-z(][^*_:|\n]{0,60}?)\s*"
+    r"(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?|:(?!//))\s*(?P<value>.*)$"
+)
+# A line that is only a label and so heads what follows: `**Training Data**`, `**Training Data:**`, `Data:`.
+# (fullmatched on the stripped line, as are table rules)
+_PSEUDO_HEADING = re.compile(
+    r"(?:\*\*|__)(?P<bold>[^*_\n]{1,60})(?:\*\*|__):?|(?P<plain>[A-Z][^*_:|\n]{0,40}):"
+)
+_TABLE_RULE = re.compile(r"\|?:?-{2,}:?(?:[ \t]*\|[ \t]*:?-{2,}:?)*[ \t]*\|?")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_HTML_TAG = re.compile(r"<[^>\n]{0,200}>")
+_BOLD_LABEL = re.compile(r"\*\*[^*]{1,80}\*\*\s*:?")
+_EMPTY_WORDS = {"", "unknown", "none", "n/a", "na", "tbd", "todo", "null", "-", "--"}
+
+
+@dataclass(frozen=True)
+class FieldState:
+    disclosed: bool
+    placeholder_line: int | None = None  # a template placeholder where the field should be
+    place_line: int | None = None  # where the author should add it (a heading, or the front matter)
+    evidence: str | None = None  # how it was found ("label 'Developed by' at line 24"), for explain and bench
+
+
+@dataclass(frozen=True)
+class _Label:
+    line: int
+    label: str
+    value: str
+    in_table: bool = False
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A heading, or a line that works as one (a bold label alone on its line), and the lines under it."""
+
+    title: str
+    line: int
+    end_line: int
+
+
+def _body_lines(card: Card) -> tuple[list[tuple[int, str]], list[str]]:
+    """(file line, text) of the body outside fenced code with HTML comments blanked, and the code lines."""
+    fenced = False
+    text = _HTML_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), "\n".join(card.lines))
+    lines = text.split("\n")
+    prose: list[tuple[int, str]] = []
+    code: list[str] = []
+    for index in range(card.body_start_line - 1, len(lines)):
+        line = lines[index].rstrip("\r")
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if fenced:
+            code.append(line)
+        else:
+            prose.append((index + 1, line))
+    return prose, code
+
+
+@dataclass(frozen=True)
+class _Body:
+    lines: list[tuple[int, str]]
+    by_line: dict[int, str]
+    prose: list[tuple[int, str]]  # (line, text) of what `text` joins
+    text: str  # prose: no headings, no bare labels, placeholders cut out; for `text` patterns
+    folded: str  # `text` case-folded as `re.IGNORECASE` folds ASCII letters, for literal pre-checks
+    code: str  # fenced code, for `code` patterns
+    labels: list[_Label]
+    blocks: list[_Block]  # label-only lines that head content, as sections
+
+
+_LAST_BODY: tuple[Card, _Body] | None = None
+
+
+def _body(card: Card) -> _Body:
+    """The body split once per card (every finder reads it; a 400 KB card has 40 finders)."""
+    global _LAST_BODY
+    cached = _LAST_BODY
+    if cached is not None and cached[0] is card:
+        return cached[1]
+    lines, code = _body_lines(card)
+    labels = _labels(lines)
+    bare = {label.line for label in labels if not label.in_table and not _residue(label.value)}
+    prose = [
+        (number, cleaned)
+        for number, line in lines
+        if number not in bare and not _HEADING.match(line) and _residue(cleaned := _strip_placeholders(line))
+    ]
+    text = "\n".join(line for _, line in prose)
+    body = _Body(
+        lines,
+        dict(lines),
+        prose,
+        text,
+        text.translate(_SRE_FOLD).lower(),
+        "\n".join(code),
+        labels,
+        _blocks(lines),
+    )
+    _LAST_BODY = (card, body)
+    return body
+
+
+def prose_by_line(card: Card) -> dict[int, str]:
+    """The body's lines outside fenced code, HTML comments blanked, by file line (the template rules read
+    what a reader of the rendered card sees)."""
+    return _body(card).by_line
+
+
+def _labels(lines: list[tuple[int, str]]) -> list[_Label]:
+    """Every labelled value of the body: labelled lines, two-cell table rows, and table columns (the header
+    cell labels each cell below it)."""
+    found: list[_Label] = []
+    header: list[str] | None = None
+    previous: tuple[int, str] | None = None
+    for number, line in lines:
+        stripped = line.strip()
+        if (stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1) or (
+            header is not None and stripped.startswith("|")
+        ):
+            cells = _cells(line)
+            if _TABLE_RULE.fullmatch(stripped):
+                header = _cells(previous[1]) if previous is not None else None
+            elif header is not None:
+                found.extend(_Label(number, h, c, True) for h, c in zip(header, cells, strict=False) if h)
+            elif len(cells) == 2 and cells[0]:
+                found.append(_Label(number, cells[0], cells[1], True))
+            previous = (number, line)
+            continue
+        header, previous = None, (number, line)
+        match = _LABEL_LINE.match(stripped)
+        if match is not None:
+            found.append(_Label(number, match.group("label").strip(), match.group("value").strip()))
+    return found
+
+
+def _cells(line: str) -> list[str]:
+    inner = line.strip().strip("|")
+    return [_HTML_TAG.sub("", cell).strip().strip("*_").strip() for cell in inner.split("|")]
+
+
+def _blocks(lines: list[tuple[int, str]]) -> list[_Block]:
+    """Label-only lines (`**Training Data**`) and the prose under them, up to the next heading or label."""
+    blocks: list[_Block] = []
+    open_title: tuple[str, int] | None = None
+    last = 0
+    for number, line in lines:
+        last = number
+        heading = _HEADING.match(line) is not None
+        match = None if heading else _PSEUDO_HEADING.fullmatch(line.strip())
+        if (heading or match) and open_title is not None:
+            blocks.append(_Block(open_title[0], open_title[1], number - 1))
+            open_title = None
+        if match is not None:
+            open_title = ((match.group("bold") or match.group("plain") or "").strip(" \t:"), number)
+    if open_title is not None:
+        blocks.append(_Block(open_title[0], open_title[1], last))
+    return blocks
+
+
+def metadata_value(metadata: Any, dotted: str) -> Any:
+    current = metadata
+    for part in dotted.split("."):
+        if not isinstance(current, dict) or part not in current:
+            return None
+        current = current[part]
+    return current
+
+
+def _filled(value: Any) -> bool:
+    if value is None or value is False:
+        return False
+    if isinstance(value, str):
+        return value.strip().lower() not in _EMPTY_WORDS and not placeholder_regex().fullmatch(value.strip())
+    if isinstance(value, (list, dict)):
+        return any(_filled(item) for item in (value.values() if isinstance(value, dict) else value))
+    return True
+
+
+def _is_placeholder(text: str) -> bool:
+    return placeholder_regex().search(text) is not None
+
+
+def _strip_placeholders(text: str) -> str:
+    return placeholder_regex().sub(" ", text)
+
+
+def _residue(text: str) -> str:
+    """What is left of a line once placeholders, bold labels and Markdown punctuation are removed."""
+    text = placeholder_regex().sub("", text)
+    text = _BOLD_LABEL.sub("", text)
+    text = re.sub(r"[\s#>*_|:\-`]+", "", text)
+    return "" if text.lower() in _EMPTY_WORDS else text
+
+
+def _tags(metadata: Any) -> list[str]:
+    """The Hub task, the tags and the tasks of the model-index results of a card, lower-cased."""
+    if not isinstance(metadata, dict):
+        return []
+    items: list[Any] = []
+    for key in ("pipeline_tag", "tags"):
+        value = metadata.get(key)
+        items.extend(value if isinstance(value, list) else [value])
+    index = metadata.get("model-index")
+    for entry in index if isinstance(index, list) else []:
+        results = entry.get("results") if isinstance(entry, dict) else None
+        for result in results if isinstance(results, list) else []:
+            task = result.get("task") if isinstance(result, dict) else None
+            items.append(task.get("type") if isinstance(task, dict) else None)
+    return [item.strip().lower() for item in items if isinstance(item, str) and item.strip()]
+
+
+def locate(finder: Finder, card: Card, facts: list[Fact]) -> FieldState:
+    """Whether the card discloses what `finder` looks for, a placeholder in its place, and where it goes."""
+    place_line = _place_line(finder, card)
+
+    def found(evidence: str) -> FieldState:
+        return FieldState(True, None, place_line, evidence)
+
+    fact = next((f for f in facts if f.kind in finder.facts and f.subject is None), None)
+    if fact is not None:
+        return found(f"fact {fact.kind} at line {fact.location.line}")
+    metadata = card.metadata
+    path = next((p for p in finder.metadata if _filled(metadata_value(metadata, p))), None)
+    if path is not None:
+        return found(f"metadata `{path}`")
+    if finder.tags:
+        tag_patterns = [_pattern(p, re.IGNORECASE) for p in finder.tags]
+        tag = next((t for t in _tags(metadata) if any(p.fullmatch(t) for p in tag_patterns)), None)
+        if tag is not None:
+            return found(f"tag `{tag}`")
+    body = _body(card)
+    placeholder: int | None = None
+    if finder.labels:
+        label_patterns = [_pattern(p, re.IGNORECASE) for p in finder.labels]
+        for item in body.labels:
+            if not any(p.search(item.label) for p in label_patterns):
+                continue
+            if _residue(item.value):
+                return found(f"label '{item.label}' at line {item.line}")
+            if _is_placeholder(item.value):
+                placeholder = placeholder or item.line
+    if finder.sections:
+        section_patterns = [_pattern(p, re.IGNORECASE) for p in finder.sections]
+        blocks = [_Block(s.title, s.line, s.end_line) for s in card.sections] + body.blocks
+        for block in blocks:
+            if not any(p.search(block.title) for p in section_patterns):
+                continue
+            content = _content(body, block)
+            if any(_residue(text) for _, text in content):
+                return found(f"section '{block.title}' at line {block.line}")
+            first = next((n for n, text in content if _is_placeholder(text)), None)
+            if first is not None:
+                placeholder = placeholder or first
+    text_hit = next((p for p in finder.text if _in_text(p, _prose(body, card, finder))), None)
+    if text_hit is not None:
+        return found(f"text /{text_hit}/")
+    code_hit = next((p for p in finder.code if _pattern(p, _TEXT_FLAGS).search(body.code)), None)
+    if code_hit is not None:
+        return found(f"code /{code_hit}/")
+    return FieldState(False, placeholder, place_line)
+
+
+def _content(body: _Body, block: _Block) -> list[tuple[int, str]]:
+    """The lines a section holds: its own text before its first subheading, or, when it has none (a chapter
+    heading over subsections), everything under it. A contact section that only holds a placeholder is not
+    filled by the framework versions listed in a subsection below it."""
+    lines = [(n, body.by_line.get(n, "")) for n in range(block.line + 1, block.end_line + 1)]
+    own: list[tuple[int, str]] = []
+    for number, text in lines:
+        if _HEADING.match(text):
+            break
+        own.append((number, text))
+    if any(_residue(text) or _is_placeholder(text) for _, text in own):
+        return own
+    return [(n, text) for n, text in lines if not _HEADING.match(text)]
+
+
+def _prose(body: _Body, card: Card, finder: Finder) -> _Body:
+    """The body a finder's text patterns read: without the sections it says describe something else (the sizes
+    of evaluation sets under 'Evaluation' are not the training data's)."""
+    if not finder.not_under:
+        return body
+    patterns = [_pattern(p, re.IGNORECASE) for p in finder.not_under]
+    skipped: set[int] = set()
+    for section in card.sections:
+        if any(p.search(section.title) for p in patterns):
+            skipped.update(range(section.line, section.end_line + 1))
+    if not skipped:
+        return body
+    text = "\n".join(line for number, line in body.prose if number not in skipped)
+    return replace(body, text=text, folded=text.translate(_SRE_FOLD).lower())
+
+
+# The only non-ASCII characters `re.IGNORECASE` matches to ASCII letters (İ ı ſ K); lower() maps the rest.
+_SRE_FOLD = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
+_TEXT_FLAGS = re.IGNORECASE | re.MULTILINE
+
+
+def _in_text(pattern: str, body: _Body) -> bool:
+    """Whether a finder's text pattern matches the body. Most patterns need one of a few literal words that
+    most cards lack, and substring tests rule those out far faster than a case-insensitive regex scan."""
+    needed = required_literals(pattern)
+    if needed and not any(literal in body.folded for literal in needed):
+        return False
+    return _pattern(pattern, _TEXT_FLAGS).search(body.text) is not None
+
+
+@functools.cache
+def required_literals(pattern: str) -> tuple[str, ...]:
+    """Lower-cased ASCII strings of which every match of `pattern` contains at least one (() when nothing
+    is certain), read from the regex's parse tree: a run of literals, or one run from each alternative."""
+    try:
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_parse
+    try:
+        items = sre_parse.parse(pattern, _TEXT_FLAGS)
+    except Exception:  # an unparsable pattern simply gets no pre-check
+        return ()
+    return _required(items, sre_parse)
+
+
+def _required(items: Any, sre_parse: Any) -> tuple[str, ...]:
+    best: tuple[str, ...] = ()
+    run = ""
+    for opcode, argument in items:
+        candidate: tuple[str, ...] = ()
+        if opcode is sre_parse.LITERAL and argument < 128:
+            run += chr(argument).lower()
+            candidate = (run,)
+        else:
+            run = ""
+            if opcode is sre_parse.SUBPATTERN:
+                candidate = _required(argument[-1], sre_parse)
+            elif opcode is sre_parse.MAX_REPEAT or opcode is sre_parse.MIN_REPEAT:
+                candidate = _required(argument[2], sre_parse) if argument[0] >= 1 else ()
+            elif opcode is sre_parse.BRANCH:
+                alternatives = [_required(alternative, sre_parse) for alternative in argument[1]]
+                if all(alternatives):
+                    candidate = tuple(sorted({literal for options in alternatives for literal in options}))
+        if _strength(candidate) > _strength(best):
+            best = candidate
+    return best
+
+
+def _strength(literals: tuple[str, ...]) -> int:
+    return min((len(literal) for literal in literals), default=0)
+
+
+@functools.cache
+def _pattern(pattern: str, flags: int) -> re.Pattern[str]:
+    """Finder patterns compiled once per process (`re`'s cache lookup on each call was a hot spot)."""
+    return re.compile(pattern, flags)
+
+
+def _place_line(finder: Finder, card: Card) -> int | None:
+    if finder.place_pattern:
+        for section in card.sections:
+            if _pattern(finder.place_pattern, re.IGNORECASE).search(section.title):
+                return section.line
+    if finder.place_metadata and card.front_matter is not None:
+        return card.front_matter.start_line
+    return None
+
+
+# ---------------------------------------------------------------- precision
+
+_NUMBER = re.compile(r"\d[\d,_' \u00a0\u202f]*(?:\.\d+)?")
+
+
+def _mantissa_digits(value: float) -> str:
+    mantissa = f"{abs(value):.12e}".split("e")[0].replace(".", "")
+    return mantissa.rstrip("0") or "0"
+
+
+def significant_figures(fact: Fact) -> int:
+    """Significant figures the card wrote for a number (3.8e25 -> 2, 4e25 -> 1, 3.80e25 -> 3)."""
+    if not isinstance(fact.value, (int, float)) or fact.value == 0:
+        return 0
+    wanted = _mantissa_digits(float(fact.value))
+    for token in _NUMBER.findall(fact.quote or ""):
+        cleaned = re.sub(r"[,_' \u00a0\u202f]", "", token).strip()
+        if "." in cleaned:
+            digits = cleaned.replace(".", "").lstrip("0")
+            count = len(digits)
+        else:
+            digits = cleaned.lstrip("0")
+            count = len(digits.rstrip("0")) or 1
+        if digits and (digits.rstrip("0") or "0") == wanted:
+            return max(count, 1)
+    return len(wanted)
