@@ -65,7 +65,8 @@ _WE_RELEASE = re.compile(
 
 # A trailing word that names what kind of thing the base is, kept out of its name ("kl-f8 autoencoder").
 _TRAILING_NOUN = re.compile(
-    r"[\s_-]+(?:model|checkpoint|weights|autoencoder|encoder|decoder|network|student|teacher|backbone)$",
+    # the look-behind starts a try only where a run of separators starts: linear under finditer too
+    r"(?<![\s_-])[\s_-]+(?:model|checkpoint|weights|autoencoder|encoder|decoder|network|student|teacher|backbone)$",
     re.IGNORECASE,
 )
 
@@ -76,7 +77,7 @@ def without_kind_noun(name: str) -> str:
 
 
 _VARIANT = re.compile(
-    r"(?<![a-z])(?:base|large|small|tiny|mini|medium|xl|xxl|cased|uncased|v\d|\d+(?:\.\d+)?[bmk])(?![a-z])",
+    r"(?<![a-z])(?:base|large|small|tiny|mini|medium|xl|xxl|cased|uncased|v\d|(?<!\d)\d+(?:\.\d+)?[bmk])(?![a-z])",
     re.IGNORECASE,
 )
 

@@ -34,7 +34,8 @@ _BEFORE = re.compile(
 # TPU is a slice of several chips).
 _SINGLE = re.compile(r"(?<![A-Za-z0-9])(?:a\s+single|single|an?|one)\s+" + _VENDOR_WORDS + "$", re.IGNORECASE)
 _GROUP_AFTER = re.compile(
-    r"(?:[\s-]{1,2}(?:SXM\d?|PCIe|NVLink|\d{2,3}\s?GB|GPUs?|TPUs?))*[\s-]{1,2}"
+    # at most six qualifiers ("SXM5 80GB NVLink GPU servers" has four): bounded work from any start
+    r"(?:[\s-]{1,2}(?:SXM\d?|PCIe|NVLink|\d{2,3}\s?GB|GPUs?|TPUs?)){0,6}[\s-]{1,2}"
     r"(?:servers?|nodes?|machines?|hosts?|clusters?|pods?|instances?|VMs?)\b",
     re.IGNORECASE,
 )
