@@ -63,7 +63,7 @@ def extract_facts(
 def _fine_tune_stage(facts: list[Fact], layout: Layout) -> list[Fact]:
     """In the card of a fine-tune, compute figures whose sentence names no stage take the stage their
     paragraph or section names (`stages.stage_at`), else are the fine-tune's own (`stages.staged_kind`)."""
-    from cardlint.extract.prose import STAGE_UNSTATED
+    from cardlint.extract.prose_context import STAGE_UNSTATED
 
     if not is_fine_tune_card(facts, layout):
         return facts
@@ -106,7 +106,7 @@ def _implied_counts(facts: list[Fact]) -> list[Fact]:
 def _family_totals(facts: list[Fact]) -> list[Fact]:
     """A sentence that sums over the card ("a cumulative 39.3M GPU hours") in a card whose tables list other
     family members for that figure states the family's total, not the subject's own figure."""
-    from cardlint.extract.prose import CUMULATIVE
+    from cardlint.extract.prose_context import CUMULATIVE
 
     family_kinds = {
         fact.kind for fact in facts if fact.subject is not None and fact.origin in ("table", "html-table")

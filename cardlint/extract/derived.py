@@ -138,7 +138,7 @@ def _device_hours(layout: Layout, own: list[Fact], path: str) -> list[Fact]:
 def _tokens(card: Card, layout: Layout, path: str, kinds: set[str]) -> Iterator[Fact]:
     """One derived token count per stage: pre-training and fine-tuning paragraphs are told apart by their
     words and headings, as in the prose extractor."""
-    from cardlint.extract.prose import stage_of
+    from cardlint.extract.sentences import stage_of
 
     done = set(kinds)
     lengths = _section_lengths(layout)

@@ -1,5 +1,5 @@
 """`Key: value` labels in other languages ("ハードウェア:", "使用時間:", "训练时长：") read as the English
-template label they render, so one table of key patterns (prose._KEYS) decides what every key
+template label they render, so one table of key patterns (key_values._KEYS) decides what every key
 reports.
 
 The translations live in data/key_labels.csv (label, english, language, source): adding a language is a

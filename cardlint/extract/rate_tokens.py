@@ -25,7 +25,7 @@ _SECONDS_PER_DAY = 86400
 
 def rate_tokens(card: Card, layout: Layout, own: list[Fact], *, path: str) -> Iterator[Fact]:
     """One derived token count per run length that a sentence pairs with a token rate."""
-    from cardlint.extract.prose import sentences
+    from cardlint.extract.sentences import sentences
 
     durations = {
         (fact.location.line, fact.location.column): fact

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from cardlint.extract.layout import Block, Layout, Spans
 from cardlint.extract.quantities import Quantity, find_quantities
+from cardlint.extract.sentences import sentences, stage_marks, stage_of
 from cardlint.types import Fact
 
 FINE_TUNE_KIND = {"device_hours": "fine_tune_device_hours", "training_tokens": "fine_tune_tokens"}
@@ -55,8 +56,6 @@ def hours_by_stage(text: str, headings: tuple[str, ...]) -> list[StagePart]:
     """Device-hours one value states (a table cell, a `Key: value` line), per training stage: "Stage 1: 147K
     H100 hours Stage 2: 20K H100 hours" is one pre-training total; "pre-training 100K, SFT 2K GPU hours"
     is a pre-training and a fine-tuning figure. Empty when the text states no device-hours figure."""
-    from cardlint.extract.prose import stage_of
-
     hours = [quantity for quantity in find_quantities(text) if quantity.dimension == "device_hours"]
     groups: dict[str, list[Quantity]] = {}
     for quantity in hours:
@@ -76,8 +75,6 @@ def stage_at(layout: Layout, fact: Fact) -> str:
     """The stage ('pt', 'ft', 'unstated') of the prose figure `fact`: the stage word of its sentence, else of
     its headings, else the last one earlier in its paragraph or section ("The pre-training consists of ...
     The training lasted 3 days"). Tables and metadata are 'unstated'."""
-    from cardlint.extract.prose import stage_of
-
     line, column = fact.location.line or 0, fact.location.column or 0
     stages = _section_stages(layout)
     for number in stages.by_line.get(line, ()):
@@ -101,8 +98,6 @@ class _SectionStages:
 
     def sentence_at(self, number: int, index: int) -> tuple[int, int]:
         """(start, end) of the sentence of block `number` that holds `index`; the block is split once."""
-        from cardlint.extract.prose import sentences
-
         spans = self.sentence_starts.get(number)
         if spans is None:
             spans = self.sentence_starts[number] = list(sentences(self.blocks[number][0].text))
@@ -128,8 +123,6 @@ def _section_stages(layout: Layout) -> _SectionStages:
 
 def _stage_before(text: str, position: int) -> str:
     """The stage the last stage word before `position` names, or 'unstated'."""
-    from cardlint.extract.prose import stage_marks
-
     starts, stages = stage_marks(text)
     index = bisect.bisect_left(starts, position)
     return stages[index - 1] if index else "unstated"

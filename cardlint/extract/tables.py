@@ -735,7 +735,7 @@ def _model_columns(
     card: Card, table: Table, path: str, subject: str | None, own_column: int
 ) -> Iterator[Fact]:
     """Each row read as `key: value` once per model column; columns of other models keep their names."""
-    from cardlint.extract.prose import key_value_block_facts
+    from cardlint.extract.key_values import key_value_block_facts
 
     header = [clean_text(cell.text, cell.line).text.strip() for cell in table.rows[0]]
     for row in table.rows[table.header_rows :]:
@@ -751,7 +751,7 @@ def _model_columns(
 
 
 def _key_value_rows(card: Card, table: Table, path: str, subject: str | None) -> Iterator[Fact]:
-    from cardlint.extract.prose import key_value_block_facts
+    from cardlint.extract.key_values import key_value_block_facts
 
     for row in table.rows:
         if len(row) < 2:
