@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from cardlint.card.document import Card
+from cardlint.extract.base_model import without_refined_families
 from cardlint.extract.config_dump import config_dump_facts
 from cardlint.extract.derived import derived_facts
 from cardlint.extract.device_counts import IMPLIED_ONE
@@ -37,6 +38,7 @@ def extract_facts(
     facts = metadata_facts(card, path=path)
     facts += table_facts(card, layout, path=path, subject=subject)
     facts += prose_facts(card, layout, path=path, subject=subject)
+    facts = without_refined_families(facts)
     facts += precision_facts(card, layout, path=path)
     if not any(fact.kind == "hardware_count" and fact.subject is None for fact in facts):
         facts += config_dump_facts(card, layout, path=path)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from cardlint.extract.layout import Block, Link
 from cardlint.extract.subject import names_own_model, normalise, subject_norms
+from cardlint.types import Fact
 
 _PHRASE = re.compile(
     r"(?:\b(?:fine[- ]?tuned|finetuned|instruction[- ]tuned|trained|distilled|resumed|continued|pruned"
@@ -119,12 +120,22 @@ def _link_at(block: Block, start: int, stop: int) -> Link | None:
     return None
 
 
+# The labels of a `Base model: X` line, found cheaply: a block without digits is read only when it has one.
+_BASE_LABEL = re.compile(
+    r"\b(?:base|parent|foundation|pre-?trained)\s+model|\bbase\s+checkpoint|fine-?tuned\s+from|\bteacher\b",
+    re.IGNORECASE,
+)
+
+
 def names_a_base(text: str) -> bool:
     """Whether the text has a phrase that may name a base model (a cheap test before the full reading)."""
     from cardlint.extract.lineage_phrases import lineage_cue_in
 
     return (
-        _PHRASE.search(text) is not None or _NAME_BEFORE_VERB.search(text) is not None or lineage_cue_in(text)
+        _PHRASE.search(text) is not None
+        or _NAME_BEFORE_VERB.search(text) is not None
+        or _BASE_LABEL.search(text) is not None
+        or lineage_cue_in(text)
     )
 
 
@@ -324,6 +335,27 @@ def base_models_from_value(
         return []
     from cardlint.extract.lineage_phrases import is_family_name
 
-    if is_family_name(name, subject):
-        return []
+    if is_family_name(name, subject) or not (re.search(r"[\d/-]", name) or _VARIANT.search(name)):
+        return []  # "Parent Model: BART": a template's field filled with the architecture's family
     return [(name, start + found.start(1), start + found.start(1) + len(name))]
+
+
+def without_refined_families(facts: list[Fact]) -> list[Fact]:
+    """Drop a base named only by its family ("Parent Model: wav2vec": no digit, hyphen or slash) when the
+    card also names a Hub id of that family ("Fine-tuned [org/wav2vec2-large-xlsr-53](...)"): the id is
+    the checkpoint the model was trained from, the family line only its kind."""
+    ids = [
+        normalise(str(fact.value).split("/")[-1])
+        for fact in facts
+        if fact.kind == "base_model" and fact.subject is None and "/" in str(fact.value)
+    ]
+    if not ids:
+        return facts
+
+    def refined(fact: Fact) -> bool:
+        if fact.kind != "base_model" or fact.subject is not None or re.search(r"[\d/-]", str(fact.value)):
+            return False
+        family = normalise(str(fact.value))
+        return len(family) >= 3 and any(known.startswith(family) and known != family for known in ids)
+
+    return [fact for fact in facts if not refined(fact)]

@@ -59,6 +59,16 @@ _CUE_AFTER = re.compile(
     r"|init\b|(?:text|image|vision|audio|speech|language)\s+(?:encoder|decoder|backbone|tower)\b)",
     re.IGNORECASE,
 )
+# Nouns and verbs whose object is a base only when the card links it on the Hub: "an adaptation of [X](...)",
+# "a checkpoint of [X](...)", "Fine-tuned [X](...) on ...". A plain name after them ("a version of BERT",
+# "an implementation of the method") too often names a design, a paper or a family.
+_LINK_CUE = re.compile(
+    r"(?<!newer\s)(?<!latest\s)(?<!updated\s)(?<!improved\s)"
+    r"\b(?:(?:re-?)?implementation|adaptation|version|checkpoint|variant|port|conversion|copy|replica)"
+    r"\s+of\s+(?:the\s+|an?\s+)?(?:(?:pre-?trained|original|official)\s+)?"
+    r"|^\s{0,3}[`*_]{0,2}fine[- ]?tuned\s+(?:from\s+)?(?:the\s+)?",
+    re.IGNORECASE,
+)
 _USE_BEFORE_NAME = re.compile(
     r"\b(?:with|using|use[sd]?|tak(?:e|es|en|ing)|took|adopt\w{0,3}|cho(?:se|ose|sen)|employ\w{0,3}"
     r"|select\w{0,3}|pick\w{0,3}|load\w{0,3})\s+(?:the\s+)?$",
@@ -112,7 +122,9 @@ _CLAUSE_BREAK = re.compile(r"[.;:,]\s|\bwhile\b|\bwhereas\b|\bbut\b|[。；，]"
 
 def lineage_cue_in(text: str) -> bool:
     """Whether the text has a lineage cue of this module (a cheap test before reading a paragraph)."""
-    return bool(_CUE_BEFORE.search(text) or _CUE_AFTER.search(text) or _CUE_CJK.search(text))
+    return bool(
+        _CUE_BEFORE.search(text) or _CUE_AFTER.search(text) or _CUE_CJK.search(text) or _LINK_CUE.search(text)
+    )
 
 
 def lineage_bases(
@@ -123,6 +135,13 @@ def lineage_bases(
         if _clause_rules_out(sentence, match.start(), subject):
             continue
         found = _name_after(block, offset, sentence, match.end())
+        if found is not None and _is_a_base(found[0], subject):
+            yield found
+    for match in _LINK_CUE.finditer(sentence):
+        link = _link_starting(block, offset + match.end(), offset + match.end() + 2)
+        if link is None or not hub_id(link.url) or _clause_rules_out(sentence, match.start(), subject):
+            continue
+        found = _from_link(link)
         if found is not None and _is_a_base(found[0], subject):
             yield found
     for match in _CUE_AFTER.finditer(sentence):

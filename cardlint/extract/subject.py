@@ -136,7 +136,14 @@ _NAME_SIZE = re.compile(
 )
 
 
-_DATA_UNITS = r"(?:steps?|tokens?|toks|frames|samples|examples|words|sentences|images|epochs?|hours|docs)"
+# Words after (or before) a size in a name that say it counts data or training, not weights.
+_DATA_WORDS = (
+    "steps?", "tokens?", "toks?", "frames", "samples", "examples", "words", "sentences", "images", "imgs?",
+    "epochs?", "hours", "docs", "documents", "pairs", "utterances", "clips", "videos", "texts", "queries",
+    "dialog(?:ue)?s", "passages", "iters?", "iterations", "updates", "episodes", "games", "rows", "tweets",
+    "captions", "sequences", "seqs",
+)  # fmt: skip
+_DATA_UNITS = "(?:" + "|".join(_DATA_WORDS) + ")"
 _DATA_BEFORE = re.compile(_DATA_UNITS + r"[-_ ]?$", re.IGNORECASE)
 _DATA_AFTER = re.compile(r"[-_ ]?" + _DATA_UNITS + r"(?![A-Za-z])", re.IGNORECASE)
 

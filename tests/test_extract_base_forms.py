@@ -1,0 +1,74 @@
+"""Base models named in forms the lineage phrases first missed: a Hub link after a lineage noun, a
+`Base model:` line without a space or with markup, a family line beside a Hub id. Cards we wrote; every
+model name is made up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_extract_model_facts import base_of, facts_of
+
+
+@pytest.mark.parametrize(
+    "sentence, base",
+    [
+        ("This is a plain implementation of [finch-base](https://huggingface.co/acme/finch-base) for tags.",
+         "acme/finch-base"),
+        ("Wren is an adaptation of [Finch Large](https://huggingface.co/acme/finch-large) to Welsh.",
+         "acme/finch-large"),
+        ("The repo holds a checkpoint of [finch](https://huggingface.co/acme/finch-small) tuned for news.",
+         "acme/finch-small"),
+        ("Fine-tuned [acme/finch-xl](https://huggingface.co/acme/finch-xl) on Welsh.", "acme/finch-xl"),
+    ],
+)  # fmt: skip
+def test_hub_link_after_a_lineage_noun(tmp_path: Path, sentence: str, base: str) -> None:
+    assert base_of(tmp_path, f"# Wren\n\n{sentence}\n", folder="wren-ner") == [base]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A newer version of [finch](https://huggingface.co/acme/finch-7b) is out.",
+        "This is a version of the method of [Finch](https://github.com/acme/finch).",
+        "We compared it with a checkpoint of [finch](https://huggingface.co/acme/finch-7b).",
+    ],
+)
+def test_lineage_noun_without_a_hub_link_names_no_base(tmp_path: Path, sentence: str) -> None:
+    assert base_of(tmp_path, f"# Wren\n\n{sentence}\n", folder="wren-ner") == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- base model:[finch-base](https://huggingface.co/acme/finch-base)",
+        "**Base model**:`acme/finch-base`",
+        "- **Base Model:**`acme/finch-base`",
+    ],
+)
+def test_base_model_line_without_space_or_with_markup(tmp_path: Path, line: str) -> None:
+    assert base_of(tmp_path, f"# Wren\n\n{line}\n", folder="wren-ner") == ["acme/finch-base"]
+
+
+def test_family_line_gives_way_to_the_hub_id_of_that_family(tmp_path: Path) -> None:
+    text = (
+        "# Wren\n\n- **Parent Model:** Finch\n\n"
+        "Fine-tuned [acme/finch2-large-53](https://huggingface.co/acme/finch2-large-53) on Welsh.\n"
+    )
+    assert base_of(tmp_path, text, folder="wren-asr") == ["acme/finch2-large-53"]
+
+
+def test_family_alone_in_a_parent_model_line_is_not_a_base(tmp_path: Path) -> None:
+    assert base_of(tmp_path, "# Wren\n\n- **Parent Model:** FINCH\n", folder="wren-asr") == []
+
+
+@pytest.mark.parametrize("folder", ["wren-clip-19.2M-images", "wren-agent-10M-steps", "wren-2B-pairs"])
+def test_size_that_counts_data_is_no_parameters_fact(tmp_path: Path, folder: str) -> None:
+    facts = facts_of(tmp_path, f"# {folder}\n\nA model.\n", folder=folder)
+    assert [fact.value for fact in facts if fact.kind == "parameters"] == []
+
+
+def test_weight_size_in_the_name_still_counts(tmp_path: Path) -> None:
+    facts = facts_of(tmp_path, "# wren-7b\n\nA model.\n", folder="wren-7b")
+    assert [fact.value for fact in facts if fact.kind == "parameters"] == [7e9]
