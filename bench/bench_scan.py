@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 from hubserver import HubStandIn, card, safetensors_header  # noqa: E402
 
-from cardlint.commands.scan import RepoScanner, run_scan  # noqa: E402
+from cardlint.commands.scan import run_scan  # noqa: E402
+from cardlint.commands.scan_repo import RepoScanner  # noqa: E402
 from cardlint.sources import LoadedTarget  # noqa: E402
 
 BASES = 10
@@ -64,7 +65,7 @@ def build(hub: HubStandIn, count: int) -> list[str]:
 def analyser() -> tuple[Any, str]:
     """The real pipeline if it runs here, else a fetch-only stand-in (the I/O is what this measures)."""
     try:
-        from cardlint.commands.scan import pipeline_analyser
+        from cardlint.commands.scan_repo import pipeline_analyser
         from cardlint.config.settings import Settings
 
         real = pipeline_analyser(Settings())

@@ -176,7 +176,7 @@ def test_a_healthy_repo_still_reads_under_the_guard(hub: HubStandIn, project: Pa
 def test_a_model_list_dripping_a_byte_a_second_ends_at_the_read_deadline(hub: HubStandIn) -> None:
     from cardlint.core.limits import Limits
     from cardlint.sources import SourceError
-    from cardlint.sources.hub import list_model_ids
+    from cardlint.sources.hub_listing import list_model_ids
 
     _tiny(hub)
     hub.add_fault(Fault(path="^/api/models$", method="GET", drip=1.0, times=None))

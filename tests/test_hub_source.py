@@ -9,7 +9,9 @@ from hubserver import Fault, HubStandIn, card, safetensors_header
 
 from cardlint.core.limits import Limits
 from cardlint.sources import SourceError
-from cardlint.sources.hub import BaseCardCache, base_chain, fetch_base_card, load_hub_target, parse_hub_target
+from cardlint.sources.hub import load_hub_target
+from cardlint.sources.hub_lineage import BaseCardCache, base_chain, fetch_base_card
+from cardlint.sources.hub_target import parse_hub_target
 
 CARD = card(
     "license: apache-2.0\npipeline_tag: text-generation\nbase_model: acme/base", "# Tiny\n\n7B params.\r\n"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cardlint.sources import SourceError
-from cardlint.sources.hub import HubRef, parse_hub_target, redact
+from cardlint.sources.hub_errors import redact
+from cardlint.sources.hub_target import HubRef, parse_hub_target
 
 
 @pytest.mark.parametrize(

@@ -17,16 +17,11 @@ from typing import Any
 import pytest
 from hubserver import HubStandIn, card, repo_ids
 
-from cardlint.commands.scan import (
-    RepoScanner,
-    ScanSummary,
-    iter_records,
-    prepare_output,
-    read_repo_file,
-    run_scan,
-)
+from cardlint.commands.scan import run_scan
+from cardlint.commands.scan_output import ScanSummary, iter_records, prepare_output, read_repo_file
+from cardlint.commands.scan_repo import RepoScanner
 from cardlint.sources import LoadedTarget, SourceError
-from cardlint.sources.hub import list_model_ids
+from cardlint.sources.hub_listing import list_model_ids
 
 TESTS = Path(__file__).parent
 
@@ -176,7 +171,8 @@ def test_sigint_in_a_real_process_leaves_the_file_whole_and_resume_completes(tmp
     script = textwrap.dedent(
         f"""
         import sys, time
-        from cardlint.commands.scan import run_scan, prepare_output
+        from cardlint.commands.scan import run_scan
+        from cardlint.commands.scan_output import prepare_output
 
         def scanner(target):
             time.sleep(0.05)
@@ -258,7 +254,7 @@ def test_summary_counts_disclosures_standings_and_largest() -> None:
 
 def _pipeline_ready() -> bool:
     try:
-        from cardlint.commands.scan import pipeline_analyser
+        from cardlint.commands.scan_repo import pipeline_analyser
         from cardlint.config.settings import Settings
 
         pipeline_analyser(Settings())(

@@ -93,8 +93,8 @@ def resolve_targets(command_line: CommandLine, settings: Settings) -> Iterator[T
                     yield Target(str(path), path, error=str(exc))
             continue
         if bases is None:
-            from cardlint.sources.hub import BaseCardCache
             from cardlint.sources.hub_http import HubRun
+            from cardlint.sources.hub_lineage import BaseCardCache
 
             bases = BaseCardCache()
             hub_run = HubRun.start(settings.limits.max_hub_seconds_per_run)
@@ -106,7 +106,9 @@ def _hub_target(
 ) -> Target:
     """A Hub repo with its base-model cards (for lineage), fetched through huggingface_hub's cache; all
     Hub reads of the run share `hub_run`'s clock (limits.max_hub_seconds_per_run)."""
-    from cardlint.sources.hub import base_chain, load_hub_target, parse_hub_target
+    from cardlint.sources.hub import load_hub_target
+    from cardlint.sources.hub_lineage import base_chain
+    from cardlint.sources.hub_target import parse_hub_target
 
     try:
         ref = parse_hub_target(target)  # raises for an invalid explicit hf:// id

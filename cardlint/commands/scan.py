@@ -5,221 +5,38 @@ pool of worker threads (the work is waiting on the network), each result is writ
 it is ready, and nothing per repo is kept afterwards, so memory stays flat. Rerunning the same command
 resumes: repos already in the output file are skipped. Ctrl-C stops after the line being written, so the file
 is always whole lines. The summary at the end is computed by reading the output file back, so it covers
-resumed runs too.
+resumed runs too. One repo's record is made in scan_repo; the files (ids, output, summary) are read in
+scan_output.
 """
 
 from __future__ import annotations
 
-import heapq
 import json
 import os
 import sys
-import threading
-import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
+from cardlint.commands.scan_output import Record, ScanSummary, iter_records, prepare_output, read_repo_file
+from cardlint.commands.scan_repo import RepoScanner, pipeline_analyser
 from cardlint.report.common import plural
-from cardlint.sources import LoadedTarget, SourceError
+from cardlint.sources import SourceError
 
 EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED = 0, 2, 130
-LARGEST_SHOWN = 10
-
-Record = dict[str, Any]
-Analyser = Callable[[LoadedTarget, bool], Record]  # (loaded card, is a base model) -> record fields
 
 
 # ---------------------------------------------------------------- which repos
 
 
-def read_repo_file(path: str) -> Iterator[str]:
-    """Repo ids from a file, one per line; blank lines and # comments skipped; `-` is standard input."""
-    handle: IO[str] = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
-    try:
-        for line in handle:
-            text = line.split("#", 1)[0].strip()
-            if text:
-                yield text
-    finally:
-        if handle is not sys.stdin:
-            handle.close()
-
-
 # ---------------------------------------------------------------- the output file
 
 
-def prepare_output(path: Path) -> set[str]:
-    """Targets already scanned successfully, after cutting off a half-written last line (a hard kill)."""
-    done: set[str] = set()
-    if not path.exists():
-        return done
-    with path.open("rb+") as handle:
-        data_end = handle.seek(0, os.SEEK_END)
-        if data_end:
-            handle.seek(data_end - 1)
-            if handle.read(1) != b"\n":
-                handle.seek(0)
-                content = handle.read()
-                handle.truncate(content.rfind(b"\n") + 1)
-    for record in iter_records(path):
-        if record.get("status") == "ok" and isinstance(record.get("target"), str):
-            done.add(record["target"])
-    return done
-
-
-def iter_records(path: Path) -> Iterator[Record]:
-    """The records of an output file, skipping lines that are not JSON objects."""
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(record, dict):
-                yield record
-
-
 # ---------------------------------------------------------------- one repo
-
-
-@dataclass
-class RepoScanner:
-    """Loads one repo (and its base models, once per run) and turns it into one record."""
-
-    analyser: Analyser
-    offline: bool = False
-    lineage: bool = True
-    with_config: bool = True
-    limits: Any = None
-    _bases: dict[str, Record] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def __post_init__(self) -> None:
-        from cardlint.core.limits import DEFAULT_LIMITS
-        from cardlint.sources.hub import BaseCardCache
-
-        self.limits = self.limits or DEFAULT_LIMITS
-        self.base_cards = BaseCardCache()
-
-    def scan(self, target: str) -> Record:
-        from cardlint.sources.hub import base_chain, load_hub_target, parse_hub_target
-
-        started = time.monotonic()
-        try:
-            ref = parse_hub_target(target)
-            if ref is None:
-                raise SourceError(f"{target}: not a Hub model id (org/name or org/name@revision)")
-            # a repo already read as some fine-tune's base costs nothing more
-            known = self.base_cards.peek(ref.repo_id) if ref.revision is None else None
-            loaded = known or load_hub_target(
-                ref, offline=self.offline, limits=self.limits, with_config=self.with_config
-            )
-        except SourceError as exc:
-            return {"target": target, "status": "error", "error": str(exc)}
-        record: Record = {
-            "target": target,
-            "status": "ok",
-            "repo_id": loaded.repo_id,
-            "revision": loaded.revision,
-        }
-        record["hub"] = _hub_summary(loaded)
-        try:
-            record.update(self.analyser(loaded, False))
-            if self.lineage:
-                chain, notes = base_chain(
-                    loaded, offline=self.offline, limits=self.limits, cache=self.base_cards
-                )
-                record["lineage"] = [self._base_record(base) for base in chain]
-                record["lineage_notes"] = notes
-        except Exception as exc:  # one broken card must not stop an audit of thousands
-            return {
-                "target": target,
-                "status": "error",
-                "error": f"{target}: internal error: {type(exc).__name__}: {exc}",
-            }
-        record["seconds"] = round(time.monotonic() - started, 3)
-        return record
-
-    def _base_record(self, base: LoadedTarget) -> Record:
-        key = base.repo_id or base.target
-        with self._lock:
-            known = self._bases.get(key)
-        if known is None:
-            estimate = self.analyser(base, True).get("estimate") or {}
-            known = {
-                "repo_id": key,
-                "revision": base.revision,
-                "training_flop": estimate.get("training_flop"),
-            }
-            with self._lock:
-                self._bases[key] = known
-        return known
-
-
-def _hub_summary(loaded: LoadedTarget) -> Record:
-    info = loaded.sidecars.hub_info
-    keys = ("gated", "private", "pipeline_tag", "library_name", "last_modified", "safetensors_parameters")
-    summary = {key: info.get(key) for key in keys}
-    summary["problems"] = list(loaded.sidecars.problems)
-    return summary
-
-
-def pipeline_analyser(settings: Any) -> Analyser:
-    """The real analysis: cardlint.pipeline.analysis.analyse with one Environment shared by every worker."""
-    from cardlint.pipeline.analysis import Environment, Stages, analyse
-    from cardlint.report.json import estimate_to_dict, threshold_to_dict
-
-    environment = Environment(settings=settings, policies=_policies(settings))
-
-    def run(loaded: LoadedTarget, is_base: bool) -> Record:
-        report = analyse(loaded, environment, Stages(estimate=True, checks=not is_base))
-        estimate = estimate_to_dict(report.estimate) or {}
-        own = [fact for fact in report.facts if fact.subject is None]
-        counts = Counter(finding.severity.value for finding in report.findings)
-        return {
-            "subject": report.subject,
-            "facts": [
-                {
-                    "kind": fact.kind,
-                    "value": fact.value,
-                    "unit": fact.unit,
-                    "origin": fact.origin,
-                    "line": fact.location.line,
-                    "derived": fact.derived,
-                }
-                for fact in own
-            ],
-            "disclosed": sorted({fact.kind for fact in own if not fact.derived}),
-            "estimate": {key: estimate.get(key) for key in ("training_flop", "driver", "reason")},
-            "thresholds": [threshold_to_dict(status) for status in report.thresholds],
-            "findings": {
-                "total": len(report.findings),
-                **{level: counts.get(level, 0) for level in ("error", "warning", "info")},
-                "codes": dict(sorted(Counter(finding.code for finding in report.findings).items())),
-            },
-        }
-
-    return run
-
-
-def _policies(settings: Any) -> list[Any]:
-    from cardlint.policy.loading import select_policies
-    from cardlint.policy.model import PolicyError
-
-    try:
-        return select_policies(
-            list(settings.policies) if settings.policies is not None else None,
-            list(settings.policy_files),
-            settings.as_of,
-        )
-    except PolicyError as exc:
-        raise click.UsageError(str(exc)) from None
 
 
 # ---------------------------------------------------------------- the run
@@ -325,79 +142,6 @@ def run_scan(
 
 
 # ---------------------------------------------------------------- the summary
-
-
-@dataclass
-class ScanSummary:
-    """Counts over an output file: disclosures, threshold standings, the largest estimates."""
-
-    repos: int = 0
-    errors: int = 0
-    disclosed: Counter[str] = field(default_factory=Counter)
-    standings: dict[str, Counter[str]] = field(default_factory=dict)
-    largest: list[tuple[float, str, float, float]] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, records: Iterable[Record]) -> ScanSummary:
-        latest_ok: set[str] = set()
-        failed: set[str] = set()
-        summary = cls()
-        for record in records:
-            target = record.get("target")
-            if not isinstance(target, str):
-                continue
-            if record.get("status") != "ok":
-                if target not in latest_ok:
-                    failed.add(target)
-                continue
-            if target in latest_ok:
-                continue
-            latest_ok.add(target)
-            failed.discard(target)
-            summary._add(record)
-        summary.errors = len(failed)
-        return summary
-
-    def _add(self, record: Record) -> None:
-        self.repos += 1
-        self.disclosed.update(record.get("disclosed") or [])
-        for status in record.get("thresholds") or []:
-            key = f"{status.get('policy')} {status.get('threshold')} ({status.get('basis', 'training')})"
-            self.standings.setdefault(key, Counter())[str(status.get("status"))] += 1
-        flop = ((record.get("estimate") or {}).get("training_flop")) or None
-        if flop and isinstance(flop.get("central"), (int, float)):
-            item = (
-                float(flop["central"]),
-                str(record.get("repo_id") or record["target"]),
-                flop["low"],
-                flop["high"],
-            )
-            if len(self.largest) < LARGEST_SHOWN:
-                heapq.heappush(self.largest, item)
-            else:
-                heapq.heappushpop(self.largest, item)
-
-    def render(self) -> str:
-        lines = [f"Scanned {plural(self.repos, 'repo')} ({self.errors} could not be read)."]
-        if self.disclosed:
-            lines += ["", "Disclosed figure            repos   share"]
-            for kind, count in sorted(self.disclosed.items(), key=lambda item: (-item[1], item[0])):
-                lines.append(f"  {kind:<26}{count:>5}  {count / max(self.repos, 1):>6.0%}")
-        if self.standings:
-            width = max(len(key) for key in self.standings) + 2
-            lines += [
-                "",
-                f"{'Threshold':<{width + 2}}{'below':>7}{'straddles':>10}{'above':>7}{'unknown':>9}",
-            ]
-            for key in sorted(self.standings):
-                row = self.standings[key]
-                counts = f"{row['below']:>7}{row['straddles']:>10}{row['above']:>7}{row['unknown']:>9}"
-                lines.append(f"  {key:<{width}}{counts}")
-        if self.largest:
-            lines += ["", "Largest estimates (FLOP, central [low - high])"]
-            for central, repo, low, high in sorted(self.largest, reverse=True):
-                lines.append(f"  {repo:<44}{central:9.2e}  [{low:.2e} - {high:.2e}]")
-        return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------- the command
@@ -543,7 +287,7 @@ def _targets(
     limit: int | None,
 ) -> tuple[Iterator[str], int | None]:
     """The targets to scan, lazily, and their number when it is known up front."""
-    from cardlint.sources.hub import list_model_ids
+    from cardlint.sources.hub_listing import list_model_ids
 
     def chained() -> Iterator[str]:
         yield from repos
