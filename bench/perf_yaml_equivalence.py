@@ -2,7 +2,7 @@
 
 Usage: python bench/perf_yaml_equivalence.py [--limit N]
 
-cardlint composes front matter from libyaml's events when the text allows it (cardlint/card/document.py
+cardlint composes front matter from libyaml's events when the text allows it (cardlint/card/yaml_loader.py
 `_fast_node`) and from the pure-Python parser otherwise. For every bulk and labelled corpus card this parses
 the front matter both ways and compares everything the card model keeps: data, error, node marks, duplicate
 keys and YAML 1.1 surprises. Prints the counts (fast path taken / fell back) and every difference; exits 1
@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from corpus import bulk_cards, corpus_cards  # noqa: E402
 
-import cardlint.card.document as card_module  # noqa: E402
+import cardlint.card.yaml_nodes as yaml_module  # noqa: E402
 from cardlint.card.document import CardReadError, decode, parse_card  # noqa: E402
 
 
@@ -38,13 +38,13 @@ def main() -> None:
     parser.add_argument("--limit", type=int)
     args = parser.parse_args()
     paths = corpus_cards() + bulk_cards(args.limit)
-    fast_node = card_module._fast_node
+    fast_node = yaml_module._fast_node
     counts = {"cards": 0, "fast": 0, "pure": 0, "different": 0}
     taken: list[bool] = []
 
     def counting(text: str, limits: Any) -> Any:
         node = fast_node(text, limits)
-        taken.append(node is not card_module._USE_PURE_LOADER)
+        taken.append(node is not yaml_module._USE_PURE_LOADER)
         return node
 
     for path in paths:
@@ -54,11 +54,11 @@ def main() -> None:
             continue
         counts["cards"] += 1
         taken.clear()
-        card_module._fast_node = counting
+        yaml_module._fast_node = counting
         fast = summary(text)
-        card_module._fast_node = lambda text, limits: card_module._USE_PURE_LOADER
+        yaml_module._fast_node = lambda text, limits: yaml_module._USE_PURE_LOADER
         pure = summary(text)
-        card_module._fast_node = fast_node
+        yaml_module._fast_node = fast_node
         if taken:
             counts["fast" if taken[0] else "pure"] += 1
         if fast != pure:

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 import cardlint.card.document as card_module
+import cardlint.card.yaml_nodes as yaml_module
 from cardlint.card.document import parse_card
 from cardlint.core.limits import Limits
 
@@ -28,9 +29,9 @@ def _alias_bomb(levels: int = 12, width: int = 10) -> str:
 def counters(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
     """Counts of composed nodes, constructed objects and front-matter loads during one parse."""
     counts = {"composed": 0, "constructed": 0, "loads": 0}
-    compose = card_module._BoundedLoader.compose_node
+    compose = yaml_module._BoundedLoader.compose_node
     construct = yaml.constructor.BaseConstructor.construct_object
-    load = card_module._load_front_matter
+    load = yaml_module._load_front_matter
 
     def counting_compose(self: Any, parent: Any, index: Any) -> Any:
         counts["composed"] += 1
@@ -44,9 +45,10 @@ def counters(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
         counts["loads"] += 1
         load(*args, **kwargs)
 
-    monkeypatch.setattr(card_module._BoundedLoader, "compose_node", counting_compose)
+    monkeypatch.setattr(yaml_module._BoundedLoader, "compose_node", counting_compose)
     monkeypatch.setattr(yaml.constructor.BaseConstructor, "construct_object", counting_construct)
-    monkeypatch.setattr(card_module, "_load_front_matter", counting_load)
+    monkeypatch.setattr(card_module, "_load_front_matter", counting_load)  # the first load
+    monkeypatch.setattr(yaml_module, "_load_front_matter", counting_load)  # a salvage
     yield counts
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-import cardlint.card.document as card_module
+import cardlint.card.yaml_loader as loader_module
+import cardlint.card.yaml_nodes as yaml_module
 from cardlint.card.document import parse_card
 
 CASES = {
@@ -71,22 +72,22 @@ def _outcome(text: str) -> Any:
 @pytest.mark.parametrize("text", list(CASES.values()), ids=list(CASES))
 def test_fast_and_pure_loaders_agree(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     fast = _outcome(text)
-    monkeypatch.setattr(card_module, "_fast_node", lambda text, limits: card_module._USE_PURE_LOADER)
+    monkeypatch.setattr(yaml_module, "_fast_node", lambda text, limits: yaml_module._USE_PURE_LOADER)
     assert _outcome(text) == fast
 
 
 def test_the_fast_path_is_taken_for_an_ordinary_card(monkeypatch: pytest.MonkeyPatch) -> None:
-    if card_module._CParser is None:
+    if loader_module._CParser is None:
         pytest.skip("PyYAML without libyaml")
     taken: list[bool] = []
-    real = card_module._fast_node
+    real = yaml_module._fast_node
 
     def spy(text: str, limits: Any) -> Any:
         node = real(text, limits)
-        taken.append(node is not card_module._USE_PURE_LOADER)
+        taken.append(node is not yaml_module._USE_PURE_LOADER)
         return node
 
-    monkeypatch.setattr(card_module, "_fast_node", spy)
+    monkeypatch.setattr(yaml_module, "_fast_node", spy)
     _outcome(CASES["plain"])
     _outcome(CASES["tab in value"])
     assert taken == [True, False]

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-    from cardlint.card.document import Card, FrontMatter, Path_
+    from cardlint.card.document import Card
+    from cardlint.card.yaml_nodes import FrontMatter, Path_
 
 # The rule each kind of schema problem is reported under (codes and names match rules/rules.yaml).
 KIND_CODES: dict[str, str] = {

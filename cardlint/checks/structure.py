@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from cardlint.card.document import Card, Section, Yaml11Surprise
+from cardlint.card.document import Card, Section
 from cardlint.card.validation import dotted, expects_boolean, known_keys
+from cardlint.card.yaml_nodes import Yaml11Surprise
 from cardlint.checks import CheckContext, check, finding
 from cardlint.policy.fields import prose_by_line
 from cardlint.policy.signals import placeholder_regex
