@@ -73,7 +73,7 @@ def test_nested_html_table_inside_an_open_cell(html: bytes) -> None:
 def test_nested_html_table_keeps_the_outer_cell() -> None:
     from cardlint.card.document import parse_card
     from cardlint.extract.layout import Layout
-    from cardlint.extract.tables import html_tables
+    from cardlint.extract.table_grid import html_tables
 
     card = parse_card("# M\n\n<table><tr><td>outer<table><tr><td>inner</td></tr></table></td></tr></table>\n")
     grids = [[cell.text for row in table.rows for cell in row] for table in html_tables(card, Layout(card))]

@@ -66,18 +66,20 @@ def test_default_card_limit_passes_every_real_card() -> None:
 def test_table_cells_are_cut_at_the_line_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """A 600 kB table cell (a pasted log, seen in the bulk corpus) took over a second; cells are now cut
     like lines. Counted, not timed: no text longer than the limit reaches the quantity parser."""
-    import cardlint.extract.tables as tables
+    import cardlint.extract.table_cells as table_cells
+    import cardlint.extract.table_rows as table_rows
     from cardlint.card.document import parse_card
     from cardlint.extract import extract_facts
 
     seen: list[int] = []
-    real = tables.find_quantities
+    real = table_cells.find_quantities
 
     def measuring(text: str):  # type: ignore[no-untyped-def]
         seen.append(len(text))
         return real(text)
 
-    monkeypatch.setattr(tables, "find_quantities", measuring)
+    for module in (table_cells, table_rows):  # every table reader that asks the quantity parser
+        monkeypatch.setattr(module, "find_quantities", measuring)
     cell = "1.5B tokens, " * 40_000
     text = f"# M\n\n| Model | Notes |\n|---|---|\n| ours | {cell} |\n"
     limits = Limits(max_line_chars=5_000)

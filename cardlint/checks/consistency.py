@@ -351,7 +351,7 @@ def card_tables(card: Any) -> list[list[TableRow]]:
     """Markdown and HTML tables of the card (spans expanded, code skipped), read by the facts extractor's
     table reader so both see the same cells."""
     from cardlint.extract.layout import layout_of
-    from cardlint.extract.tables import card_tables as tables_read
+    from cardlint.extract.table_grid import card_tables as tables_read
 
     tables = []
     for table in tables_read(card, layout_of(card)):
