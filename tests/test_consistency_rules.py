@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cardlint.card.document import parse_card
-from cardlint.checks import CheckContext, all_checks
+from cardlint.checks import CheckContext, all_checks, conflicts, table_totals
 from cardlint.checks import consistency as rules
 from cardlint.types import Fact, Finding
 
@@ -111,7 +111,7 @@ def test_cl306_same_figure_twice_points_at_both_lines() -> None:
         fact("device_hours", 39.3e6, 10, quote="39.3M GPU hours"),
         fact("device_hours", 7.0e6, 20, quote="7.0M"),
     ]
-    [found] = _run(rules.conflicting_figures, facts)
+    [found] = _run(conflicts.conflicting_figures, facts)
     assert found.code == "CL306"
     assert _lines(found) == (20, [10])
 
@@ -121,7 +121,7 @@ def test_cl306_grams_and_kilograms_of_co2_that_differ() -> None:
         fact("co2_tonnes", 0.00754, 3, quote="7540", origin="yaml"),
         fact("co2_tonnes", 0.03016, 40, quote="30.16 kg"),
     ]
-    [found] = _run(rules.conflicting_figures, facts)
+    [found] = _run(conflicts.conflicting_figures, facts)
     assert _lines(found) == (40, [3])
 
 
@@ -134,7 +134,7 @@ def test_cl306_passes_within_rounding_and_lower_bounds() -> None:
         fact("device_hours", 1e6, 5, subject="Other-70B"),
         fact("device_hours", 3e6, 6, derived=True),
     ]
-    assert _run(rules.conflicting_figures, facts) == []
+    assert _run(conflicts.conflicting_figures, facts) == []
 
 
 def _pairwise_cl306(facts: list[Fact]) -> list[tuple[int | None, int | None]]:
@@ -145,8 +145,8 @@ def _pairwise_cl306(facts: list[Fact]) -> list[tuple[int | None, int | None]]:
     reported: set[float] = set()
     for index, later in enumerate(stated):
         for earlier in stated[:index]:
-            if earlier.location.line == later.location.line or rules._consistent(
-                rules._stated(earlier), rules._stated(later)
+            if earlier.location.line == later.location.line or conflicts._consistent(
+                conflicts._stated(earlier), conflicts._stated(later)
             ):
                 continue
             if float(later.value) not in reported:
@@ -183,7 +183,7 @@ def test_cl306_equals_the_pairwise_definition(
              ambiguous=ambiguous)
         for (value, quote), line, approx, lower, ambiguous in rows
     ]  # fmt: skip
-    got = [(f.location.line, f.related[0].line) for f in _run(rules.conflicting_figures, facts)]
+    got = [(f.location.line, f.related[0].line) for f in _run(conflicts.conflicting_figures, facts)]
     assert got == _pairwise_cl306(facts)
 
 
@@ -192,7 +192,7 @@ def test_cl306_equals_the_pairwise_definition(
 
 def test_cl307_markdown_total_row_not_the_sum() -> None:
     text = (CARDS / "family_table.md").read_text()
-    findings = _run(rules.total_row_mismatch, [], text)
+    findings = _run(table_totals.total_row_mismatch, [], text)
     assert [(f.code, f.data["column"]) for f in findings] == [("CL307", 1), ("CL307", 3)]
     assert _lines(findings[0]) == (13, [10, 11, 12])
     # the second table adds up (39.3M) and is not reported
@@ -200,14 +200,14 @@ def test_cl307_markdown_total_row_not_the_sum() -> None:
 
 def test_cl307_html_total_row_and_code_blocks_ignored() -> None:
     text = (CARDS / "html_table.md").read_text()
-    [found] = _run(rules.total_row_mismatch, [], text)
+    [found] = _run(table_totals.total_row_mismatch, [], text)
     assert found.code == "CL307"
     assert _lines(found) == (21, [11, 16])  # the cells holding the figures
 
 
 def test_cl307_passes_when_totals_add_up() -> None:
     text = "| | h |\n|---|---|\n| a | 1.5 |\n| b | 2.5 |\n| Total | 4.0 |\n"
-    assert _run(rules.total_row_mismatch, [], text) == []
+    assert _run(table_totals.total_row_mismatch, [], text) == []
 
 
 # --- CL308 ---

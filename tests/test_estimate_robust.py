@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cardlint.card.document import parse_card
-from cardlint.checks import CheckContext
+from cardlint.checks import CheckContext, conflicts
 from cardlint.checks import consistency as rules
 from cardlint.compute import estimate_compute
 from cardlint.types import Fact, Location
@@ -50,7 +50,7 @@ CHECKS = (
     rules.reported_flop_disagrees,
     rules.implied_utilisation,
     rules.estimates_disagree,
-    rules.conflicting_figures,
+    conflicts.conflicting_figures,
     rules.emissions_implausible,
     rules.moe_total_parameters,
 )

@@ -23,7 +23,7 @@ from hostile_support import cardlint
 from shape_cards import SHAPES, shape_card
 
 from cardlint import checks
-from cardlint.checks import CheckContext, RegisteredCheck, consistency
+from cardlint.checks import CheckContext, RegisteredCheck, conflicts
 from cardlint.config.settings import Settings
 from cardlint.pipeline.analysis import Environment, analyse
 from cardlint.policy.loading import select_policies
@@ -78,11 +78,11 @@ def test_shapes_have_the_size_asked_for() -> None:
 
 def _every_pair_cl306(ctx: CheckContext) -> Iterator[Finding]:
     """CL306 as it once was: every figure against every earlier one, tolerances recomputed per pair."""
-    for kind in consistency._COMPARABLE_KINDS:
+    for kind in conflicts._COMPARABLE_KINDS:
         stated = [fact for fact in ctx.facts if fact.kind == kind and fact.subject is None]
         for index, later in enumerate(stated):
             for earlier in stated[:index]:
-                consistency._consistent(consistency._stated(earlier), consistency._stated(later))
+                conflicts._consistent(conflicts._stated(earlier), conflicts._stated(later))
     return iter(())
 
 

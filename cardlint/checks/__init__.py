@@ -63,6 +63,8 @@ CHECK_MODULES = (
     "cardlint.checks.metadata",
     "cardlint.checks.disclosure",
     "cardlint.checks.consistency",
+    "cardlint.checks.conflicts",
+    "cardlint.checks.table_totals",
     "cardlint.checks.thresholds",
     "cardlint.checks.params",
     "cardlint.checks.sidecars",
