@@ -72,3 +72,36 @@ def test_size_that_counts_data_is_no_parameters_fact(tmp_path: Path, folder: str
 def test_weight_size_in_the_name_still_counts(tmp_path: Path) -> None:
     facts = facts_of(tmp_path, "# wren-7b\n\nA model.\n", folder="wren-7b")
     assert [fact.value for fact in facts if fact.kind == "parameters"] == [7e9]
+
+
+@pytest.mark.parametrize(
+    "sentence, base",
+    [
+        ("We further pre-train the publicly available FinchBERT on 1B tweets.", "FinchBERT"),
+        ("We continue training finch-base-v2 on Welsh news.", "finch-base-v2"),
+    ],
+)
+def test_object_of_a_verb_that_goes_on_training(tmp_path: Path, sentence: str, base: str) -> None:
+    assert base_of(tmp_path, f"# Wren\n\n{sentence}\n", folder="wren-ar") == [base]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We further train it on 1B tweets.",
+        "We could further pre-train FinchBERT on more tweets.",
+        "This is a copy of [this model repository](https://huggingface.co/acme/finch-7b).",
+    ],
+)
+def test_no_base_from_a_pronoun_a_plan_or_a_copy(tmp_path: Path, sentence: str) -> None:
+    assert base_of(tmp_path, f"# Wren\n\n{sentence}\n", folder="wren-ar") == []
+
+
+def test_first_sentence_that_starts_with_the_base(tmp_path: Path) -> None:
+    text = "# Wren\n\nfinch-base-cased fine-tuned on a news corpus for tagging.\n"
+    assert base_of(tmp_path, text, folder="wren-ner") == ["finch-base-cased"]
+
+
+def test_own_name_before_fine_tuned_is_not_a_base(tmp_path: Path) -> None:
+    text = "# Wren\n\nwren-ner fine-tuned on a news corpus for tagging.\n"
+    assert base_of(tmp_path, text, folder="wren-ner") == []

@@ -232,14 +232,17 @@ _NAME_BEFORE_VERB = re.compile(
     r"\b(?:is|was)\s+an?\s+[`*_]{0,2}(?P<name>[\w./-]{2,80}?)[`*_]{0,2}\s+model\s+(?:that|which)\s+"
     r"(?:was|has\s+been|is)\s+(?:further\s+|then\s+)?(?:fine-?tuned|finetuned|trained|pre-?trained|adapted)\b"
     r"|\busing\s+[`*_]{0,2}(?P<init>[\w./-]{2,80}?)[`*_]{0,2}\s+as\s+(?:the\s+|its\s+|an?\s+)?"
-    r"(?:initiali[sz]ation|starting\s+point|base\s+model|init)\b",
+    r"(?:initiali[sz]ation|starting\s+point|base\s+model|init)\b"
+    # a title or a first sentence that starts with the base: "finch-base-cased – Finetuned for NER"
+    r"|^\s{0,3}[`*_]{0,2}(?P<lead>[\w./-]{2,80}?)[`*_]{0,2}\s{1,3}(?:[-–—:]\s{1,3})?(?:fine-?tuned|finetuned)"
+    r"\s+(?:on|for|with)\b",
     re.IGNORECASE,
 )
 
 
 def _names_before_verb(sentence: str, own: tuple[str, ...]) -> Iterator[tuple[str, int, int]]:
     for found in _NAME_BEFORE_VERB.finditer(sentence):
-        group = "name" if found.group("name") else "init"
+        group = next(key for key in ("name", "init", "lead") if found.group(key))
         name = found.group(group).strip("`*_ ")
         if (
             re.search(r"[\d/-]", name)

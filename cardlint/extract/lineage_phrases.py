@@ -64,11 +64,19 @@ _CUE_AFTER = re.compile(
 # "an implementation of the method") too often names a design, a paper or a family.
 _LINK_CUE = re.compile(
     r"(?<!newer\s)(?<!latest\s)(?<!updated\s)(?<!improved\s)"
-    r"\b(?:(?:re-?)?implementation|adaptation|version|checkpoint|variant|port|conversion|copy|replica)"
+    r"\b(?:(?:re-?)?implementation|adaptation|version|checkpoint|variant|port|conversion)"
     r"\s+of\s+(?:the\s+|an?\s+)?(?:(?:pre-?trained|original|official)\s+)?"
     r"|^\s{0,3}[`*_]{0,2}fine[- ]?tuned\s+(?:from\s+)?(?:the\s+)?",
     re.IGNORECASE,
 )
+# "we further pre-train the publicly available MARBERT on ...", "we continue training mBERT on ...": the
+# object of a verb that goes on training is the base, even a plain name, when data follows it ("on"/"with").
+_GO_ON_TRAINING = re.compile(
+    r"\b(?:we|they|I)\s+(?:then\s+|also\s+)?(?:further|continu(?:e|ed|ally))\s+(?:to\s+)?"
+    r"(?:pre-?)?train(?:ing|ed)?\b",
+    re.IGNORECASE,
+)
+_DATA_AFTER_OBJECT = re.compile(r"\s{1,3}(?:on|with|using|over)\b", re.IGNORECASE)
 _USE_BEFORE_NAME = re.compile(
     r"\b(?:with|using|use[sd]?|tak(?:e|es|en|ing)|took|adopt\w{0,3}|cho(?:se|ose|sen)|employ\w{0,3}"
     r"|select\w{0,3}|pick\w{0,3}|load\w{0,3})\s+(?:the\s+)?$",
@@ -135,6 +143,12 @@ def lineage_bases(
         if _clause_rules_out(sentence, match.start(), subject):
             continue
         found = _name_after(block, offset, sentence, match.end())
+        if found is not None and _is_a_base(found[0], subject):
+            yield found
+    for match in _GO_ON_TRAINING.finditer(sentence):
+        if _clause_rules_out(sentence, match.start(), subject):
+            continue
+        found = _object_of_training(block, offset, sentence, match.end())
         if found is not None and _is_a_base(found[0], subject):
             yield found
     for match in _LINK_CUE.finditer(sentence):
@@ -206,6 +220,25 @@ def _name_after(
     if _NOT_A_MODEL_AFTER.match(sentence, found.end()):
         return None
     return name, offset + found.start(), offset + found.start() + len(name)
+
+
+def _object_of_training(
+    block: Block, offset: int, sentence: str, position: int
+) -> tuple[str, int, int] | None:
+    """The name a verb of going on training takes as its object: any name the usual reading finds, or a
+    capitalised one ("MARBERT", "mBERT") when data follows it, so "we further train it on ..." names none."""
+    found = _name_after(block, offset, sentence, position)
+    if found is not None:
+        return found
+    gap = _GAP.match(sentence, position)
+    at = gap.end() if gap else position
+    name = _NAME.match(sentence, at)
+    if name is None or not _DATA_AFTER_OBJECT.match(sentence, name.end()):
+        return None
+    text = _clean(name.group())
+    if not re.search(r"[A-Z]", text) or text.lower() in {"the", "it", "them", "our", "this"}:
+        return None
+    return text, offset + name.start(), offset + name.start() + len(text)
 
 
 def _name_before(block: Block, offset: int, sentence: str, position: int) -> tuple[str, int, int] | None:
