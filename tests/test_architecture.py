@@ -11,15 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from cardlint.extract.architecture import (
+from cardlint.extract.arch_counts import (
     EXTRA_BUFFERS,
     EXTRA_MTP,
     EXTRA_TIED_HEAD,
     EXTRA_VISION,
     ArchitectureError,
-    count_parameters,
-    supported_model_types,
 )
+from cardlint.extract.architecture import count_parameters, supported_model_types
 
 CONFIGS = Path(__file__).parent / "data" / "configs"
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cardlint.checks import CheckContext, check, finding
-from cardlint.extract.architecture import EXTRA_TIED_HEAD, EXTRA_VISION, ParameterCounts
+from cardlint.extract.arch_counts import EXTRA_TIED_HEAD, EXTRA_VISION, ParameterCounts
 from cardlint.extract.sidecars import config_counts
 from cardlint.types import Fact, Finding, Location
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import posixpath
 
-from cardlint.extract.architecture import ArchitectureError, ParameterCounts, count_parameters
+from cardlint.extract.arch_counts import ArchitectureError, ParameterCounts
+from cardlint.extract.architecture import count_parameters
 from cardlint.sources import Sidecars
 from cardlint.types import Fact, Location
 
