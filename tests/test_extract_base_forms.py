@@ -105,3 +105,54 @@ def test_first_sentence_that_starts_with_the_base(tmp_path: Path) -> None:
 def test_own_name_before_fine_tuned_is_not_a_base(tmp_path: Path) -> None:
     text = "# Wren\n\nwren-ner fine-tuned on a news corpus for tagging.\n"
     assert base_of(tmp_path, text, folder="wren-ner") == []
+
+
+@pytest.mark.parametrize(
+    "title, base",
+    [
+        ("# finch-base-cased – Finetuned for NER", "finch-base-cased"),
+        ("# acme/finch-large fine-tuned on a news corpus", "acme/finch-large"),
+    ],
+)
+def test_title_that_opens_with_the_base(tmp_path: Path, title: str, base: str) -> None:
+    assert base_of(tmp_path, f"{title}\n\nTags people and places.\n", folder="wren-ner") == [base]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "# Wren-NER fine-tuned for tagging",  # the card's own name
+        "# Finch fine-tuned for NER",  # a family, not a checkpoint
+        "# A model based on finch-base",  # other phrases are read from the prose only
+    ],
+)
+def test_title_names_no_base(tmp_path: Path, title: str) -> None:
+    assert base_of(tmp_path, f"{title}\n\nTags people and places.\n", folder="wren-ner") == []
+
+
+def test_title_gives_way_to_a_base_the_card_names(tmp_path: Path) -> None:
+    text = "# finch-base – Finetuned for NER\n\nThis model is a fine-tuned version of finch-base-v2.\n"
+    assert base_of(tmp_path, text, folder="wren-ner") == ["finch-base-v2"]
+
+
+@pytest.mark.parametrize(
+    "sentence, base",
+    [
+        ("This model is a fine-tuned version of finch-base-v2 on news.", "finch-base-v2"),
+        ("This model is a fine-tuned version of Finch-large [1].", "Finch-large"),
+        ("This model is a fine-tuned Finch-7B for chat.", "Finch-7B"),
+    ],
+)
+def test_fine_tuned_version_of_a_plain_name(tmp_path: Path, sentence: str, base: str) -> None:
+    assert base_of(tmp_path, f"# Wren\n\n{sentence}\n", folder="wren-ner") == [base]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It is a fine-tuned version of [./checkpoint-500](https://huggingface.co/./checkpoint-500).",
+        "It is a fine-tuned version of [Finch5](https://huggingface.co/models?search=finch5) for spelling.",
+    ],
+)
+def test_local_folder_or_search_page_is_no_base(tmp_path: Path, sentence: str) -> None:
+    assert base_of(tmp_path, f"# Wren\n\n{sentence}\n", folder="wren-ner") == []

@@ -24,6 +24,7 @@ from cardlint.extract.prose import prose_facts
 from cardlint.extract.restated import restated_figures
 from cardlint.extract.stages import is_fine_tune_card, stage_at, staged_kind
 from cardlint.extract.tables import table_facts
+from cardlint.extract.title_base import title_base_fact
 from cardlint.types import Fact
 
 if TYPE_CHECKING:
@@ -39,6 +40,9 @@ def extract_facts(
     facts += table_facts(card, layout, path=path, subject=subject)
     facts += prose_facts(card, layout, path=path, subject=subject)
     facts = without_refined_families(facts)
+    titled = title_base_fact(card, subject, facts, path=path)
+    if titled is not None:
+        facts.append(titled)
     facts += precision_facts(card, layout, path=path)
     if not any(fact.kind == "hardware_count" and fact.subject is None for fact in facts):
         facts += config_dump_facts(card, layout, path=path)

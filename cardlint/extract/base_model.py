@@ -32,7 +32,7 @@ _PHRASE = re.compile(
     r"|\bfine-?tuning\s{0,2}(?:\([^()]{0,60}\)\s{0,2})?from"
     r"|\bdistilled\s+(?:version|variant)\s+of"
     r"|\bwe\s+fine-?tune"
-    r"|\ba\s+fine-?tuned(?=\s+[A-Z]))"
+    r"|\ba\s+fine-?tuned(?=\s+(?-i:[A-Z])))"
     r"\s{1,3}(?:the\s+|a\s+|an\s+)?",
     re.IGNORECASE,
 )
@@ -187,6 +187,8 @@ def _base_models_in(
             begin, finish = other.start, other.end
             if _LINK_NOT_A_MODEL.search(name) or _PAPER_URL.search(other.url) or not _looks_like_model(name):
                 continue
+            if name.startswith((".", "/", "~")) or "huggingface.co/models?" in other.url:
+                continue  # a local folder ("./checkpoint-500") or a Hub search page names no checkpoint
             if re.search(r"\b(?:models|checkpoints|weights)$", name, re.IGNORECASE):
                 continue
             name = without_kind_noun(name)
