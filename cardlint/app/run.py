@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -83,10 +84,11 @@ def run_check(
 
     fmt = _auto_format(output_format)
     if not statistics and fmt in _STREAMED:
-        return _stream_check(
-            command_line, fmt, exit_zero=exit_zero, quiet=quiet, jobs=jobs, output_file=output_file, fix=fix,
+        options = _StreamOptions(
+            exit_zero=exit_zero, quiet=quiet, jobs=jobs, output_file=output_file, fix=fix,
             unsafe_fixes=unsafe_fixes, color=color,
         )  # fmt: skip
+        return _stream_check(command_line, fmt, options)
     try:
         fix_errors = _apply_fixes(command_line, unsafe=unsafe_fixes) if fix else []
         serial = jobs == 1 or "-" in command_line.targets  # workers cannot share our stdin
@@ -109,11 +111,16 @@ def run_check(
         _write_step_summary(reports, catalogue)
     if not quiet:
         note_as_of(settings, any(_dated(report) for report in reports))
+    failing = any(f.severity.rank >= settings.fail_on.rank for r in reports for f in r.findings)
+    return _exit_code(errors=bool(errors), exit_zero=exit_zero, failing=failing)
+
+
+def _exit_code(*, errors: bool, exit_zero: bool, failing: bool) -> int:
+    """`check`'s exit code: 2 if a target could not be read, else 1 on failing findings unless --exit-zero."""
     if errors:
         return EXIT_ERROR
     if exit_zero:
         return EXIT_CLEAN
-    failing = any(f.severity.rank >= settings.fail_on.rank for r in reports for f in r.findings)
     return EXIT_FINDINGS if failing else EXIT_CLEAN
 
 
@@ -122,18 +129,20 @@ def run_check(
 _STREAMED = ("concise", "full", "json-lines")
 
 
-def _stream_check(
-    command_line: CommandLine,
-    fmt: str,
-    *,
-    exit_zero: bool,
-    quiet: bool,
-    jobs: int,
-    output_file: str | None,
-    fix: bool,
-    unsafe_fixes: bool,
-    color: str = "auto",
-) -> int:
+@dataclass(frozen=True)
+class _StreamOptions:
+    """The options of `check` that a streamed run reads (run_check's keywords, passed on as one value)."""
+
+    exit_zero: bool
+    quiet: bool
+    jobs: int
+    output_file: str | None
+    fix: bool
+    unsafe_fixes: bool
+    color: str = "auto"
+
+
+def _stream_check(command_line: CommandLine, fmt: str, options: _StreamOptions) -> int:
     """`check` for the streamed formats: each report is rendered and written as soon as it is done."""
     from collections import Counter
 
@@ -146,12 +155,13 @@ def _stream_check(
     failed = False
     dated = False
     errors = 0
+    output_file = options.output_file
     handle = open(output_file, "w", encoding="utf-8", errors="backslashreplace") if output_file else None  # noqa: SIM115
     try:
         try:
-            errors += len(_apply_fixes(command_line, unsafe=unsafe_fixes) if fix else [])
+            errors += len(_apply_fixes(command_line, unsafe=options.unsafe_fixes) if options.fix else [])
             items: Iterator[RenderedCard | str]
-            if jobs == 1 or "-" in command_line.targets:  # workers cannot share our stdin
+            if options.jobs == 1 or "-" in command_line.targets:  # workers cannot share our stdin
                 cache: dict[str, Settings] = {}
                 settings = _settings_or_fail(command_line, None, cache)
                 items = (
@@ -161,7 +171,7 @@ def _stream_check(
             else:
                 from cardlint.app.parallel import rendered_in_processes
 
-                settings, items = rendered_in_processes(command_line, jobs, fmt)
+                settings, items = rendered_in_processes(command_line, options.jobs, fmt)
             for item in items:
                 if isinstance(item, str):
                     errors += 1
@@ -171,24 +181,20 @@ def _stream_check(
                 counts.update(item.counts)
                 failed = failed or item.worst >= settings.fail_on.rank
                 dated = dated or item.dated
-                _write(item.text, handle, color)
+                _write(item.text, handle, options.color)
         except (UsageFailure, SelectorError) as exc:
             click.echo(f"cardlint: {one_line(str(exc))}", err=True)
             return EXIT_ERROR
-        if fmt != "json-lines" and not quiet:
+        if fmt != "json-lines" and not options.quiet:
             from cardlint.report.text import summary_line
 
-            _write(summary_line(counts, cards) + "\n", handle, color)
+            _write(summary_line(counts, cards) + "\n", handle, options.color)
     finally:
         if handle is not None:
             handle.close()
-    if not quiet:
+    if not options.quiet:
         note_as_of(settings, dated)
-    if errors:
-        return EXIT_ERROR
-    if exit_zero:
-        return EXIT_CLEAN
-    return EXIT_FINDINGS if failed else EXIT_CLEAN
+    return _exit_code(errors=bool(errors), exit_zero=options.exit_zero, failing=failed)
 
 
 def _write(text: str, handle: Any, color: str = "auto") -> None:

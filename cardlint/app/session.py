@@ -155,7 +155,7 @@ def iter_analyses(
             continue
         environment = environments.get(id(settings))
         if environment is None:
-            environment = Environment(settings=settings, policies=_policies_or_fail(settings))
+            environment = Environment(settings=settings, policies=policies_or_fail(settings))
             environments[id(settings)] = environment
         yield analyse(target.loaded, environment, stages)
 
@@ -167,7 +167,8 @@ def _settings_or_fail(command_line: CommandLine, anchor: Path | None, cache: dic
         raise UsageFailure(str(exc)) from None
 
 
-def _policies_or_fail(settings: Settings) -> list[Any]:
+def policies_or_fail(settings: Settings) -> list[Any]:
+    """The policies the settings select, or a UsageFailure naming the bad id or file."""
     from cardlint.policy.loading import select_policies
     from cardlint.policy.model import PolicyError
 

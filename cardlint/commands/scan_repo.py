@@ -140,14 +140,9 @@ def pipeline_analyser(settings: Any) -> Analyser:
 
 
 def _policies(settings: Any) -> list[Any]:
-    from cardlint.policy.loading import select_policies
-    from cardlint.policy.model import PolicyError
+    from cardlint.app.session import UsageFailure, policies_or_fail
 
     try:
-        return select_policies(
-            list(settings.policies) if settings.policies is not None else None,
-            list(settings.policy_files),
-            settings.as_of,
-        )
-    except PolicyError as exc:
+        return policies_or_fail(settings)
+    except UsageFailure as exc:
         raise click.UsageError(str(exc)) from None
