@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from cardlint.core.memo import last_by_identity
 from cardlint.policy.signals import placeholder_regex
 from cardlint.types import Fact
 
@@ -92,15 +93,9 @@ class _Body:
     blocks: list[_Block]  # label-only lines that head content, as sections
 
 
-_LAST_BODY: tuple[Card, _Body] | None = None
-
-
+@last_by_identity
 def _body(card: Card) -> _Body:
     """The body split once per card (every finder reads it; a 400 KB card has 40 finders)."""
-    global _LAST_BODY
-    cached = _LAST_BODY
-    if cached is not None and cached[0] is card:
-        return cached[1]
     lines, code = _body_lines(card)
     labels = _labels(lines)
     bare = {label.line for label in labels if not label.in_table and not _residue(label.value)}
@@ -120,7 +115,6 @@ def _body(card: Card) -> _Body:
         labels,
         _blocks(lines),
     )
-    _LAST_BODY = (card, body)
     return body
 
 
