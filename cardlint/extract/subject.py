@@ -97,7 +97,7 @@ def card_subject(card: Card, *, repo_id: str | None = None, folder_name: str | N
 
 
 _TITLE_NOISE = re.compile(
-    r"^\W{0,4}(?:model\s*card\s*(?:for|of)?|readme|about|introducing)\s*:?\s*|\s*(?:model\s*card|readme)\W{0,4}$",
+    r"^\W{0,4}(?:model\s*card\s*(?:for|of)?|readme|about|introducing)\s*:?\s*|(?<!\s)\s*(?:model\s*card|readme)\W{0,4}$",
     re.IGNORECASE,
 )
 _GENERIC_TITLES = {
