@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # A labelled line: `**Label:** value`, `**Label**: value`, `- Label: value`, `Label: value`, `**Label** x`.
 _LABEL_LINE = re.compile(  # matched on the stripped line
-    r"(?:[-*+]|\d{1,2}[.)])?\s*(?:\*\*|__)?(?P<label>[A-Za-z(][^*_:|\n]{0,60}?)\s*"
+    r"^(?:[-*+]|\d{1,2}[.)])?\s*(?:\*\*|__)?(?P<label>[A-Za-z(][^*_:|\n]{0,60}?)\s*"
     r"(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?|:(?!//))\s*(?P<value>.*)$"
 )
 # A line that is only a label and so heads what follows: `**Training Data**`, `**Training Data:**`, `Data:`.
