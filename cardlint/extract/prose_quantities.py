@@ -39,7 +39,7 @@ _TRAINING = re.compile(
 
 # "4 weeks working on this project", "two weeks experimenting": time a person spent, not the run's length
 _PERSON_TIME_AFTER = re.compile(
-    r"\s{0,3}(?:of\s+)?(?:\w+\s+){0,2}?(?:working|on\s+(?:this|the)\s+project|experiment\w*|research\w*"
+    r"\s{0,3}(?:of\s+)?(?:\b\w+\s+){0,2}?(?:working|on\s+(?:this|the)\s+project|experiment\w*|research\w*"
     r"|develop\w*|writing|collecting|labell?ing|captioning|curating|tinkering)\b",
     re.IGNORECASE,
 )
