@@ -41,30 +41,24 @@ def sidecar_facts(sidecars: Sidecars | None, path: str) -> list[Fact]:
         where = Location(sidecars.config_path or _sibling(path, "config.json"), 1, None)
         approx = "" if counts.exact else " (generic formula)"
         facts.append(
-            Fact(
-                kind="parameters",
-                value=float(counts.total),
-                unit=UNIT,
-                location=where,
-                origin="config.json",
-                quote=f"{counts.model_type} config: {counts.total:,} parameters{approx}",
-                derived=True,
-                approximate=not counts.exact,
-                note="; ".join(counts.notes) or None,
+            _config_fact(
+                counts,
+                where,
+                "parameters",
+                counts.total,
+                f"{counts.total:,} parameters{approx}",
+                "; ".join(counts.notes) or None,
             )
         )
         if counts.is_moe:
             facts.append(
-                Fact(
-                    kind="active_parameters",
-                    value=float(counts.active),
-                    unit=UNIT,
-                    location=where,
-                    origin="config.json",
-                    quote=f"{counts.model_type} config: {counts.active:,} active parameters per token",
-                    derived=True,
-                    approximate=not counts.exact,
-                    note="includes the input embedding and lm_head, as vendors quote it",
+                _config_fact(
+                    counts,
+                    where,
+                    "active_parameters",
+                    counts.active,
+                    f"{counts.active:,} active parameters per token",
+                    "includes the input embedding and lm_head, as vendors quote it",
                 )
             )
     stored = sidecars.safetensors_parameters
@@ -82,6 +76,23 @@ def sidecar_facts(sidecars: Sidecars | None, path: str) -> list[Fact]:
             )
         )
     return facts
+
+
+def _config_fact(
+    counts: ParameterCounts, where: Location, kind: str, value: int, figure: str, note: str | None
+) -> Fact:
+    """A count config.json implies: derived, and approximate unless the model type has an exact formula."""
+    return Fact(
+        kind=kind,
+        value=float(value),
+        unit=UNIT,
+        location=where,
+        origin="config.json",
+        quote=f"{counts.model_type} config: {figure}",
+        derived=True,
+        approximate=not counts.exact,
+        note=note,
+    )
 
 
 def _breakdown_note(breakdown: dict[str, int]) -> str | None:
