@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
 from cardlint.card.document import Card
 from cardlint.extract.base_model import base_models_from_value
@@ -142,6 +143,10 @@ def key_value_facts(ctx: ProseContext, block: Block, offset: int, match: re.Matc
     def at(quantity: Quantity) -> tuple[int, int]:
         return value_start + quantity.start, value_start + quantity.end
 
+    def stated(name: str, value: float, quantity: Quantity, **extra: Any) -> Fact:
+        """The fact `quantity` states, carrying its approximate/bound flags (`extra` adds or overrides)."""
+        return prose_fact(ctx, block, name, value, *at(quantity), **{**quantity_flags(quantity), **extra})
+
     scale = label_scale(key) if first is not None and not first.magnitude else None
     if scale is not None and first is not None and kind in ("parameters", "active_parameters", "tokens"):
         first = replace(first, value=first.value * scale, magnitude=True)  # "Params (M): 66.3"
@@ -152,7 +157,7 @@ def key_value_facts(ctx: ProseContext, block: Block, offset: int, match: re.Matc
         if not first.magnitude and first.dimension == "count" and first.value < 1e5:
             return
         subject = None if kind == "active_parameters" else other_subject(ctx, value_text, first.start, value)
-        yield prose_fact(ctx, block, kind, value, *at(first), subject=subject, **quantity_flags(first))
+        yield stated(kind, value, first, subject=subject)
     elif kind == "tokens":
         if first is None or first.dimension not in ("count", "tokens") or first.value < 1e6:
             return
@@ -160,13 +165,13 @@ def key_value_facts(ctx: ProseContext, block: Block, offset: int, match: re.Matc
             return
         stage = "ft" if STAGE_WORDS.search(key) and STAGE_WORDS.search(key).group("ft") else "pt"  # type: ignore[union-attr]
         kind_name = "fine_tune_tokens" if stage == "ft" else "training_tokens"
-        yield prose_fact(ctx, block, kind_name, first.value, *at(first), **quantity_flags(first))
+        yield stated(kind_name, first.value, first)
     elif kind == "device_hours":
         parts = hours_by_stage(value_text, block.headings)
         for part in parts:
-            flags = {**quantity_flags(part.first), "derived": part.derived or part.first.parts > 1}
             note = join_notes(part.note, cumulative_note(value_text))
-            yield prose_fact(ctx, block, part.kind, part.value, *at(part.first), note=note, **flags)
+            derived = part.derived or part.first.parts > 1
+            yield stated(part.kind, part.value, part.first, note=note, derived=derived)
         if parts:
             return
         if first is None or first.dimension not in ("count", "device_hours", "duration"):
@@ -175,38 +180,24 @@ def key_value_facts(ctx: ProseContext, block: Block, offset: int, match: re.Matc
         if first.dimension == "duration" and not _HOUR_UNIT.match(first.unit_text):
             # "Hours used: Two days", "3 weeks": a calendar span is wall-clock time; device-hours follow
             # from it and a device count (derived.py)
-            yield prose_fact(
-                ctx, block, "training_duration_days", first.value, *at(first), **quantity_flags(first)
-            )
+            yield stated("training_duration_days", first.value, first)
             return
         if _restated_as_wall_clock(value_text, hours):
             # "72 (3 days)", "336 hours (2 weeks)": the hours are wall-clock time, not device-hours
-            yield prose_fact(
-                ctx, block, "training_duration_days", hours / 24, *at(first), **quantity_flags(first)
-            )
+            yield stated("training_duration_days", hours / 24, first)
             return
-        yield prose_fact(
-            ctx,
-            block,
-            "device_hours",
-            hours,
-            *at(first),
-            note=cumulative_note(value_text),
-            **quantity_flags(first),
-        )
+        yield stated("device_hours", hours, first, note=cumulative_note(value_text))
     elif kind == "duration":
         if first is None or first.dimension != "duration":
             return
-        yield prose_fact(
-            ctx, block, "training_duration_days", first.value, *at(first), **quantity_flags(first)
-        )
+        yield stated("training_duration_days", first.value, first)
         yield from _value_hardware(
             ctx, block, value_start, value_text
         )  # "Training time: 12 hours on 2x A100"
     elif kind == "training_flop":
         if first is None or first.dimension not in ("count", "flop") or first.value < 1e15:
             return
-        yield prose_fact(ctx, block, "training_flop", first.value, *at(first), **quantity_flags(first))
+        yield stated("training_flop", first.value, first)
     elif kind == "co2":
         if first is None:
             return
@@ -219,19 +210,11 @@ def key_value_facts(ctx: ProseContext, block: Block, offset: int, match: re.Matc
             tonnes = first.value * _GRAMS_UNITS.get(unit.group("unit").lower(), 1.0)
         else:
             return
-        yield prose_fact(
-            ctx,
-            block,
-            "co2_tonnes",
-            tonnes,
-            *at(first),
-            note=cumulative_note(value_text),
-            **quantity_flags(first),
-        )
+        yield stated("co2_tonnes", tonnes, first, note=cumulative_note(value_text))
     elif kind == "energy":
         if first is None or first.dimension != "energy":
             return
-        yield prose_fact(ctx, block, "energy_mwh", first.value, *at(first), **quantity_flags(first))
+        yield stated("energy_mwh", first.value, first)
     elif kind == "hardware":
         yield from _value_hardware(ctx, block, value_start, value_text)
     elif kind == "hardware_count":
