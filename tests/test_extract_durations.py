@@ -47,7 +47,13 @@ def test_parts_in_rising_units_are_separate_figures() -> None:
 
 @pytest.mark.parametrize(
     ("text", "days"),
-    [("Three days.", 3.0), ("an hour", 1 / 24), ("twelve hours", 0.5), ("one day 6 hours", 1.25)],
+    [
+        ("Three days.", 3.0),
+        ("an hour", 1 / 24),
+        ("twelve hours", 0.5),
+        ("sixty-four hours", 64 / 24),
+        ("one day 6 hours", 1.25),
+    ],
 )
 def test_number_words(text: str, days: float) -> None:
     assert [quantity.value for quantity in find_word_durations(text)] == [pytest.approx(days)]

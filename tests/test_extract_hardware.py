@@ -30,6 +30,7 @@ def own(facts: list[Fact], kind: str) -> list[float | str]:
         ("Wren was trained on a single V100.", "v100", 1),
         ("The model was trained on a Tesla V100 GPU donated by a sponsor.", "v100", 1),
         ("Training ran on eight A100 GPUs.", "a100", 8),
+        ("Training ran on twenty A100 GPUs.", "a100", 20),  # the number words durations read too
         ("Training used 16 CS-2 systems.", "cerebras-cs-2", 16),
         ("Wren was trained on a cluster of 50 H800 GPU servers, each with 8 H800 GPUs.", "h800", 400),
         ("Wren was trained on 2 TPU v3-8 slices.", "tpu-v3", 8),

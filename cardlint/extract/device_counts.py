@@ -14,12 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cardlint.extract.hardware_names import HardwareMention, find_hardware
+from cardlint.extract.numbers import NUMBER_WORDS
 
-_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "sixteen": 16, "thirty-two": 32, "sixty-four": 64,
-}  # fmt: skip
-_WORD = "|".join(sorted(_WORDS, key=len, reverse=True))
+_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _VENDOR_WORDS = r"(?:(?:nvidia|tesla|google|cloud|amd|intel|aws|habana)\s+){0,2}"
 _BEFORE = re.compile(
     r"(?<![A-Za-z0-9_.,/-])(?P<a>\d{1,6}|" + _WORD + r")\s{0,2}"
@@ -57,7 +54,7 @@ class DeviceCount:
 
 
 def _number(text: str) -> int:
-    return int(text) if text.isdigit() else _WORDS[text.lower()]
+    return int(text) if text.isdigit() else NUMBER_WORDS[text.lower()]
 
 
 def device_count(text: str, mention: HardwareMention) -> DeviceCount | None:

@@ -63,6 +63,15 @@ MAGNITUDE_WORDS = {
 }
 
 
+# Counts written as words, one table for every reader ("eight A100s", "twelve hours"); a reader that takes
+# articles too ("an hour") adds them itself.
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "sixteen": 16, "twenty": 20, "thirty": 30,
+    "thirty-two": 32, "forty": 40, "forty-eight": 48, "sixty-four": 64,
+}  # fmt: skip
+
+
 MAGNITUDE_WORD = re.compile(
     r"\s{0,2}(?P<word>thousand|millions?|mln|mn|billions?|bn|trillions?|quadrillion)(?![a-z])", re.IGNORECASE
 )

@@ -22,6 +22,7 @@ from cardlint.extract.numbers import (
     MAGNITUDE_WORDS,
     NUMBER,
     NUMBER_START,
+    NUMBER_WORDS,
     SUFFIX_VALUES,
     Number,
     read_number,
@@ -185,13 +186,9 @@ def _quantity_at(text: str, number: Number) -> Quantity:
     )
 
 
-NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-    "forty-eight": 48, "a": 1, "an": 1, "half a": 0.5,
-}  # fmt: skip
+_DURATION_WORDS: dict[str, float] = {**NUMBER_WORDS, "a": 1, "an": 1, "half a": 0.5}
 _WORD_DURATION = re.compile(
-    r"(?<![\w-])(?P<word>" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\s{1,2}"
+    r"(?<![\w-])(?P<word>" + "|".join(sorted(_DURATION_WORDS, key=len, reverse=True)) + r")\s{1,2}"
     r"(?P<period>minutes?|hours?|days?|weeks?|months?)(?![\w-])",
     re.IGNORECASE,
 )
@@ -205,7 +202,7 @@ def find_word_durations(text: str) -> Iterator[Quantity]:
         if match.group("word").lower() in ("a", "an") and period.endswith("s"):
             continue  # "a days" is no figure
         days, end = compound_duration(
-            text, match.end(), NUMBER_WORDS[match.group("word").lower()] * DAYS_PER[period], period
+            text, match.end(), _DURATION_WORDS[match.group("word").lower()] * DAYS_PER[period], period
         )
         before = text[max(0, match.start() - 24) : match.start()]
         yield Quantity(
