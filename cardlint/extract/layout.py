@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from cardlint.card.document import Card
+from cardlint.core.memo import last_by_identity
 
 CODE, TABLE, HTML, HEADING, PROSE, BLANK, FRONT = (
     "code",
@@ -127,18 +128,10 @@ class Block:
         return text.strip() or raw.strip()[:80]
 
 
-_LAST_LAYOUT: tuple[Card, Layout] | None = None
-
-
+@last_by_identity
 def layout_of(card: Card) -> Layout:
     """The card's Layout, built once and shared by the extractors and the checks that read tables."""
-    global _LAST_LAYOUT
-    cached = _LAST_LAYOUT
-    if cached is not None and cached[0] is card:
-        return cached[1]
-    layout = Layout(card)
-    _LAST_LAYOUT = (card, layout)
-    return layout
+    return Layout(card)
 
 
 class Layout:
