@@ -11,7 +11,19 @@ import re
 from collections.abc import Iterator
 
 from cardlint.extract.layout import Block, Link
-from cardlint.extract.subject import names_own_model, normalise, subject_norms
+from cardlint.extract.model_names import (
+    _GENERIC_WORDS,
+    _PAPER_URL,
+    _VARIANT,
+    _link_name,
+    _looks_like_model,
+    _names_other_model,
+    hub_id,
+    names_a_checkpoint,
+    plural_of_others,
+    without_kind_noun,
+)
+from cardlint.extract.subject import normalise, subject_norms
 from cardlint.types import Fact
 
 _PHRASE = re.compile(
@@ -36,10 +48,6 @@ _PHRASE = re.compile(
     r"\s{1,3}(?:the\s+|a\s+|an\s+)?",
     re.IGNORECASE,
 )
-_HF_MODEL_URL = re.compile(
-    r"huggingface\.co/(?!datasets/|spaces/|docs/|blog/|papers/|models\?|join|login|settings|organizations/)"
-    r"([A-Za-z0-9][\w.-]{0,95}(?:/[A-Za-z0-9][\w.-]{0,95})?)"
-)
 _NAME = re.compile(
     r"(?:[A-Z][\w-]{0,30}'s\s+)?(?:(?:fine-?tuned|pre-?trained|pretrained|original|official)\s{1,3})?[`*_\"]{0,2}(?P<name>(?:[A-Z][\w.-]{0,60}|[\w.-]{1,40}/[\w.-]{1,80}|[a-z][\w.]{0,30}[-\d][\w.-]{0,40})"
     r"(?:\s+(?:\d[\w.-]{0,20}|[A-Z][\w.-]{0,30}|v\d[\w.-]{0,10})){0,2})"
@@ -53,62 +61,11 @@ _NOT_A_MODEL_AFTER = re.compile(
 _LINK_NOT_A_MODEL = re.compile(
     r"card|paper|blog|dataset|here|this link|report|family|series|collection", re.IGNORECASE
 )
-_GENERIC_WORDS = {
-    "pre-trained", "pretrained", "open-source", "fine-tuned", "state-of-the-art", "large-scale",
-    "high-quality",
-    "well-known", "multi-task", "multi-stage", "in-house", "off-the-shelf", "scratch",
-}  # fmt: skip
-_PLURAL_BEFORE = re.compile(r"\b(?:models|checkpoints|variants|versions|applications)\b", re.IGNORECASE)
-_WE_RELEASE = re.compile(
-    r"\bwe\s+(?:\w+\s+)?(?:publish|release|provide|present|introduce|share|open-?source)", re.IGNORECASE
-)
 
 
-# A trailing word that names what kind of thing the base is, kept out of its name ("kl-f8 autoencoder").
-_TRAILING_NOUN = re.compile(
-    # the look-behind starts a try only where a run of separators starts: linear under finditer too
-    r"(?<![\s_-])[\s_-]+(?:model|checkpoint|weights|autoencoder|encoder|decoder|network|student|teacher|backbone)$",
-    re.IGNORECASE,
-)
-
-
-def without_kind_noun(name: str) -> str:
-    """The name without a trailing word for what kind of thing it is ("kl-f8 autoencoder" -> "kl-f8")."""
-    return _TRAILING_NOUN.sub("", name)
-
-
-_VARIANT = re.compile(
-    r"(?<![a-z])(?:base|large|small|tiny|mini|medium|xl|xxl|cased|uncased|v\d|(?<!\d)\d+(?:\.\d+)?[bmk])(?![a-z])",
-    re.IGNORECASE,
-)
-
-
-def names_a_checkpoint(text: str) -> bool:
-    """A link off the Hub names a project as often as weights: "[GPT-J](github.com/...)" or "[T5](...)" is
-    a family, "[finch-f8](...)" or "[Danish BERT base](...)" one checkpoint (a digit past a two-character
-    name, a slash or a variant word)."""
-    return bool(re.search(r"\d|/", text) and len(normalise(text)) > 2) or bool(_VARIANT.search(text))
-
-
-def plural_of_others(before: str) -> bool:
-    """The words before a lineage phrase speak of other models ("Other checkpoints fine-tuned from X"),
-    unless the card releases them as its own ("We publish two versions, fine-tuned from X")."""
-    plural = _PLURAL_BEFORE.search(before)
-    return plural is not None and _WE_RELEASE.search(before, 0, plural.start()) is None
-
-
-# bounded prefixes: unbounded ones rescan a long word from each of its letters (quadratic)
-_MODEL_LIKE = re.compile(r"[A-Z][\w.]{0,100}-[\w.-]+|[A-Za-z]{1,100}\d[\w.-]*")
 _USER_INSTRUCTIONS = re.compile(r"inference|you can|\byour?\b|users?\b|please|refer to", re.IGNORECASE)
 _STOP_NAMES = {"the", "this", "these", "our", "we", "it", "that", "a", "an", "its", "their", "google", "meta"}
 _CKPT = re.compile(r"\.(?:ckpt|safetensors|bin|pt|pth)$", re.IGNORECASE)
-
-
-def hub_id(url: str) -> str | None:
-    match = _HF_MODEL_URL.search(url)
-    if match is None:
-        return None
-    return match.group(1).rstrip(".")
 
 
 def _link_at(block: Block, start: int, stop: int) -> Link | None:
@@ -254,7 +211,6 @@ def _names_before_verb(sentence: str, own: tuple[str, ...]) -> Iterator[tuple[st
             yield name, found.start(group), found.end(group)
 
 
-_PAPER_URL = re.compile(r"arxiv\.org|doi\.org|aclanthology|aclweb|openreview|\.pdf\b", re.IGNORECASE)
 _SIZE_IN_BRACKETS = re.compile(r"\s{0,2}\(\s{0,2}\d{1,4}(?:\.\d{1,3})?\s?[BMT]\s{0,2}\)")
 _PLAIN_LINK_GAP = re.compile(r"(?:pre-?trained\s+|original\s+|the\s+){0,2}\[?$", re.IGNORECASE)
 
@@ -267,51 +223,6 @@ def _plain_link_at(block: Block, position: int) -> Link | None:
         ):
             return link
     return None
-
-
-_MODEL_WORDS = re.compile(
-    r"\d|base|large|small|tiny|medium|mini|xl|cased|bert|gpt|t5|bart|llama|whisper", re.I
-)
-_GENERIC_FIRST = {
-    "language",
-    "model",
-    "neural",
-    "transformer",
-    "deep",
-    "large",
-    "pre-trained",
-    "pretrained",
-    "code",
-}
-
-
-def _looks_like_model(name: str) -> bool:
-    """Capitalised or id-like names; lowercase words only with a size, a version or a model word in them."""
-    first = name.split()[0].lower()
-    if first in _GENERIC_FIRST or first in _GENERIC_WORDS:
-        return False
-    if name[0].islower() and "/" not in name:
-        return bool(_MODEL_WORDS.search(name))
-    return True
-
-
-def _link_name(link: Link) -> str | None:
-    """A link text that is itself a repo id wins over the URL (links get mistyped); else the URL's id."""
-    text = link.text.strip().strip("`")
-    if re.fullmatch(r"[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}", text):
-        return text
-    return hub_id(link.url)
-
-
-def _names_other_model(before: str, subject: str | None) -> bool:
-    """The sentence is about another model when, before the phrase, it names models and never the subject."""
-    if not subject or _WE_RELEASE.search(before):
-        return False  # "We publish two kl-f8 versions, finetuned from ...": what the card releases is its own
-    generic = {normalise(word) for word in _GENERIC_WORDS}
-    names = [token for token in _MODEL_LIKE.findall(before) if normalise(token) not in generic | {""}]
-    if not names:
-        return False
-    return not any(names_own_model(name, subject) for name in names)
 
 
 def base_models_from_value(

@@ -17,7 +17,8 @@ import bisect
 import re
 from collections.abc import Iterator
 
-from cardlint.extract.base_model import (
+from cardlint.extract.layout import Block, Link, Spans
+from cardlint.extract.model_names import (
     _GENERIC_WORDS,
     _PAPER_URL,
     _VARIANT,
@@ -29,7 +30,6 @@ from cardlint.extract.base_model import (
     plural_of_others,
     without_kind_noun,
 )
-from cardlint.extract.layout import Block, Link, Spans
 from cardlint.extract.subject import normalise, size_of, subject_names, subject_norms
 
 # Words before the base's name. Each alternative is one family of phrasing; "with"/"on" follow only verbs
