@@ -12,14 +12,14 @@ from collections.abc import Iterator
 
 from cardlint.extract.layout import Block, Link
 from cardlint.extract.model_names import (
-    _GENERIC_WORDS,
-    _PAPER_URL,
-    _VARIANT,
-    _link_name,
-    _looks_like_model,
-    _names_other_model,
+    GENERIC_WORDS,
+    PAPER_URL,
+    VARIANT,
     hub_id,
+    link_name,
+    looks_like_model,
     names_a_checkpoint,
+    names_other_model,
     plural_of_others,
     without_kind_noun,
 )
@@ -123,7 +123,7 @@ def _base_models_in(
     for match in _PHRASE.finditer(sentence):
         after = match.end()
         before = sentence[: match.start()]
-        if plural_of_others(before) or _names_other_model(before, subject):
+        if plural_of_others(before) or names_other_model(before, subject):
             continue
         link = _link_at(block, offset + after, offset + after + 90)
         name: str | None = None
@@ -134,7 +134,7 @@ def _base_models_in(
                 link.text
             ):
                 continue
-            name = _link_name(link)
+            name = link_name(link)
             begin, finish = link.start, link.end
         elif match.group("link_only"):
             continue
@@ -142,7 +142,7 @@ def _base_models_in(
             # "finetuned on the pretrained [Danish BERT](https://github.com/...)": the link text names it
             name = other.text.strip("`*_ ")
             begin, finish = other.start, other.end
-            if _LINK_NOT_A_MODEL.search(name) or _PAPER_URL.search(other.url) or not _looks_like_model(name):
+            if _LINK_NOT_A_MODEL.search(name) or PAPER_URL.search(other.url) or not looks_like_model(name):
                 continue
             if name.startswith((".", "/", "~")) or "huggingface.co/models?" in other.url:
                 continue  # a local folder ("./checkpoint-500") or a Hub search page names no checkpoint
@@ -162,7 +162,7 @@ def _base_models_in(
                     name = re.sub(r"\.\d{1,3}$", "", name)  # "v1-2`.225,000 steps": a number glued on
                 if re.search(r"\s(?:model|models|architecture|weights|checkpoint)$", name, re.IGNORECASE):
                     name = name.rsplit(" ", 1)[0]
-                if _NOT_A_MODEL_AFTER.match(sentence, found.end("name")) or not _looks_like_model(name):
+                if _NOT_A_MODEL_AFTER.match(sentence, found.end("name")) or not looks_like_model(name):
                     continue
                 # "based on RoBERTa" names an architecture as often as weights: ask for a version or an id
                 if match.group("start") and (
@@ -173,7 +173,7 @@ def _base_models_in(
                     re.search(r"\d|/", name) or _SIZE_IN_BRACKETS.match(sentence, found.end("name"))
                 ):
                     continue
-        if not name or name.lower() in _STOP_NAMES or name.lower() in _GENERIC_WORDS or len(name) < 2:
+        if not name or name.lower() in _STOP_NAMES or name.lower() in GENERIC_WORDS or len(name) < 2:
             continue
         if normalise(name.split("/")[-1]) in own:
             continue
@@ -205,7 +205,7 @@ def _names_before_verb(sentence: str, own: tuple[str, ...]) -> Iterator[tuple[st
         name = found.group(group).strip("`*_ ")
         if (
             re.search(r"[\d/-]", name)
-            and _looks_like_model(name)
+            and looks_like_model(name)
             and normalise(name.split("/")[-1]) not in own
         ):
             yield name, found.start(group), found.end(group)
@@ -247,11 +247,11 @@ def base_models_from_value(
     if found is None:
         return []
     name = _CKPT.sub("", found.group(1)).strip("_")
-    if not name or name.lower() in _STOP_NAMES or not (_looks_like_model(name) or re.search(r"[\d/-]", name)):
+    if not name or name.lower() in _STOP_NAMES or not (looks_like_model(name) or re.search(r"[\d/-]", name)):
         return []
     from cardlint.extract.lineage_phrases import is_family_name
 
-    if is_family_name(name, subject) or not (re.search(r"[\d/-]", name) or _VARIANT.search(name)):
+    if is_family_name(name, subject) or not (re.search(r"[\d/-]", name) or VARIANT.search(name)):
         return []  # "Parent Model: BART": a template's field filled with the architecture's family
     return [(name, start + found.start(1), start + found.start(1) + len(name))]
 

@@ -19,14 +19,14 @@ from collections.abc import Iterator
 
 from cardlint.extract.layout import Block, Link, Spans
 from cardlint.extract.model_names import (
-    _GENERIC_WORDS,
-    _PAPER_URL,
-    _VARIANT,
-    _link_name,
-    _looks_like_model,
-    _names_other_model,
+    GENERIC_WORDS,
+    PAPER_URL,
+    VARIANT,
     hub_id,
+    link_name,
+    looks_like_model,
     names_a_checkpoint,
+    names_other_model,
     plural_of_others,
     without_kind_noun,
 )
@@ -180,14 +180,14 @@ def _clause_rules_out(sentence: str, position: int, subject: str | None) -> bool
     clause = sentence[starts[-1] if starts else 0 : position]
     if plural_of_others(sentence[:position]):
         return True
-    return bool(_COMPARISON.search(clause)) or _names_other_model(clause, subject)
+    return bool(_COMPARISON.search(clause)) or names_other_model(clause, subject)
 
 
 _ADJECTIVE_NAME = re.compile(r"-(?:pre-?)?trained$|-initiali[sz]ed$|-based$|-tuned$", re.IGNORECASE)
 
 
 def _is_a_base(name: str, subject: str | None) -> bool:
-    if len(name) < 2 or name.lower() in _GENERIC_WORDS or not _looks_like_model(name):
+    if len(name) < 2 or name.lower() in GENERIC_WORDS or not looks_like_model(name):
         return False
     if _ADJECTIVE_NAME.search(name):
         return False  # "initialized with ImageNet-pretrained weights": how the weights were made
@@ -296,9 +296,9 @@ def _from_link(link: Link) -> tuple[str, int, int] | None:
     if _NOT_A_MODEL_LINK.search(text) or "huggingface.co/datasets/" in link.url:
         return None
     if hub_id(link.url):
-        name = _link_name(link)
+        name = link_name(link)
         return (name, link.start, link.end) if name else None
-    if _PAPER_URL.search(link.url) or len(text.split()) > 4:
+    if PAPER_URL.search(link.url) or len(text.split()) > 4:
         return None
     if not names_a_checkpoint(text):
         return None
@@ -336,7 +336,7 @@ def _clean(name: str) -> str:
 def is_family_name(name: str, subject: str | None) -> bool:
     """A bare family name ("T5", "GPT-J") that the card's model is named after, with a size or variant
     ("ke-t5-base", "GPT-J-6B-Skein"): the family, not the checkpoint the model was trained from."""
-    if "/" in name or _VARIANT.search(name) or size_of(name) is not None:
+    if "/" in name or VARIANT.search(name) or size_of(name) is not None:
         return False
     family = normalise(name)
     for own in subject_names(subject)[:1]:
@@ -346,7 +346,7 @@ def is_family_name(name: str, subject: str | None) -> bool:
             for start in range(len(words))
             for stop in range(start + 1, len(words) + 1)
         ]
-        if family in joined and (_VARIANT.search(own) or size_of(own) is not None):
+        if family in joined and (VARIANT.search(own) or size_of(own) is not None):
             return True
     return False
 

@@ -14,7 +14,7 @@ _HF_MODEL_URL = re.compile(
 )
 
 
-_GENERIC_WORDS = {
+GENERIC_WORDS = {
     "pre-trained", "pretrained", "open-source", "fine-tuned", "state-of-the-art", "large-scale",
     "high-quality",
     "well-known", "multi-task", "multi-stage", "in-house", "off-the-shelf", "scratch",
@@ -42,7 +42,7 @@ def without_kind_noun(name: str) -> str:
     return _TRAILING_NOUN.sub("", name)
 
 
-_VARIANT = re.compile(
+VARIANT = re.compile(
     r"(?<![a-z])(?:base|large|small|tiny|mini|medium|xl|xxl|cased|uncased|v\d|(?<!\d)\d+(?:\.\d+)?[bmk])(?![a-z])",
     re.IGNORECASE,
 )
@@ -52,7 +52,7 @@ def names_a_checkpoint(text: str) -> bool:
     """A link off the Hub names a project as often as weights: "[GPT-J](github.com/...)" or "[T5](...)" is
     a family, "[finch-f8](...)" or "[Danish BERT base](...)" one checkpoint (a digit past a two-character
     name, a slash or a variant word)."""
-    return bool(re.search(r"\d|/", text) and len(normalise(text)) > 2) or bool(_VARIANT.search(text))
+    return bool(re.search(r"\d|/", text) and len(normalise(text)) > 2) or bool(VARIANT.search(text))
 
 
 def plural_of_others(before: str) -> bool:
@@ -73,7 +73,7 @@ def hub_id(url: str) -> str | None:
     return match.group(1).rstrip(".")
 
 
-_PAPER_URL = re.compile(r"arxiv\.org|doi\.org|aclanthology|aclweb|openreview|\.pdf\b", re.IGNORECASE)
+PAPER_URL = re.compile(r"arxiv\.org|doi\.org|aclanthology|aclweb|openreview|\.pdf\b", re.IGNORECASE)
 
 
 _MODEL_WORDS = re.compile(
@@ -94,17 +94,17 @@ _GENERIC_FIRST = {
 }
 
 
-def _looks_like_model(name: str) -> bool:
+def looks_like_model(name: str) -> bool:
     """Capitalised or id-like names; lowercase words only with a size, a version or a model word in them."""
     first = name.split()[0].lower()
-    if first in _GENERIC_FIRST or first in _GENERIC_WORDS:
+    if first in _GENERIC_FIRST or first in GENERIC_WORDS:
         return False
     if name[0].islower() and "/" not in name:
         return bool(_MODEL_WORDS.search(name))
     return True
 
 
-def _link_name(link: Link) -> str | None:
+def link_name(link: Link) -> str | None:
     """A link text that is itself a repo id wins over the URL (links get mistyped); else the URL's id."""
     text = link.text.strip().strip("`")
     if re.fullmatch(r"[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}", text):
@@ -112,11 +112,11 @@ def _link_name(link: Link) -> str | None:
     return hub_id(link.url)
 
 
-def _names_other_model(before: str, subject: str | None) -> bool:
+def names_other_model(before: str, subject: str | None) -> bool:
     """The sentence is about another model when, before the phrase, it names models and never the subject."""
     if not subject or _WE_RELEASE.search(before):
         return False  # "We publish two kl-f8 versions, finetuned from ...": what the card releases is its own
-    generic = {normalise(word) for word in _GENERIC_WORDS}
+    generic = {normalise(word) for word in GENERIC_WORDS}
     names = [token for token in _MODEL_LIKE.findall(before) if normalise(token) not in generic | {""}]
     if not names:
         return False
