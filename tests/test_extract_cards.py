@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from extract_support import own
 
 from cardlint.card.document import parse_card
 from cardlint.extract import extract_facts
@@ -19,10 +20,6 @@ def facts_of(name: str, *, repo_id: str | None = None) -> tuple[list[Fact], str 
     card = parse_card(path.read_text(encoding="utf-8"), str(path))
     subject = card_subject(card, repo_id=repo_id)
     return extract_facts(card, path=str(path), subject=subject), subject
-
-
-def own(facts: list[Fact], kind: str) -> list[float | str]:
-    return [fact.value for fact in facts if fact.kind == kind and fact.subject is None]
 
 
 def test_family_markdown_table_picks_the_subject_row() -> None:

@@ -4,22 +4,16 @@ hours per stage, per-stage splits in one value, and base models named in a fine-
 from __future__ import annotations
 
 import pytest
+from extract_support import facts_of as shared_facts_of
+from extract_support import own
 
-from cardlint.card.document import parse_card
-from cardlint.extract import extract_facts
-from cardlint.extract.subject import card_subject
 from cardlint.types import Fact
 
 _PATH = "models/Wren-1B/README.md"
 
 
 def facts_of(text: str, repo_id: str = "example/Wren-1B") -> list[Fact]:
-    card = parse_card(text, _PATH)
-    return extract_facts(card, path=_PATH, subject=card_subject(card, repo_id=repo_id))
-
-
-def own(facts: list[Fact], kind: str) -> list[float | str]:
-    return [fact.value for fact in facts if fact.kind == kind and fact.subject is None]
+    return shared_facts_of(text, repo_id=repo_id, path=_PATH)
 
 
 @pytest.mark.parametrize(

@@ -4,23 +4,9 @@ one device implied by a singular name where a duration needs a count. Sentences 
 from __future__ import annotations
 
 import pytest
+from extract_support import facts_of, own
 
-from cardlint.card.document import parse_card
-from cardlint.extract import extract_facts
 from cardlint.extract.hardware_names import find_hardware
-from cardlint.extract.subject import card_subject
-from cardlint.types import Fact
-
-_PATH = "README.md"
-
-
-def facts_of(text: str, repo_id: str = "example/Wren-1B") -> list[Fact]:
-    card = parse_card(text, _PATH)
-    return extract_facts(card, path=_PATH, subject=card_subject(card, repo_id=repo_id))
-
-
-def own(facts: list[Fact], kind: str) -> list[float | str]:
-    return [fact.value for fact in facts if fact.kind == kind and fact.subject is None]
 
 
 @pytest.mark.parametrize(

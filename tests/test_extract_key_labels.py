@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 
 import pytest
+from extract_support import own
 
 from cardlint.card.document import parse_card
 from cardlint.core.resources import resource_path
@@ -18,10 +19,6 @@ _PATH = "README.md"
 
 def facts_of(text: str) -> list[Fact]:
     return extract_facts(parse_card(text, _PATH), path=_PATH, subject="example/Wren-1B")
-
-
-def own(facts: list[Fact], kind: str) -> list[float | str]:
-    return [fact.value for fact in facts if fact.kind == kind and fact.subject is None]
 
 
 def test_every_label_row_has_a_source_and_an_english_key() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from extract_support import own
+
 from cardlint.config.settings import Settings
 from cardlint.core.limits import DEFAULT_LIMITS
 from cardlint.pipeline.analysis import Environment, Stages, analyse
@@ -20,10 +22,6 @@ def facts_of(tmp_path: Path, text: str, *, folder: str = "acme-model", file: str
         read_card_file(path, DEFAULT_LIMITS), Environment(Settings()), Stages(estimate=False, checks=False)
     )
     return report.facts
-
-
-def own(facts: list[Fact], kind: str) -> list[float | str]:
-    return [fact.value for fact in facts if fact.kind == kind and fact.subject is None]
 
 
 # ------------------------------------------------------------------------------------ sizes from the name

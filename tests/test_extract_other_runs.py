@@ -4,21 +4,14 @@ Sentences are our own."""
 
 from __future__ import annotations
 
-from cardlint.card.document import parse_card
-from cardlint.extract import extract_facts
-from cardlint.extract.subject import card_subject
+from extract_support import facts_of as shared_facts_of
+from extract_support import own
+
 from cardlint.types import Fact
 
-_PATH = "README.md"
 
-
-def facts_of(text: str, repo_id: str = "example/Wren-1.3B") -> list[Fact]:
-    card = parse_card(text, _PATH)
-    return extract_facts(card, path=_PATH, subject=card_subject(card, repo_id=repo_id))
-
-
-def own(facts: list[Fact], kind: str) -> list[float | str]:
-    return [fact.value for fact in facts if fact.kind == kind and fact.subject is None]
+def facts_of(text: str) -> list[Fact]:
+    return shared_facts_of(text, repo_id="example/Wren-1.3B")
 
 
 _OTHER_RUN = "# Wren-1.3B\n\nThe 66B model was trained on 512 A100 GPUs. The run took about 21 days.\n"

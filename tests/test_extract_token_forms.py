@@ -3,22 +3,9 @@ describing characters, and corpus sizes that stand in for tokens seen. Sentences
 
 from __future__ import annotations
 
-from cardlint.card.document import parse_card
-from cardlint.extract import extract_facts
+from extract_support import facts_of, own
+
 from cardlint.extract.quantities import find_quantities
-from cardlint.extract.subject import card_subject
-from cardlint.types import Fact
-
-_PATH = "README.md"
-
-
-def facts_of(text: str, repo_id: str = "example/Wren-1B") -> list[Fact]:
-    card = parse_card(text, _PATH)
-    return extract_facts(card, path=_PATH, subject=card_subject(card, repo_id=repo_id))
-
-
-def own(facts: list[Fact], kind: str) -> list[float | str]:
-    return [fact.value for fact in facts if fact.kind == kind and fact.subject is None]
 
 
 def test_chinese_magnitude_with_describing_characters() -> None:
