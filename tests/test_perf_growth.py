@@ -11,9 +11,7 @@ bench/shapes.py measures the same shapes at 100 kB to 10 MB.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +19,7 @@ from pathlib import Path
 import pytest
 from hostile_support import cardlint
 from shape_cards import SHAPES, shape_card
+from timing_support import best_cpu
 
 from cardlint import checks
 from cardlint.checks import CheckContext, RegisteredCheck, conflicts
@@ -43,17 +42,7 @@ def _environment() -> Environment:
 def _cpu(environment: Environment, text: str, runs: int) -> float:
     """Best CPU seconds of `runs` full analyses (every rule, every policy)."""
     loaded = LoadedTarget(target="README.md", path="README.md", raw=text.encode("utf-8"))
-    best = float("inf")
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(runs):
-            started = time.process_time()
-            analyse(loaded, environment)
-            best = min(best, time.process_time() - started)
-    finally:
-        gc.enable()
-    return best
+    return best_cpu(lambda _text: analyse(loaded, environment), text, runs)
 
 
 def _growth(shape: str, small_size: int, large_size: int) -> float:

@@ -14,15 +14,14 @@ in test_extract_quantities.py), a whole card from 4 kB to 40 kB.
 from __future__ import annotations
 
 import csv
-import gc
 import importlib
 import pkgutil
 import re
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from timing_support import best_cpu
 
 import cardlint
 from cardlint.card.document import parse_card
@@ -103,27 +102,11 @@ def _own_unit(pattern: re.Pattern[str]) -> str:
     return "".join(characters) or "a"
 
 
-def _cpu(function: Callable[[str], object], text: str, runs: int = 2) -> float:
-    """Best CPU time of `runs`, with the cyclic garbage collector paused: its full collections grow with
-    everything the test process holds, which is noise here, not the code under test."""
-    best = float("inf")
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(runs):
-            started = time.process_time()
-            function(text)
-            best = min(best, time.process_time() - started)
-    finally:
-        gc.enable()
-    return best
-
-
 def _growth(function: Callable[[str], object], unit: str, small: int, large: int, label: str) -> float:
     """How many times longer `large` characters take than `small` (1.0 when both are too quick to tell)."""
-    before = _cpu(function, unit * (small // len(unit) + 1), runs=3)  # the small size is the noisy one
+    before = best_cpu(function, unit * (small // len(unit) + 1), runs=3)  # the small size is the noisy one
     assert before < STOP, f"{label}: {before:.2f}s on {small:,} chars of {unit!r}"
-    after = _cpu(function, unit * (large // len(unit) + 1))
+    after = best_cpu(function, unit * (large // len(unit) + 1))
     if after < QUICK:
         return 1.0
     return after / max(before, QUICK / 10)
