@@ -17,6 +17,7 @@ import bisect
 import re
 from collections.abc import Iterator
 
+from cardlint.core.memo import last_by_identity
 from cardlint.extract.layout import Block, Link, Spans
 from cardlint.extract.model_names import (
     GENERIC_WORDS,
@@ -278,16 +279,11 @@ def _link_ending(block: Block, position: int) -> Link | None:
     return None
 
 
-_LAST_STARTS: tuple[Block | None, list[int]] = (None, [])
-
-
+@last_by_identity
 def _link_starts(block: Block) -> list[int]:
     """Where the block's links start (in order), kept for the block the sentences are read from, so each
     look-up is a binary search rather than a walk over every link of a long paragraph."""
-    global _LAST_STARTS
-    if _LAST_STARTS[0] is not block:
-        _LAST_STARTS = (block, [link.start for link in block.links])
-    return _LAST_STARTS[1]
+    return [link.start for link in block.links]
 
 
 def _from_link(link: Link) -> tuple[str, int, int] | None:
