@@ -8,8 +8,7 @@ utilisation band, the 6ND approximation), or a Skip saying which figure was miss
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -210,8 +209,3 @@ def _attention_shape(
     if not layers or not width or not context:
         return None
     return layers, width, context, context_fact
-
-
-def geometric_mean(values: Iterable[float]) -> float:
-    items = [value for value in values if value > 0]
-    return math.exp(sum(math.log(value) for value in items) / len(items)) if items else 0.0

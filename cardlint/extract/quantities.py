@@ -252,18 +252,6 @@ def parse_quantity(text: str) -> Quantity | None:
     return None
 
 
-def with_dimension(quantity: Quantity, dimension: str, scale: float = 1.0) -> Quantity:
-    """A copy read in another dimension (a table header says what a bare cell number means)."""
-    low = quantity.low * scale if quantity.low is not None else None
-    return replace(
-        quantity,
-        value=quantity.value * scale,
-        dimension=dimension,
-        unit=BASE_UNITS.get(dimension, dimension),
-        low=low,
-    )
-
-
 _LABEL_SCALE = re.compile(
     r"(?:\(\s{0,2}|\bin\s+)(?P<unit>[KMBT]|thousands?|millions?|billions?|trillions?|mn|bn)\s{0,2}(?:\)|$)",
     re.IGNORECASE,

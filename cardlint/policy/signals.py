@@ -151,8 +151,3 @@ def looks_moe(card: Card, config: dict[str, Any] | None = None) -> bool:
 def placeholder_regex() -> re.Pattern[str]:
     patterns = signal_words().get("placeholders", []) or [r"\[More Information Needed\]"]
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-
-
-def body_text(card: Card) -> str:
-    """The body with fenced code removed: config dumps and snippets are not disclosures."""
-    return _body_without_code(card)
