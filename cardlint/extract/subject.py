@@ -14,6 +14,7 @@ import functools
 import re
 
 from cardlint.card.document import Card
+from cardlint.core.memo import last_by_identity
 
 _SIZE = re.compile(r"(?<![A-Za-z0-9.])(\d{1,4}(?:\.\d{1,3})?)\s?([bBmMkKtT])(?![A-Za-z0-9])")
 _SIZE_SCALE = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
@@ -172,8 +173,10 @@ def size_of(name: str | None) -> float | None:
     return millions[0] if millions else None
 
 
+@last_by_identity
 def sizes_in(text: str) -> list[tuple[float, int, int]]:
-    """Model sizes written as `8B` / `70B` / `1.3B` in a sentence: (value, start, end)."""
+    """Model sizes written as `8B` / `70B` / `1.3B` in a sentence: (value, start, end). Asked once per figure
+    of the same sentence, so the last sentence's answer is kept (callers only read it)."""
     found = []
     for match in _SIZE.finditer(text):
         if match.group(2) not in ("B", "b"):
