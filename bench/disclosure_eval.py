@@ -1,14 +1,21 @@
 """Score the disclosure finders against the hand labels of ../shared/corpus/disclosure.yaml.
 
-Usage: python bench/disclosure_eval.py [--labels FILE] [--show-misses] [--json]
+Usage: python bench/disclosure_eval.py [--labels FILE] [--show-misses] [--json] [--bulk N [--seed S]]
 
 For every labelled card and item (an item is a finder of rules/disclosure-fields.yaml), the finder says
-whether the card discloses it, exactly as CL201/CL202 decide "missing". "Missing" is the positive class:
+whether the card discloses it, states only part of it, or leaves it out, exactly as CL201/CL202 decide
+between "not disclosed" and "incomplete". "Missing" is the positive class:
 - a true positive is an item the finder calls missing and the label says 'no';
 - a false positive is one the finder calls missing although the label says 'yes' or 'partial' (a card that
   states part of an item does state it; a reviewer would not trust "not disclosed" there);
-- a false negative is one the finder calls disclosed although the label says 'no'.
-'n/a' items are not scored. Precision and recall are printed per item class and over all items.
+- a false negative is one the finder calls disclosed or partial although the label says 'no' (a 'partial'
+  prediction is not-missing: CL201/CL202 then say "incomplete", not "not disclosed").
+'n/a' items are not scored. Precision and recall are printed per item class and over all items, with how the
+finder's 'partial' predictions compare with the 'partial' labels (predicted partial, of those labelled
+partial, items labelled partial).
+
+--bulk N reads a seeded sample of N bulk READMEs (no labels) and prints every 'partial' state with its line,
+for reading by hand whether the finders' partial forms are right on cards nobody labelled.
 
 Each card is laid out as bench/out/disclosure/<org>/<model>/README.md, as in a checkout of its repository, so
 the subject comes from the folder as it does for a user. Skips cleanly without ../shared.
@@ -18,8 +25,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +37,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from corpus import CORPUS, OUT, require_corpus  # noqa: E402
+from corpus import CORPUS, OUT, bulk_cards, require_corpus  # noqa: E402
 
 from cardlint.card.document import decode, parse_card  # noqa: E402
 from cardlint.core.limits import Limits  # noqa: E402
@@ -48,6 +56,9 @@ class Score:
     fn: int = 0
     tn: int = 0
     fp_partial: int = 0  # false positives whose label is 'partial'
+    predicted_partial: int = 0  # items the finder calls partial
+    partial_agree: int = 0  # ... whose label is 'partial' too
+    labelled_partial: int = 0  # items labelled 'partial'
     misses: list[str] = field(default_factory=list)
 
     @property
@@ -61,10 +72,20 @@ class Score:
         return self.tp / scored if scored else None
 
     @property
+    def partial_column(self) -> str:
+        """Predicted partial / of those labelled partial / labelled partial."""
+        return f"{self.predicted_partial}/{self.partial_agree}/{self.labelled_partial}"
+
+    @property
     def recall(self) -> float | None:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
-    def add(self, predicted_missing: bool, label: str, where: str, evidence: str | None) -> None:
+    def add(self, state: FieldState, label: str, where: str) -> None:
+        predicted_missing, evidence = state.state in ("missing", "placeholder"), state.evidence
+        self.labelled_partial += label == "partial"
+        if state.state == "partial":
+            self.predicted_partial += 1
+            self.partial_agree += label == "partial"
         missing = label == "no"
         if predicted_missing and missing:
             self.tp += 1
@@ -74,7 +95,7 @@ class Score:
             self.misses.append(f"FP {where}: label {label!r}, finder says missing")
         elif missing:
             self.fn += 1
-            self.misses.append(f"FN {where}: label 'no', finder says disclosed ({evidence})")
+            self.misses.append(f"FN {where}: label 'no', finder says {state.state} ({evidence})")
         else:
             self.tn += 1
 
@@ -92,13 +113,41 @@ def _layout(card_file: Path) -> Path:
 
 
 def _states(path: Path) -> dict[str, FieldState]:
-    """Whether each finder calls its item disclosed in this card."""
+    """Whether each finder calls its item disclosed, partial or missing in this card."""
+    return _card_states(path)[0]
+
+
+def _card_states(path: Path) -> tuple[dict[str, FieldState], list[str]]:
+    """The finders' states and the card's lines."""
     limits = Limits()
     loaded = read_card_file(path, limits)
     text, _problem = decode(loaded.raw, limits)
     card = parse_card(text, loaded.path, limits=limits)
     _subject, facts = _facts(card, loaded)
-    return {name: locate(finder, card, facts) for name, finder in builtin_finders().items()}
+    states = {name: locate(finder, card, facts) for name, finder in builtin_finders().items()}
+    return states, list(card.lines)
+
+
+def bulk_partials(count: int, seed: int) -> int:
+    """Print every 'partial' state of a seeded sample of bulk READMEs, with the line it rests on."""
+    cards = bulk_cards()
+    sample = random.Random(seed).sample(cards, min(count, len(cards)))
+    found: Counter[str] = Counter()
+    for path in sample:
+        states, lines = _card_states(path)
+        for item, state in states.items():
+            if state.partial is None:
+                continue
+            found[item] += 1
+            line = state.partial_line or 0
+            quote = lines[line - 1].strip()[:160] if 0 < line <= len(lines) else ""
+            print(f"{path.parent.name}: {item}: {state.partial.says} (line {line}): {quote}")
+    print(
+        f"{len(sample)} bulk cards (seed {seed}); partial states: "
+        + ", ".join(f"{item} {n}" for item, n in sorted(found.items()))
+        or "none"
+    )
+    return 0
 
 
 def _fmt(value: float | None) -> str:
@@ -120,7 +169,7 @@ def evaluate(labels_file: Path) -> dict[str, Score]:
                 raise SystemExit(2)
             state = states[item]
             where = f"{card_file.name}: {item}"
-            scores[item].add(not state.disclosed, label, where, state.evidence)
+            scores[item].add(state, label, where)
     return dict(sorted(scores.items()))
 
 
@@ -129,7 +178,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--labels", type=Path, default=CORPUS / "disclosure.yaml")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--bulk", type=int, metavar="N", help="print the partial states of N bulk READMEs")
+    parser.add_argument("--seed", type=int, default=20)
     args = parser.parse_args(argv)
+    if args.bulk:
+        return bulk_partials(args.bulk, args.seed)
     if args.labels == CORPUS / "disclosure.yaml":
         require_corpus()
     scores = evaluate(args.labels)
@@ -140,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
         total.fn += score.fn
         total.tn += score.tn
         total.fp_partial += score.fp_partial
+        total.predicted_partial += score.predicted_partial
+        total.partial_agree += score.partial_agree
+        total.labelled_partial += score.labelled_partial
     failing = [
         item
         for item, s in scores.items()
@@ -156,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
                 "precision": s.precision,
                 "precision_partial_unscored": s.lenient_precision,
                 "recall": s.recall,
+                "predicted_partial": s.predicted_partial,
+                "predicted_partial_labelled_partial": s.partial_agree,
+                "labelled_partial": s.labelled_partial,
             }
             for item, s in {**scores, "ALL": total}.items()
         }
@@ -163,13 +222,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(
         f"{'item':20} {'tp':>3} {'fp':>3} {'fn':>3} {'tn':>3}  precision  recall"
-        "  (precision, partial unscored)"
+        "  (precision, partial unscored)  partial pred/agree/lab"
     )
     for item, s in [*scores.items(), ("ALL", total)]:
         flag = "  <" if item in failing else ""
         print(
             f"{item:20} {s.tp:3} {s.fp:3} {s.fn:3} {s.tn:3}  {_fmt(s.precision):>9}  {_fmt(s.recall):>6}"
-            f"  ({_fmt(s.lenient_precision)}){flag}"
+            f"  ({_fmt(s.lenient_precision)})  {s.partial_column:>23}"
+            f"{flag}"
         )
     print(
         f"goal: precision >= {PRECISION_GOAL}, recall >= {RECALL_GOAL} per item; below goal: {len(failing)}"

@@ -13,7 +13,11 @@ PATTERNS = sorted(
     {
         pattern
         for spec in (load_yaml_resource("rules", "disclosure-fields.yaml") or {})["fields"].values()
-        for pattern in spec.get("text") or []
+        for text in [
+            spec.get("text") or [],
+            *((form.get("text") or []) for form in spec.get("partial") or []),
+        ]
+        for pattern in text
     }
 )
 TEXTS = [
@@ -23,6 +27,8 @@ TEXTS = [
     "\u0130ncluding experiments, the total compute for the project",  # dotted capital I
     "RLHF and \u212aL-regularised preference optimization",  # Kelvin sign
     "Compute was donated by CoreWeave; 6 x N x D estimate",
+    "This repo contains the instruction-tuned 7B model; I trained it. Trained between March and May 2025.",
+    "@misc{heron,\n  title = {Heron},\n  month = {June},\n  year = {2025}\n}",
     "nothing to see here",
     "",
 ]

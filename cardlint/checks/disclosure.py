@@ -214,6 +214,18 @@ def _gap_finding(context: CheckContext, gap: _Gap) -> Finding:
             **data,
         )
     qualifier = "" if required else _why_advice(policy, gap)
+    partial = gap.state.partial
+    if partial is not None:
+        # Part of the item is there: say what, and what to add, instead of calling it not disclosed.
+        return finding(
+            REQUIRED_MISSING if required else RECOMMENDED_MISSING,
+            f"{policy.short_name} {gap.refs}: {gap.label} incomplete: the card {partial.says}{qualifier}",
+            context.at(gap.state.partial_line or gap.state.place_line or 1),
+            policy=policy.key,
+            fix=f"{partial.add} {where}",
+            state="partial",
+            **data,
+        )
     return finding(
         REQUIRED_MISSING if required else RECOMMENDED_MISSING,
         f"{policy.short_name} {gap.refs}: {gap.label} not disclosed{qualifier}",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from cardlint.core.memo import last_by_identity
@@ -17,7 +17,7 @@ from cardlint.types import Fact
 
 if TYPE_CHECKING:
     from cardlint.card.document import Card
-    from cardlint.policy.model import Finder
+    from cardlint.policy.model import Finder, PartialForm
 
 # A labelled line: `**Label:** value`, `**Label**: value`, `- Label: value`, `Label: value`, `**Label** x`.
 _LABEL_LINE = re.compile(  # matched on the stripped line
@@ -43,6 +43,17 @@ class FieldState:
     placeholder_line: int | None = None  # a template placeholder where the field should be
     place_line: int | None = None  # where the author should add it (a heading, or the front matter)
     evidence: str | None = None  # how it was found ("label 'Developed by' at line 24"), for explain and bench
+    partial: PartialForm | None = None  # the part of the item the card states, when it states only part
+    partial_line: int | None = None  # where that part is
+
+    @property
+    def state(self) -> str:
+        """'disclosed', 'partial' (part of the item is there), 'placeholder' or 'missing'."""
+        if self.disclosed:
+            return "disclosed"
+        if self.partial is not None:
+            return "partial"
+        return "missing" if self.placeholder_line is None else "placeholder"
 
 
 @dataclass(frozen=True)
@@ -62,20 +73,20 @@ class _Block:
     end_line: int
 
 
-def _body_lines(card: Card) -> tuple[list[tuple[int, str]], list[str]]:
-    """(file line, text) of the body outside fenced code with HTML comments blanked, and the code lines."""
+def _body_lines(card: Card) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(file line, text) of the body outside fenced code with HTML comments blanked, and of the code."""
     fenced = False
     text = _HTML_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), "\n".join(card.lines))
     lines = text.split("\n")
     prose: list[tuple[int, str]] = []
-    code: list[str] = []
+    code: list[tuple[int, str]] = []
     for index in range(card.body_start_line - 1, len(lines)):
         line = lines[index].rstrip("\r")
         if line.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
             continue
         if fenced:
-            code.append(line)
+            code.append((index + 1, line))
         else:
             prose.append((index + 1, line))
     return prose, code
@@ -91,6 +102,7 @@ class _Body:
     code: str  # fenced code, for `code` patterns
     labels: list[_Label]
     blocks: list[_Block]  # label-only lines that head content, as sections
+    code_lines: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of what `code` joins
 
 
 @last_by_identity
@@ -111,9 +123,10 @@ def _body(card: Card) -> _Body:
         prose,
         text,
         text.translate(_SRE_FOLD).lower(),
-        "\n".join(code),
+        "\n".join(line for _, line in code),
         labels,
         _blocks(lines),
+        code,
     )
     return body
 
@@ -248,14 +261,18 @@ def locate(finder: Finder, card: Card, facts: list[Fact]) -> FieldState:
             return found(f"tag `{tag}`")
     body = _body(card)
     placeholder: int | None = None
+    part: tuple[PartialForm, int, str] | None = None  # a labelled line that gives only part of the item
     if finder.labels:
         label_patterns = [_pattern(p, re.IGNORECASE) for p in finder.labels]
         for item in body.labels:
             if not any(p.search(item.label) for p in label_patterns):
                 continue
             if _residue(item.value):
-                return found(f"label '{item.label}' at line {item.line}")
-            if _is_placeholder(item.value):
+                form = _partial_value(finder, item.value)
+                if form is None:
+                    return found(f"label '{item.label}' at line {item.line}")
+                part = part or (form, item.line, f"label '{item.label}' at line {item.line}")
+            elif _is_placeholder(item.value):
                 placeholder = placeholder or item.line
     if finder.sections:
         section_patterns = [_pattern(p, re.IGNORECASE) for p in finder.sections]
@@ -269,13 +286,51 @@ def locate(finder: Finder, card: Card, facts: list[Fact]) -> FieldState:
             first = next((n for n, text in content if _is_placeholder(text)), None)
             if first is not None:
                 placeholder = placeholder or first
-    text_hit = next((p for p in finder.text if _in_text(p, _prose(body, card, finder))), None)
+    prose = _prose(body, card, finder)
+    text_hit = next((p for p in finder.text if _in_text(p, prose)), None)
     if text_hit is not None:
         return found(f"text /{text_hit}/")
     code_hit = next((p for p in finder.code if _pattern(p, _TEXT_FLAGS).search(body.code)), None)
     if code_hit is not None:
         return found(f"code /{code_hit}/")
+    if placeholder is None:
+        part = part or _partial(finder, prose, body)
+    if part is not None:
+        form, line, evidence = part
+        return FieldState(False, None, place_line, f"partial: {evidence}", form, line)
     return FieldState(False, placeholder, place_line)
+
+
+def _partial_value(finder: Finder, value: str) -> PartialForm | None:
+    """The partial form a labelled line's value gives ("trained between January and July 2023" under
+    "Model Dates" dates the training, not the release), or None when the value states the item."""
+    for form in finder.partial:
+        if any(_pattern(p, _TEXT_FLAGS).search(value) for p in form.values):
+            return form
+    return None
+
+
+def _partial(finder: Finder, prose: _Body, body: _Body) -> tuple[PartialForm, int, str] | None:
+    """The first partial form of `finder` the card shows in prose or code, its line and how it was found."""
+    for form in finder.partial:
+        for pattern in form.text:
+            line = _match_line(pattern, prose.text, prose.prose) if _in_text(pattern, prose) else None
+            if line is not None:
+                return form, line, f"text /{pattern}/ at line {line}"
+        for pattern in form.code:
+            line = _match_line(pattern, body.code, body.code_lines)
+            if line is not None:
+                return form, line, f"code /{pattern}/ at line {line}"
+    return None
+
+
+def _match_line(pattern: str, text: str, lines: list[tuple[int, str]]) -> int | None:
+    """The file line of the first match of `pattern` in `text`, the newline-join of `lines`."""
+    match = _pattern(pattern, _TEXT_FLAGS).search(text)
+    if match is None:
+        return None
+    index = text.count("\n", 0, match.start())
+    return lines[index][0] if index < len(lines) else None
 
 
 def _content(body: _Body, block: _Block) -> list[tuple[int, str]]:
@@ -305,8 +360,9 @@ def _prose(body: _Body, card: Card, finder: Finder) -> _Body:
             skipped.update(range(section.line, section.end_line + 1))
     if not skipped:
         return body
-    text = "\n".join(line for number, line in body.prose if number not in skipped)
-    return replace(body, text=text, folded=text.translate(_SRE_FOLD).lower())
+    prose = [(number, line) for number, line in body.prose if number not in skipped]
+    text = "\n".join(line for _, line in prose)
+    return replace(body, prose=prose, text=text, folded=text.translate(_SRE_FOLD).lower())
 
 
 # The only non-ASCII characters `re.IGNORECASE` matches to ASCII letters (İ ı ſ K); lower() maps the rest.

@@ -23,6 +23,7 @@ from cardlint.policy.model import (
     DisclosureGroup,
     Finder,
     Obligation,
+    PartialForm,
     Policy,
     PolicyError,
     RequiredField,
@@ -262,9 +263,7 @@ def _check_references(
             where = ("disclosure", index, "fields", position)
             if "finder" in item and item["finder"] not in finders:
                 problem(where, f"field '{item['id']}' uses unknown finder '{item['finder']}'")
-            for pattern in (item.get("find") or {}).get("sections", []) + (item.get("find") or {}).get(
-                "text", []
-            ):
+            for pattern in _find_patterns(item.get("find") or {}):
                 try:
                     re.compile(pattern)
                 except re.error as exc:
@@ -291,9 +290,28 @@ def _finder(name: str, spec: Mapping[str, Any]) -> Finder:
         tags=tuple(spec.get("tags", ())),
         code=tuple(spec.get("code", ())),
         not_under=tuple(spec.get("not_under", ())),
+        partial=tuple(_partial_form(form) for form in spec.get("partial", ())),
         place_section=place.get("section"),
         place_pattern=place.get("pattern"),
         place_metadata=place.get("metadata"),
+    )
+
+
+def _find_patterns(spec: Mapping[str, Any]) -> list[str]:
+    """The regexes of an inline finder, its partial forms' included."""
+    patterns = [*spec.get("sections", []), *spec.get("text", [])]
+    for form in spec.get("partial", []):
+        patterns += [*form.get("text", []), *form.get("code", []), *form.get("values", [])]
+    return patterns
+
+
+def _partial_form(spec: Mapping[str, Any]) -> PartialForm:
+    return PartialForm(
+        says=spec["says"],
+        add=spec["add"],
+        text=tuple(spec.get("text", ())),
+        code=tuple(spec.get("code", ())),
+        values=tuple(spec.get("values", ())),
     )
 
 

@@ -65,6 +65,20 @@ class Obligation:
 
 
 @dataclass(frozen=True)
+class PartialForm:
+    """A way a card states only part of an item ("the instruction-tuned model", but tuned from what?), so
+    that the finding can say what is there and what to add instead of calling the item not disclosed."""
+
+    says: str  # what the card gives, completing "the card ...": "gives only a citation's month and year"
+    add: str  # what to add, completing "...; <add> under 'Model Details'": "state the date it was released"
+    text: tuple[str, ...] = ()  # prose patterns, as a finder's
+    code: tuple[str, ...] = ()  # fenced-code patterns, as a finder's
+    # Values of the finder's own labelled lines that give only this part ("Model Dates: trained between
+    # January and July 2023"): such a line makes the item partial instead of disclosed.
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Finder:
     """How to tell whether a card discloses something, and where the author should add it."""
 
@@ -77,6 +91,7 @@ class Finder:
     tags: tuple[str, ...] = ()  # the Hub task or a tag, matched whole (text-to-image)
     code: tuple[str, ...] = ()  # fenced code (a loading snippet)
     not_under: tuple[str, ...] = ()  # headings whose sections `text` does not read (evaluation sets)
+    partial: tuple[PartialForm, ...] = ()  # what counts as part of the item, tried when nothing states it
     place_section: str | None = None
     place_pattern: str | None = None
     place_metadata: str | None = None
