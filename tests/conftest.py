@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ settings.load_profile("cardlint")
 # huggingface_hub reads this once, at import: with telemetry on it also fetches an agent registry from
 # its endpoint, which a test that imports the client without HF_ENDPOINT set would send to the internet.
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+# cardlint's JSON copies of its own data files (core/data_cache) go to a folder of the run's, not the user's.
+os.environ.setdefault("CARDLINT_CACHE_DIR", tempfile.mkdtemp(prefix="cardlint-test-cache-"))
 
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from cardlint.core.data_cache import cached_parse
+
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent  # cardlint/, above this core/ folder
 
 
@@ -42,8 +44,12 @@ _FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 @functools.cache
 def load_yaml_resource(name: str, *parts: str) -> Any:
-    with resource_path(name, *parts).open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_FAST_LOADER)  # a safe loader
+    """A data file's YAML, through the JSON copies of core/data_cache (a third of a cold start otherwise)."""
+    return cached_parse(resource_path(name, *parts).read_bytes(), _parse_yaml)
+
+
+def _parse_yaml(raw: bytes) -> Any:
+    return yaml.load(raw.decode("utf-8"), Loader=_FAST_LOADER)  # a safe loader
 
 
 def schema(name: str) -> Any:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import posixpath
 
 from cardlint.extract.arch_counts import ArchitectureError, ParameterCounts
-from cardlint.extract.architecture import count_parameters
 from cardlint.sources import Sidecars
 from cardlint.types import Fact, Location
 
@@ -20,6 +19,9 @@ def config_counts(sidecars: Sidecars | None) -> ParameterCounts | None:
     """The config's parameter counts, or None when there is no config or no formula for it."""
     if sidecars is None or not sidecars.config:
         return None
+    # imported here: the architecture formulas are a tenth of a cold start, and most cards have no config.json
+    from cardlint.extract.architecture import count_parameters
+
     try:
         return count_parameters(sidecars.config)
     except ArchitectureError:

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from cardlint.core.data_cache import cached_parse
 from cardlint.core.resources import load_yaml_resource, resource_path, schema
 from cardlint.policy.model import (
     ALL_SELECTOR,
@@ -43,15 +44,23 @@ def builtin_finders() -> dict[str, Finder]:
 @functools.cache
 def _builtin_policies() -> tuple[Policy, ...]:
     folder = resource_path("rules", "policies")
-    return tuple(
-        sorted(
-            (
-                parse_policy(path.read_text(encoding="utf-8-sig"), str(path), trusted=True)
-                for path in folder.glob("*.yaml")
-            ),
-            key=lambda p: p.id,
-        )
-    )
+    return tuple(sorted((_builtin_policy(path) for path in folder.glob("*.yaml")), key=lambda p: p.id))
+
+
+def _builtin_policy(path: Path) -> Policy:
+    """A bundled profile, its YAML read through the data cache (core/data_cache): the document and the line
+    of every key, as JSON-friendly lists."""
+    name = str(path)
+
+    def document(raw: bytes) -> dict[str, Any]:
+        data, lines = _load_yaml(raw.decode("utf-8-sig"), name, trusted=True)
+        if not isinstance(data, dict):
+            raise PolicyError(f"{name}:1: a policy file must be a YAML mapping")
+        return {"data": _dates_to_strings(data), "lines": [[list(key), line] for key, line in lines.items()]}
+
+    parts = cached_parse(path.read_bytes(), document)
+    lines = {tuple(key): line for key, line in parts["lines"]}
+    return _policy_of(parts["data"], lines, name, trusted=True)
 
 
 def all_policies() -> list[Policy]:
@@ -84,7 +93,12 @@ def parse_policy(text: str, name: str, *, trusted: bool = False) -> Policy:
     data, lines = _load_yaml(text, name, trusted=trusted)
     if not isinstance(data, dict):
         raise PolicyError(f"{name}:1: a policy file must be a YAML mapping")
-    data = _dates_to_strings(data)
+    return _policy_of(_dates_to_strings(data), lines, name, trusted=trusted)
+
+
+def _policy_of(
+    data: dict[str, Any], lines: Mapping[tuple[Any, ...], int], name: str, *, trusted: bool
+) -> Policy:
     if not trusted:
         _validate(data, lines, name)
     finders = builtin_finders()

@@ -15,7 +15,6 @@ from typing import Any
 
 from cardlint.core.limits import Limits
 from cardlint.sources import Sidecars
-from cardlint.sources.safetensors import SafetensorsError, count_checkpoint
 
 CONFIG_NAME = "config.json"
 
@@ -73,6 +72,9 @@ def read_sidecars(folder: Path, limits: Limits) -> Sidecars:
     sidecars = Sidecars()
     if not _may_hold_sidecars(folder):
         return sidecars
+    # imported only for a folder that may hold a checkpoint (its header patterns cost a cold start)
+    from cardlint.sources.safetensors import SafetensorsError, count_checkpoint
+
     config_path = folder / CONFIG_NAME
     config, problem = read_config(config_path, limits)
     if config is not None:
