@@ -1,4 +1,5 @@
-"""The literal pre-check of disclosure text patterns never changes whether a pattern matches."""
+"""The literal pre-check of disclosure text patterns, and the joined label and section patterns, never change
+whether a finder matches."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 import pytest
 
 from cardlint.core.resources import load_yaml_resource
-from cardlint.policy.fields import _TEXT_FLAGS, _Body, _in_text, _strength, required_literals
+from cardlint.policy.fields import _TEXT_FLAGS, _any_of, _Body, _in_text, _strength, required_literals
 
 PATTERNS = sorted(
     {
@@ -61,3 +62,25 @@ def test_the_pre_check_is_used_for_most_patterns() -> None:
     assert (
         sum(1 for pattern in PATTERNS if _strength(required_literals(pattern)) >= 2) * 4 > len(PATTERNS) * 3
     )
+
+
+FINDER_SPECS = (load_yaml_resource("rules", "disclosure-fields.yaml") or {})["fields"]
+TITLES = ["Intended Uses", "Out-of-Scope Use", "Model type", "Licence", "Training Data", "Type", "usage", ""]
+
+
+@pytest.mark.parametrize("key", ["labels", "sections"])
+def test_joined_patterns_match_where_one_of_them_does(key: str) -> None:
+    for spec in FINDER_SPECS.values():
+        patterns = tuple(spec.get(key) or ())
+        if not patterns:
+            continue
+        test = _any_of(patterns, re.IGNORECASE)
+        for title in TITLES + TEXTS:
+            assert test(title) == any(re.search(p, title, re.IGNORECASE) for p in patterns), (patterns, title)
+
+
+def test_patterns_that_cannot_be_joined_are_tested_one_by_one() -> None:
+    backreference = _any_of((r"(a)\1", "zz"), re.IGNORECASE)  # the group number would shift in a join
+    assert backreference("xaa") and not backreference("ab") and backreference("zz")
+    global_flag = _any_of(("(?s)a.b", "c"), 0)  # a global flag is only allowed at the very start
+    assert global_flag("a\nb") and global_flag("c") and not global_flag("ab")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -263,9 +264,9 @@ def locate(finder: Finder, card: Card, facts: list[Fact]) -> FieldState:
     placeholder: int | None = None
     part: tuple[PartialForm, int, str] | None = None  # a labelled line that gives only part of the item
     if finder.labels:
-        label_patterns = [_pattern(p, re.IGNORECASE) for p in finder.labels]
+        labels = _any_of(finder.labels, re.IGNORECASE)
         for item in body.labels:
-            if not any(p.search(item.label) for p in label_patterns):
+            if not labels(item.label):
                 continue
             if _residue(item.value):
                 form = _partial_value(finder, item.value)
@@ -275,10 +276,9 @@ def locate(finder: Finder, card: Card, facts: list[Fact]) -> FieldState:
             elif _is_placeholder(item.value):
                 placeholder = placeholder or item.line
     if finder.sections:
-        section_patterns = [_pattern(p, re.IGNORECASE) for p in finder.sections]
-        blocks = [_Block(s.title, s.line, s.end_line) for s in card.sections] + body.blocks
-        for block in blocks:
-            if not any(p.search(block.title) for p in section_patterns):
+        sections = _any_of(finder.sections, re.IGNORECASE)
+        for block in _all_blocks(card):
+            if not sections(block.title):
                 continue
             content = _content(body, block)
             if any(_residue(text) for _, text in content):
@@ -425,6 +425,30 @@ def _strength(literals: tuple[str, ...]) -> int:
 def _pattern(pattern: str, flags: int) -> re.Pattern[str]:
     """Finder patterns compiled once per process (`re`'s cache lookup on each call was a hot spot)."""
     return re.compile(pattern, flags)
+
+
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+@functools.cache
+def _any_of(patterns: tuple[str, ...], flags: int) -> Callable[[str], bool]:
+    """A test equal to `any(p.search(s) for p in patterns)` that scans `s` once: the patterns joined into one
+    alternation (a label or a title is read once per finder instead of once per pattern). Patterns that
+    would not survive the join (a numbered backreference, a global flag) keep the pattern-by-pattern test."""
+    try:
+        if any(_BACKREFERENCE.search(p) for p in patterns):
+            raise re.error("backreference")
+        joined = re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+    except re.error:
+        compiled = [_pattern(p, flags) for p in patterns]
+        return lambda text: any(p.search(text) for p in compiled)
+    return lambda text: joined.search(text) is not None
+
+
+@last_by_identity
+def _all_blocks(card: Card) -> list[_Block]:
+    """The card's sections, then the label-only lines that head content: what `sections` patterns read."""
+    return [_Block(s.title, s.line, s.end_line) for s in card.sections] + _body(card).blocks
 
 
 def _place_line(finder: Finder, card: Card) -> int | None:
