@@ -53,7 +53,9 @@ def _findings(folder: Path, *args: str) -> list[dict]:  # type: ignore[type-arg]
 
 
 def test_modifier_finding_reads_as_one_sentence_and_says_what_its_figures_rest_on(tmp_path: Path) -> None:
-    folder = _write(tmp_path, "pixel-diffusion-v1-4", FINE_TUNE)
+    # the hours under a heading that names no series: the fine-tune's own, as far as the card says
+    own = FINE_TUNE.replace("**Pixel Diffusion v1** **Estimated Emissions**", "**Estimated Emissions**")
+    folder = _write(tmp_path, "pixel-diffusion-v1-4", own)
     modifier = [f for f in _findings(folder, "--policy", "eu-ai-act") if f["code"] == "CL404"]
     assert len(modifier) == 1
     message = modifier[0]["message"]
@@ -62,6 +64,17 @@ def test_modifier_finding_reads_as_one_sentence_and_says_what_its_figures_rest_o
     assert "if those figures are the fine-tune's own" in message
     assert "fallback while the base model's compute is unknown" in message
     assert message.count(". ") == 0 and len(message) < 400
+
+
+def test_the_series_hours_are_cumulative_compute_not_the_fine_tunes_own(tmp_path: Path) -> None:
+    """Under "Pixel Diffusion v1" the hours are the whole v1 series': no modifier test on them (CL404), and
+    the fine-tune's own compute is unknown (CL408)."""
+    folder = _write(tmp_path, "pixel-diffusion-v1-4", FINE_TUNE)
+    codes = {f["code"] for f in _findings(folder, "--policy", "eu-ai-act")}
+    assert "CL404" not in codes and "CL408" in codes
+    result = cardlint("estimate", "--format", "json", str(folder))
+    lineage = json.loads(result.stdout)["results"][0]["estimate"]["lineage"]
+    assert lineage["own"] is None and lineage["cumulative"]["central"] > 1e22
 
 
 def test_a_base_named_as_repo_id_and_as_bare_name_is_not_a_merge(tmp_path: Path) -> None:

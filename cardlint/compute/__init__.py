@@ -19,6 +19,7 @@ from cardlint.compute.methods import MethodResult, Skip, architecture, reported
 from cardlint.compute.missing import missing_figure
 from cardlint.compute.options import EstimateOptions
 from cardlint.compute.reference import find_reference, percentile
+from cardlint.extract.series import series_name
 from cardlint.types import Estimate, Fact, Interval, Lineage, MethodEstimate
 
 __all__ = ["EstimateOptions", "estimate_compute", "run_methods"]
@@ -49,6 +50,12 @@ def _interval_of(
 ) -> Interval | None:
     methods, _notes = run_methods(facts, config, options)
     return combine(methods).interval
+
+
+# The figures a run's compute rests on (a series figure among them makes the run the series').
+_RUN_KINDS = frozenset(
+    {"training_flop", "device_hours", "training_duration_days", "training_tokens", "energy_mwh"}
+)
 
 
 def _fine_tune_facts(facts: Sequence[Fact], base_params: float | None) -> list[Fact] | None:
@@ -155,9 +162,17 @@ def _lineage(
     stage = _fine_tune_facts(facts, base_params)
     own: Interval | None = None
     own_note = None
+    series = series_name([f for f in facts if f.subject is None and f.kind in _RUN_KINDS and not f.derived])
+    series_total: Interval | None = None
     if stage is not None:
         own = _interval_of(stage, config, options)
         own_note = "fine-tune compute from the card's fine-tuning figures"
+    elif main is not None and series is not None:
+        series_total = main
+        own_note = (
+            f"the card's training figures are those of the '{series}' series, its earlier checkpoints "
+            "included: taken as cumulative compute, not as the fine-tune's own"
+        )
     elif main is not None and base_flop and main.central > base_flop / 2:
         own_note = "the card's training figures look like the base model's own (not added to the base)"
     elif main is not None:
@@ -182,4 +197,4 @@ def _lineage(
         fetched = next((v for k, v in base_estimates.items() if _subject_matches(k, name)), None)
         return (fetched, "the base model's own card on the Hub") if fetched is not None else None
 
-    return trace_lineage(facts, own, own_note=own_note, base_estimate=base_estimate)
+    return trace_lineage(facts, own, own_note=own_note, base_estimate=base_estimate, cumulative=series_total)

@@ -118,11 +118,13 @@ def trace_lineage(
     own_note: str | None = None,
     base_estimate: Callable[[str], tuple[Interval, str] | None] | None = None,
     lookup: Lookup = find_reference,
+    cumulative: Interval | None = None,
 ) -> Lineage | None:
     """The Lineage of the card's model, or None when the card names no base model.
 
     `own` is the fine-tune's own compute (None when it cannot be estimated); `base_estimate` estimates a base
-    the reference table lacks from the card's own figures about it (e.g. a family-table row).
+    the reference table lacks from the card's own figures about it (e.g. a family-table row); `cumulative`
+    is the compute of the whole lineage when the card states it (its series' figures, base models included).
     """
     names = base_model_names(facts)
     if not names:
@@ -147,8 +149,9 @@ def trace_lineage(
             base_flop = base_interval.central
     if own_note:
         notes.append(own_note)
-    cumulative: Interval | None = None
-    if base_interval is not None and own is not None:
+    if cumulative is not None:
+        pass  # the card's figure for the series already holds the base models' runs
+    elif base_interval is not None and own is not None:
         cumulative = Interval(
             base_interval.low + own.low, base_interval.central + own.central, base_interval.high + own.high
         )

@@ -22,6 +22,7 @@ from cardlint.extract.name_size import name_size_fact
 from cardlint.extract.precision import precision_facts
 from cardlint.extract.prose import prose_facts
 from cardlint.extract.restated import restated_figures
+from cardlint.extract.series import series_figures
 from cardlint.extract.stages import is_fine_tune_card, stage_at, staged_kind
 from cardlint.extract.tables import table_facts
 from cardlint.extract.title_base import title_base_fact
@@ -49,6 +50,7 @@ def extract_facts(
     facts = restated_figures(card, facts, path)
     facts = _fine_tune_stage(facts, layout)
     facts = _family_totals(facts)
+    facts = series_figures(facts, layout, subject)
     facts = _generic_tpu(facts)
     facts = _implied_counts(facts)
     facts += derived_facts(card, layout, facts, path=path)
