@@ -1,4 +1,4 @@
-"""Turn a card's raw bytes into front matter (YAML data with positions) and a Markdown body (tokens,
+"""Turn a card's raw bytes into front matter (YAML data with positions) and a Markdown body (blocks,
 sections).
 
 The splitting follows the Hub: metadata exists only when the first non-blank line is `---` and a later line is
@@ -10,17 +10,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from cardlint.card.blocks import Block, parse_blocks
 from cardlint.card.yaml_nodes import FrontMatter, _load_front_matter
 from cardlint.core.limits import DEFAULT_LIMITS, Limits
-
-if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
-    from markdown_it.token import Token
-
 
 _LONE_CR = re.compile(r"\r(?!\n)")
 
@@ -59,31 +54,22 @@ class Card:
         return "\n".join(self.lines[self.body_start_line - 1 :])
 
     @functools.cached_property
-    def tokens(self) -> list[Token]:
-        """markdown-it block tokens of the body; `token.map` is already shifted to 0-based *file* lines.
-
-        Inline tokens keep their raw `content` but have no `children` (see `_markdown_parser`)."""
+    def blocks(self) -> list[Block]:
+        """The body's headings, code, HTML blocks and pipe tables (card/blocks.py), at 0-based file lines."""
         # markdown-it breaks lines at a lone CR too; cardlint's lines split on LF only, so a lone CR is read
-        # as a space here to keep token lines and file lines the same.
+        # as a space here to keep block lines and file lines the same.
         body = self.body
         if "\r" in body:
             body = _LONE_CR.sub(" ", body)
-        tokens = _markdown_parser().parse(body)
-        offset = self.body_start_line - 1
-        for token in _walk(tokens):
-            if token.map is not None:
-                token.map = [token.map[0] + offset, token.map[1] + offset]
-        return tokens
+        return parse_blocks(body, self.body_start_line - 1)
 
     @functools.cached_property
     def sections(self) -> list[Section]:
-        headings: list[tuple[str, int, int]] = []
-        tokens = self.tokens
-        for index, token in enumerate(tokens):
-            if token.type == "heading_open" and token.map is not None:
-                inline = tokens[index + 1] if index + 1 < len(tokens) else None
-                title = inline.content.strip() if inline is not None else ""
-                headings.append((title, int(token.tag[1:]), token.map[0] + 1))
+        headings = [
+            (block.content.strip(), int(block.tag[1:]), block.first + 1)
+            for block in self.blocks
+            if block.type == "heading"
+        ]
         # one pass with a stack of open headings: a heading closes every open one of its level or deeper
         # (scanning ahead from each heading was quadratic on a card of thousands of headings)
         ends = [len(self.lines)] * len(headings)
@@ -103,13 +89,6 @@ class Card:
         """Sections whose heading matches `pattern` (a case-insensitive regex)."""
         regex = re.compile(pattern, re.IGNORECASE)
         return [s for s in self.sections if regex.search(s.title)]
-
-
-def _walk(tokens: list[Token]) -> Iterator[Token]:
-    for token in tokens:
-        yield token
-        if token.children:
-            yield from _walk(token.children)
 
 
 class CardReadError(Exception):
@@ -181,18 +160,6 @@ def _closing_index(lines: list[str], first: int) -> int | None:
         if closing.fullmatch(lines[first + 1]):
             return first + 1
     return None
-
-
-@functools.cache
-def _markdown_parser() -> MarkdownIt:
-    """One parser per process: building it (rule chains, regexes) cost as much as parsing a short card.
-
-    Block structure only: nothing in cardlint reads the inline children (emphasis, links) of a token, and
-    skipping the inline pass takes a third off the parse. The block tokens are the same either way (checked
-    on every corpus card; tests/test_perf_markdown.py)."""
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
 
 
 # The Hub closes the block at `---` in column 1, then optional spaces or tabs, then CRLF, LF or the end of the

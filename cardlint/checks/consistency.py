@@ -211,9 +211,9 @@ def _text_lines(card: Any, wanted: Callable[[str], bool]) -> Iterator[tuple[int,
     `wanted` is the caller's cheap test, run first: scanning every character of every line for a digit
     was most of these checks' time."""
     code: set[int] = set()
-    for token in card.tokens:
-        if token.type in ("fence", "code_block") and token.map is not None:
-            code.update(range(token.map[0] + 1, token.map[1] + 1))
+    for block in card.blocks:
+        if block.type in ("fence", "code_block"):
+            code.update(range(block.first + 1, block.end + 1))
     for number, text in enumerate(card.lines, start=1):
         if wanted(text) and number not in code and any(ch.isdigit() for ch in text):
             yield number, text

@@ -145,21 +145,19 @@ class Layout:
             self.kinds[line] = FRONT
         self.html_blocks: list[tuple[int, str]] = []  # (first file line, content)
         self.tables: list[tuple[int, int]] = []  # markdown tables: (first line, last line), 1-based
-        for token in card.tokens:
-            if token.map is None or (
-                token.level != 0 and token.type not in ("fence", "code_block", "html_block")
-            ):
+        for block in card.blocks:
+            if block.level != 0 and block.type not in ("fence", "code_block", "html_block"):
                 continue
-            first, last = token.map[0] + 1, token.map[1]
-            if token.type in ("fence", "code_block"):
+            first, last = block.first + 1, block.end
+            if block.type in ("fence", "code_block"):
                 self._mark(first, last, CODE)
-            elif token.type == "table_open":
+            elif block.type == "table":
                 self._mark(first, last, TABLE)
                 self.tables.append((first, last))
-            elif token.type == "html_block":
+            elif block.type == "html_block":
                 self._mark(first, last, HTML)
-                self.html_blocks.append((first, token.content))
-            elif token.type == "heading_open":
+                self.html_blocks.append((first, block.content))
+            elif block.type == "heading":
                 self._mark(first, last, HEADING)
         self.html_table_ranges: list[tuple[int, int]] = []
         self._find_html_tables()

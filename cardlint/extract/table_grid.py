@@ -33,47 +33,30 @@ class Table:
 
 
 def markdown_tables(card: Card, layout: Layout) -> Iterator[Table]:
-    tokens = card.tokens
-    rows: list[list[Cell]] = []
-    header_rows = 0
-    in_table = False
-    row: list[Cell] = []
-    row_line = 0
-    header = False
-    search_from = 0
     count = 0
-    for token in tokens:
-        if token.type == "table_open":
-            in_table, rows, header_rows = True, [], 0
-        elif not in_table:
+    for block in card.blocks:
+        if block.type != "table":
             continue
-        elif token.type == "thead_open":
-            header = True
-        elif token.type == "thead_close":
-            header = False
-        elif token.type == "tr_open":
-            row = []
-            row_line = (token.map[0] + 1) if token.map else row_line + 1
-            search_from = 0
-        elif token.type == "tr_close":
-            rows.append(row)
-            if header:
-                header_rows += 1
-        elif token.type == "inline":
+        rows: list[list[Cell]] = []
+        header_rows = 0
+        for table_row in block.rows:
+            row_line = table_row.line + 1
             raw = card.lines[row_line - 1] if 0 < row_line <= len(card.lines) else ""
-            content = token.content
-            position = raw.find(content, search_from) if content else -1
-            column = position + 1 if position >= 0 else 1
-            if position >= 0:
-                search_from = position + len(content)
-            row.append(Cell(content, row_line, column, header))
-        elif token.type == "table_close":
-            in_table = False
-            count += 1
-            if count > card.limits.max_tables:
-                return
-            first = rows[0][0].line if rows and rows[0] else 0
-            yield Table(rows, "table", max(header_rows, 1), layout.headings(first) if first else ())
+            row: list[Cell] = []
+            search_from = 0
+            for content in table_row.cells:
+                position = raw.find(content, search_from) if content else -1
+                column = position + 1 if position >= 0 else 1
+                if position >= 0:
+                    search_from = position + len(content)
+                row.append(Cell(content, row_line, column, table_row.header))
+            rows.append(row)
+            header_rows += table_row.header
+        count += 1
+        if count > card.limits.max_tables:
+            return
+        first = rows[0][0].line if rows and rows[0] else 0
+        yield Table(rows, "table", max(header_rows, 1), layout.headings(first) if first else ())
 
 
 class _HtmlTables(HTMLParser):
