@@ -58,7 +58,7 @@ def prose_facts(card: Card, layout: Layout, *, path: str, subject: str | None) -
     context = ProseContext(card, path, subject, subject_size(subject))
     facts: list[Fact] = []
     for block in layout.blocks:
-        if not any(ch.isdigit() for ch in block.text) and not _has_words_of_interest(block.text):
+        if not _has_digit(block.text) and not _has_words_of_interest(block.text):
             continue
         block_facts: list[Fact] = []
         carried: str | None = None
@@ -67,15 +67,28 @@ def prose_facts(card: Card, layout: Layout, *, path: str, subject: str | None) -
                 context, block.text[start:end], list(_sentence_facts(context, block, start, end)), carried
             )
             block_facts.extend(produced)
-            block_facts.extend(_stage_sums(block.text[start:end], produced, _JOINED, _SUMMED_KINDS[:2]))
+            if len(produced) > 1:  # a sum needs two figures
+                block_facts.extend(_stage_sums(block.text[start:end], produced, _JOINED, _SUMMED_KINDS[:2]))
+        if not block_facts:
+            continue  # most blocks state nothing: no heading to read, no sum to make
         sibling = sibling_in_headings(block.headings, subject)
         if sibling is not None:
             block_facts = [
                 replace(fact, subject=sibling) if fact.subject is None else fact for fact in block_facts
             ]
         facts.extend(block_facts)
-        facts.extend(_stage_sums(block.text, block_facts))
+        if len(block_facts) > 1:
+            facts.extend(_stage_sums(block.text, block_facts))
     return facts
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _has_digit(text: str) -> bool:
+    """`any(ch.isdigit() for ch in text)` in one regex scan: \\d is Unicode's decimal digits, and isdigit()
+    also accepts a few other digits (superscripts), which only non-ASCII text can hold."""
+    return _DIGIT.search(text) is not None or (not text.isascii() and any(ch.isdigit() for ch in text))
 
 
 COMPUTE_KINDS = frozenset(

@@ -446,6 +446,13 @@ def _any_of(patterns: tuple[str, ...], flags: int) -> Callable[[str], bool]:
 
 
 @last_by_identity
+def _section_lines(card: Card) -> dict[str, int | None]:
+    """The first heading each `place` pattern finds, by pattern, filled as finders ask (finders share
+    patterns)."""
+    return {}
+
+
+@last_by_identity
 def _all_blocks(card: Card) -> list[_Block]:
     """The card's sections, then the label-only lines that head content: what `sections` patterns read."""
     return [_Block(s.title, s.line, s.end_line) for s in card.sections] + _body(card).blocks
@@ -453,9 +460,15 @@ def _all_blocks(card: Card) -> list[_Block]:
 
 def _place_line(finder: Finder, card: Card) -> int | None:
     if finder.place_pattern:
-        for section in card.sections:
-            if _pattern(finder.place_pattern, re.IGNORECASE).search(section.title):
-                return section.line
+        lines = _section_lines(card)
+        if finder.place_pattern not in lines:
+            pattern = _pattern(finder.place_pattern, re.IGNORECASE)
+            lines[finder.place_pattern] = next(
+                (section.line for section in card.sections if pattern.search(section.title)), None
+            )
+        line = lines[finder.place_pattern]
+        if line is not None:
+            return line
     if finder.place_metadata and card.front_matter is not None:
         return card.front_matter.start_line
     return None
