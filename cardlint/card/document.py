@@ -16,8 +16,9 @@ from typing import Any
 from cardlint.card.blocks import Block, parse_blocks
 from cardlint.card.yaml_nodes import FrontMatter, _load_front_matter
 from cardlint.core.limits import DEFAULT_LIMITS, Limits
+from cardlint.core.regex_store import compile_pattern
 
-_LONE_CR = re.compile(r"\r(?!\n)")
+_LONE_CR = compile_pattern(r"\r(?!\n)")
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class Card:
 
     def find_sections(self, pattern: str) -> list[Section]:
         """Sections whose heading matches `pattern` (a case-insensitive regex)."""
-        regex = re.compile(pattern, re.IGNORECASE)
+        regex = compile_pattern(pattern, re.IGNORECASE)
         return [s for s in self.sections if regex.search(s.title)]
 
 
@@ -164,5 +165,5 @@ def _closing_index(lines: list[str], first: int) -> int | None:
 
 # The Hub closes the block at `---` in column 1, then optional spaces or tabs, then CRLF, LF or the end of the
 # file: a line ending in `\r\r\n` (seen in real cards) does not close it.
-_CLOSING = re.compile(r"---[ \t]*\r?")
-_LAST_CLOSING = re.compile(r"---[ \t]*")
+_CLOSING = compile_pattern(r"---[ \t]*\r?")
+_LAST_CLOSING = compile_pattern(r"---[ \t]*")

@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime
 import difflib
 import functools
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cardlint.card.quick_schema import surely_valid
+from cardlint.core.regex_store import compile_pattern
 from cardlint.core.resources import load_yaml_resource, schema
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def language_codes() -> LanguageCodes:
     )
 
 
-_SUBTAG = re.compile(r"^([A-Za-z]{4}|[A-Za-z]{2}|[0-9]{3}|[A-Za-z0-9]{5,8})$")
+_SUBTAG = compile_pattern(r"^([A-Za-z]{4}|[A-Za-z]{2}|[0-9]{3}|[A-Za-z0-9]{5,8})$")
 
 
 def is_language_code(value: str) -> bool:

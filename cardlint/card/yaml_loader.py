@@ -8,7 +8,6 @@ parser quirks live in one place.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import yaml
@@ -16,6 +15,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from cardlint.core.limits import DEFAULT_LIMITS, Limits
+from cardlint.core.regex_store import compile_pattern
 
 
 class _LimitExceeded(yaml.YAMLError):
@@ -25,7 +25,7 @@ class _LimitExceeded(yaml.YAMLError):
         self.mark = mark
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = compile_pattern("[\ud800-\udfff]")
 
 
 class _Bounds:
@@ -72,7 +72,7 @@ _CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)  # None: 
 _USE_PURE_LOADER: Any = object()
 # What the pure reader refuses, and line breaks other than \n and \r\n (marks are mapped by counting \n).
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
-_ODD_BREAKS = re.compile("[\x85\u2028\u2029]|\r(?!\n)")
+_ODD_BREAKS = compile_pattern("[\x85\u2028\u2029]|\r(?!\n)")
 
 
 def _fast_node(text: str, limits: Limits) -> Any:

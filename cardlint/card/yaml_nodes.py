@@ -7,7 +7,6 @@ hostile block fails with a finding instead of expanding. Positions are 1-based f
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -15,6 +14,7 @@ import yaml
 
 from cardlint.card.yaml_loader import _USE_PURE_LOADER, _BoundedLoader, _fast_node, _LimitExceeded
 from cardlint.core.limits import Limits
+from cardlint.core.regex_store import compile_pattern
 
 Path_ = tuple[str | int, ...]
 
@@ -239,11 +239,11 @@ _SURPRISE_TAGS = {
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
-_SAME_NUMBER_IN_YAML12 = re.compile(
+_SAME_NUMBER_IN_YAML12 = compile_pattern(
     r"[-+]?(0|[1-9][0-9]*)(\.[0-9]*)?([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)"
 )
 # A plain scalar YAML 1.2's core schema reads as a number (YAML 1.1 needs a dot and a signed exponent).
-_YAML12_NUMBER = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_YAML12_NUMBER = compile_pattern(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 
 
 def _collect_marks(node: yaml.Node, path: Path_, fm: FrontMatter, offset: int) -> None:

@@ -8,7 +8,6 @@ CL306 (conflicting figures) lives in conflicts.py and CL307 (table totals) in ta
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -19,6 +18,7 @@ from cardlint.compute.hardware import hardware_table
 from cardlint.compute.hardware_route import accelerator_of, device_capacity, device_hours_of
 from cardlint.compute.methods import is_rate, numeric, own
 from cardlint.compute.options import Band, constants
+from cardlint.core.regex_store import compile_pattern
 from cardlint.types import Estimate, Fact, Finding, MethodEstimate
 
 # --- CL301 / CL302: reported FLOP against the other methods ------------------------------------------------
@@ -223,7 +223,7 @@ def _mentions_flop(text: str) -> bool:
     return "flop" in text.lower()
 
 
-_TEN_E = re.compile(r"10\s*[eE][-+]?\d")
+_TEN_E = compile_pattern(r"10\s*[eE][-+]?\d")
 
 
 def _has_ten_e(text: str) -> bool:

@@ -16,6 +16,7 @@ from cardlint.card.document import Card, Section
 from cardlint.card.validation import dotted, expects_boolean, known_keys
 from cardlint.card.yaml_nodes import Yaml11Surprise
 from cardlint.checks import CheckContext, check, finding
+from cardlint.core.regex_store import compile_pattern
 from cardlint.policy.fields import prose_by_line
 from cardlint.policy.signals import placeholder_regex
 from cardlint.types import Finding
@@ -228,15 +229,15 @@ def _signed_exponent(raw: str) -> str:
 
 # Sections whose content the compute, data and documentation duties rely on; a placeholder left in a citation
 # or glossary section is untidy but hides nothing a reader needs.
-_SECTIONS_THAT_MATTER = re.compile(
+_SECTIONS_THAT_MATTER = compile_pattern(
     r"model details|model description|model type|training|hyperparameter|speeds|compute|hardware|"
     r"infrastructure|environmental|carbon|emission|technical spec|architecture|evaluation|results|testing|"
     r"uses|out-of-scope|bias|risk|limitation|get started|how to use|contact|introduction",
     re.IGNORECASE,
 )
-_FIELD_LABEL = re.compile(r"\*\*([^*]{1,60}?):?\*\*|^\s*[-*+]\s+([A-Z][^:*\n]{0,40}):")
-_HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s")
-_NONE_DATASET = re.compile(r"\bthe None dataset\b|\[None\]\(", re.IGNORECASE)
+_FIELD_LABEL = compile_pattern(r"\*\*([^*]{1,60}?):?\*\*|^\s*[-*+]\s+([A-Z][^:*\n]{0,40}):")
+_HEADING_LINE = compile_pattern(r"^\s{0,3}#{1,6}\s")
+_NONE_DATASET = compile_pattern(r"\bthe None dataset\b|\[None\]\(", re.IGNORECASE)
 INTRODUCTION = "introduction"
 
 

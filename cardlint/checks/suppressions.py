@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_DIRECTIVE = re.compile(
+from cardlint.core.regex_store import compile_pattern
+
+_DIRECTIVE = compile_pattern(
     r"(?:<!--|#)[ \t]*cardlint-(disable-next-line|disable-file|disable|enable)\b"
     r"[ \t]*([A-Za-z0-9_, \t-]*?)[ \t]*(?:-->|$)"
 )

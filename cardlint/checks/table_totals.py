@@ -11,9 +11,10 @@ from cardlint.checks import CheckContext, check, finding
 from cardlint.checks.figure_helpers import _ratio
 from cardlint.compute.methods import significant_digits
 from cardlint.compute.options import constants
+from cardlint.core.regex_store import compile_pattern
 from cardlint.types import Finding
 
-_TOTAL_LABEL = re.compile(r"^\W*(total|sum|overall|all models)\b", re.IGNORECASE)
+_TOTAL_LABEL = compile_pattern(r"^\W*(total|sum|overall|all models)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from cardlint.compute.options import constants
+from cardlint.core.regex_store import compile_pattern
 from cardlint.types import Fact
 
 # Which statement of a figure to trust first when a card states it more than once.
 _ORIGIN_RANK = {"yaml": 0, "config.json": 1, "safetensors": 2, "table": 3, "html-table": 3, "prose": 4}
-_RATE_UNIT = re.compile(r"(/\s*s(ec)?\b|per\s+second)", re.IGNORECASE)
-_LITERAL = re.compile(r"\d[\d,\u202f\u00a0' ]*(?:\.\d+)?|\.\d+")
+_RATE_UNIT = compile_pattern(r"(/\s*s(ec)?\b|per\s+second)", re.IGNORECASE)
+_LITERAL = compile_pattern(r"\d[\d,\u202f\u00a0' ]*(?:\.\d+)?|\.\d+")
 # A total is looked for among this many figures of one kind at most: cards state a handful of stages, and the
 # subset search stays bounded on a card that repeats one kind hundreds of times.
 _MAX_STAGE_CANDIDATES = 8

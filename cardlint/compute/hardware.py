@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.core.resources import resource_path
 
 PRECISIONS = ("fp32", "tf32", "bf16", "fp16", "fp8", "int8")
@@ -35,7 +36,9 @@ _PRECISION_WORDS = {
     "mixed": "bf16",
 }
 # Words that name the vendor or the product line but never tell two chips apart.
-_NOISE = re.compile(r"\b(nvidia|tesla|geforce|amd|google|cloud|intel|habana|gpus?|accelerators?|chips?)\b")
+_NOISE = compile_pattern(
+    r"\b(nvidia|tesla|geforce|amd|google|cloud|intel|habana|gpus?|accelerators?|chips?)\b"
+)
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,10 @@ from cardlint.compute.figures import count, numeric, own, pick
 from cardlint.compute.hardware import Accelerator, HardwareTable, normalise_precision
 from cardlint.compute.methods import MethodResult, Skip
 from cardlint.compute.options import Band, EstimateOptions, constants
+from cardlint.core.regex_store import compile_pattern
 from cardlint.types import Fact, Interval, MethodEstimate
 
-_LLM_ARCHITECTURE = re.compile(r"(CausalLM|LMHeadModel|ForConditionalGeneration|Seq2SeqLM)$")
+_LLM_ARCHITECTURE = compile_pattern(r"(CausalLM|LMHeadModel|ForConditionalGeneration|Seq2SeqLM)$")
 
 
 def hardware(
@@ -115,7 +116,7 @@ def _device_hours(facts: Sequence[Fact], kind: str) -> _Hours | None:
     )
 
 
-_CORE_HOURS = re.compile(r"\bcores?[- ]?hours?\b|\btensor ?core\b", re.IGNORECASE)
+_CORE_HOURS = compile_pattern(r"\bcores?[- ]?hours?\b|\btensor ?core\b", re.IGNORECASE)
 
 
 def _chip_hours(hours: _Hours, accelerator: Accelerator) -> _Hours:

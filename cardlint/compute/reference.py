@@ -14,12 +14,13 @@ import re
 from dataclasses import dataclass
 
 from cardlint.compute.hardware import normalise_key
+from cardlint.core.regex_store import compile_pattern
 from cardlint.core.resources import resource_path
 from cardlint.types import Percentile
 
 # Suffixes that name a post-trained variant of the same base ("-Instruct", "-chat-hf"): matched only as a
 # fallback, and the match says so.
-_VARIANT_SUFFIX = re.compile(r"([-_ .](instruct|chat|it|hf|base|pt|sft|dpo|rlhf))+$", re.IGNORECASE)
+_VARIANT_SUFFIX = compile_pattern(r"([-_ .](instruct|chat|it|hf|base|pt|sft|dpo|rlhf))+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

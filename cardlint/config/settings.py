@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cardlint.core.limits import DEFAULT_LIMITS, MAX_LIMIT, Limits
+from cardlint.core.regex_store import compile_pattern
 from cardlint.types import Severity
 
 CONFIG_FILE_NAMES = ("cardlint.toml", ".cardlint.toml", "pyproject.toml")
@@ -148,8 +149,8 @@ def _at(source: str, key: str, *, value: str | None = None) -> str:
     except OSError:
         return source
     quoted = re.escape(key)
-    assigns = re.compile(rf"(?:^|[{{,]\s*)[\"']?{quoted}[\"']?\s*=")
-    header = re.compile(rf"^\[\[?\s*(?:tool\.)?(?:cardlint\.)?[\"']?{quoted}[\"']?\s*\]")
+    assigns = compile_pattern(rf"(?:^|[{{,]\s*)[\"']?{quoted}[\"']?\s*=")
+    header = compile_pattern(rf"^\[\[?\s*(?:tool\.)?(?:cardlint\.)?[\"']?{quoted}[\"']?\s*\]")
     in_scope = not source.endswith("pyproject.toml")
     key_line = None
     for number, line in enumerate(text.splitlines(), start=1):

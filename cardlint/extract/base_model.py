@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.layout import Block, Link
 from cardlint.extract.model_names import (
     GENERIC_WORDS,
@@ -26,7 +27,7 @@ from cardlint.extract.model_names import (
 from cardlint.extract.subject import normalise, subject_norms
 from cardlint.types import Fact
 
-_PHRASE = re.compile(
+_PHRASE = compile_pattern(
     r"(?:\b(?:fine[- ]?tuned|finetuned|instruction[- ]tuned|trained|distilled|resumed|continued|pruned"
     r"|initiali[sz]ed"
     r"|adapted)\s+(?:version\s+of|variant\s+of|checkpoint\s+of|from|with\s+the\s+weights\s+of)"
@@ -48,24 +49,24 @@ _PHRASE = re.compile(
     r"\s{1,3}(?:the\s+|a\s+|an\s+)?",
     re.IGNORECASE,
 )
-_NAME = re.compile(
+_NAME = compile_pattern(
     r"(?:[A-Z][\w-]{0,30}'s\s+)?(?:(?:fine-?tuned|pre-?trained|pretrained|original|official)\s{1,3})?[`*_\"]{0,2}(?P<name>(?:[A-Z][\w.-]{0,60}|[\w.-]{1,40}/[\w.-]{1,80}|[a-z][\w.]{0,30}[-\d][\w.-]{0,40})"
     r"(?:\s+(?:\d[\w.-]{0,20}|[A-Z][\w.-]{0,30}|v\d[\w.-]{0,10})){0,2})"
 )
 # Words after a name that show it is not a model (an architecture, a data set, a document).
-_NOT_A_MODEL_AFTER = re.compile(
+_NOT_A_MODEL_AFTER = compile_pattern(
     r"[\s\])]{0,3}(?:\w{1,60}\s)?(?:architecture|transformer|encoder|decoder|models\b|dataset|datasets|data\b|paper|card|approach|method|framework|library"
     r"|codebase|code\b|repo|and\s+(?:few|other|additional))",
     re.IGNORECASE,
 )
-_LINK_NOT_A_MODEL = re.compile(
+_LINK_NOT_A_MODEL = compile_pattern(
     r"card|paper|blog|dataset|here|this link|report|family|series|collection", re.IGNORECASE
 )
 
 
-_USER_INSTRUCTIONS = re.compile(r"inference|you can|\byour?\b|users?\b|please|refer to", re.IGNORECASE)
+_USER_INSTRUCTIONS = compile_pattern(r"inference|you can|\byour?\b|users?\b|please|refer to", re.IGNORECASE)
 _STOP_NAMES = {"the", "this", "these", "our", "we", "it", "that", "a", "an", "its", "their", "google", "meta"}
-_CKPT = re.compile(r"\.(?:ckpt|safetensors|bin|pt|pth)$", re.IGNORECASE)
+_CKPT = compile_pattern(r"\.(?:ckpt|safetensors|bin|pt|pth)$", re.IGNORECASE)
 
 
 def _link_at(block: Block, start: int, stop: int) -> Link | None:
@@ -78,7 +79,7 @@ def _link_at(block: Block, start: int, stop: int) -> Link | None:
 
 
 # The labels of a `Base model: X` line, found cheaply: a block without digits is read only when it has one.
-_BASE_LABEL = re.compile(
+_BASE_LABEL = compile_pattern(
     r"\b(?:base|parent|foundation|pre-?trained)\s+model|\bbase\s+checkpoint|fine-?tuned\s+from|\bteacher\b",
     re.IGNORECASE,
 )
@@ -187,7 +188,7 @@ def _base_models_in(
 
 # "this model is a *bert-base-cased* model that was fine-tuned on ...", "using `pebble-8k` as the
 # initialization": the base named before the verb; only id-like names (a digit, a hyphen or a slash).
-_NAME_BEFORE_VERB = re.compile(
+_NAME_BEFORE_VERB = compile_pattern(
     r"\b(?:is|was)\s+an?\s+[`*_]{0,2}(?P<name>[\w./-]{2,80}?)[`*_]{0,2}\s+model\s+(?:that|which)\s+"
     r"(?:was|has\s+been|is)\s+(?:further\s+|then\s+)?(?:fine-?tuned|finetuned|trained|pre-?trained|adapted)\b"
     r"|\busing\s+[`*_]{0,2}(?P<init>[\w./-]{2,80}?)[`*_]{0,2}\s+as\s+(?:the\s+|its\s+|an?\s+)?"
@@ -211,8 +212,8 @@ def _names_before_verb(sentence: str, own: tuple[str, ...]) -> Iterator[tuple[st
             yield name, found.start(group), found.end(group)
 
 
-_SIZE_IN_BRACKETS = re.compile(r"\s{0,2}\(\s{0,2}\d{1,4}(?:\.\d{1,3})?\s?[BMT]\s{0,2}\)")
-_PLAIN_LINK_GAP = re.compile(r"(?:pre-?trained\s+|original\s+|the\s+){0,2}\[?$", re.IGNORECASE)
+_SIZE_IN_BRACKETS = compile_pattern(r"\s{0,2}\(\s{0,2}\d{1,4}(?:\.\d{1,3})?\s?[BMT]\s{0,2}\)")
+_PLAIN_LINK_GAP = compile_pattern(r"(?:pre-?trained\s+|original\s+|the\s+){0,2}\[?$", re.IGNORECASE)
 
 
 def _plain_link_at(block: Block, position: int) -> Link | None:

@@ -7,15 +7,16 @@ a well-known key (`ngpu: 1` in ESPnet, `num_gpus`, `n_gpu`, `nproc_per_node`) is
 
 from __future__ import annotations
 
-import re
-
 from cardlint.card.document import Card
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.layout import CODE, Layout
 from cardlint.types import Fact
 
-_GPU_KEY = re.compile(r"^\s{0,8}-{0,2}(?:ngpu|num_gpus|n_gpus?|gpus|nproc_per_node)\s*[:=]\s*(\d{1,5})\s*$")
-_TRAINING_KEYS = re.compile(
+_GPU_KEY = compile_pattern(
+    r"^\s{0,8}-{0,2}(?:ngpu|num_gpus|n_gpus?|gpus|nproc_per_node)\s*[:=]\s*(\d{1,5})\s*$"
+)
+_TRAINING_KEYS = compile_pattern(
     r"^\s{0,8}(?:max_epoch|num_train_epochs|epochs?|optim|optimizer|batch_size|batch_bins|lr)\s*:"
 )
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 from cardlint.card.document import Card
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.layout import Block, Layout
@@ -17,16 +18,16 @@ from cardlint.extract.stages import is_fine_tune_card, stage_at, staged_kind
 from cardlint.types import Fact
 
 _NUM = r"(\d[\d,.]{0,12}(?:\s?(?:k|K|M|million|thousand))?)"
-_STEPS = re.compile(
+_STEPS = compile_pattern(
     _NUM + r"\s+(?:total\s+|training\s+|optimi[sz]ation\s+)?(?:steps|iterations)\b", re.IGNORECASE
 )
-_STEPS_AFTER = re.compile(r"total\s+of\s+" + _NUM + r"\s+(?:steps|iterations)", re.IGNORECASE)
-_BATCH = re.compile(
+_STEPS_AFTER = compile_pattern(r"total\s+of\s+" + _NUM + r"\s+(?:steps|iterations)", re.IGNORECASE)
+_BATCH = compile_pattern(
     r"batch(?:es)?\s+(?:size\s+)?(?:of\s+)?" + _NUM + r"(?!\s*tokens)|" + _NUM + r"\s+sequences\b"
     r"|" + _NUM + r"\s+batch[\s-]size\b",
     re.IGNORECASE,
 )
-_SEQUENCE = re.compile(
+_SEQUENCE = compile_pattern(
     r"sequence\s+length\s+(?:of\s+)?"
     + _NUM
     + r"|sequences\s+of\s+(?:length\s+)?"
@@ -38,7 +39,7 @@ _SEQUENCE = re.compile(
 )
 
 
-_PHASED = re.compile(
+_PHASED = compile_pattern(
     r"\b(?:first|last|remaining)\s+[\d,.]+\s*[kKM]?\s+(?:steps|iterations)\s+(?:were|was|are|with|at|using)\b"
     r"|\bthe\s+rest\s+(?:was|were)\s+trained",
     re.IGNORECASE,

@@ -13,12 +13,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.hardware_names import HardwareMention, find_hardware
 from cardlint.extract.numbers import NUMBER_WORDS
 
 _WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _VENDOR_WORDS = r"(?:(?:nvidia|tesla|google|cloud|amd|intel|aws|habana)\s+){0,2}"
-_BEFORE = re.compile(
+_BEFORE = compile_pattern(
     r"(?<![A-Za-z0-9_.,/-])(?P<a>\d{1,6}|" + _WORD + r")\s{0,2}"
     r"(?:[x×*]\s{0,2}(?P<b>\d{1,6})\s{0,2})?(?:[x×*]\s{0,2})?"
     r"(?:(?:(?:computing|compute|gpu|training)\s+)?(?:nodes?|servers?|machines?|hosts?),?\s+"
@@ -29,19 +30,21 @@ _BEFORE = re.compile(
 )
 # "a single V100", "one A100": one device, unless the name is a node or a cluster of them, or a TPU (a single
 # TPU is a slice of several chips).
-_SINGLE = re.compile(r"(?<![A-Za-z0-9])(?:a\s+single|single|an?|one)\s+" + _VENDOR_WORDS + "$", re.IGNORECASE)
-_GROUP_AFTER = re.compile(
+_SINGLE = compile_pattern(
+    r"(?<![A-Za-z0-9])(?:a\s+single|single|an?|one)\s+" + _VENDOR_WORDS + "$", re.IGNORECASE
+)
+_GROUP_AFTER = compile_pattern(
     # at most six qualifiers ("SXM5 80GB NVLink GPU servers" has four): bounded work from any start
     r"(?:[\s-]{1,2}(?:SXM\d?|PCIe|NVLink|\d{2,3}\s?GB|GPUs?|TPUs?)){0,6}[\s-]{1,2}"
     r"(?:servers?|nodes?|machines?|hosts?|clusters?|pods?|instances?|VMs?)\b",
     re.IGNORECASE,
 )
-_PER_GROUP = re.compile(
+_PER_GROUP = compile_pattern(
     r"[\s,]{0,3}(?:each\s+)?(?:with|of|having|containing|equipped with)\s+(?P<n>\d{1,3})\b", re.IGNORECASE
 )
-_COUNT_AFTER = re.compile(r"\s{0,2}(?:GPUs?|TPUs?)?\s{0,2}[x×]\s{0,2}(\d{1,6})\b")
-_CORES_AFTER = re.compile(r"(?:-\d+)?\s{0,2}(?:pod\s+)?(?:tensor\s*)?cores\b", re.IGNORECASE)
-_TWO_CORE_CHIPS = re.compile(r"tpu-v[234]|tpu-v5p|tpu")
+_COUNT_AFTER = compile_pattern(r"\s{0,2}(?:GPUs?|TPUs?)?\s{0,2}[x×]\s{0,2}(\d{1,6})\b")
+_CORES_AFTER = compile_pattern(r"(?:-\d+)?\s{0,2}(?:pod\s+)?(?:tensor\s*)?cores\b", re.IGNORECASE)
+_TWO_CORE_CHIPS = compile_pattern(r"tpu-v[234]|tpu-v5p|tpu")
 _MAX_DEVICES = 1_000_000
 
 
@@ -91,20 +94,20 @@ def device_count(text: str, mention: HardwareMention) -> DeviceCount | None:
 IMPLIED_ONE = "one device implied by a singular name"
 # "trained on Tesla V100 GPU": the singular noun says one device (unless the GPU names a node, a memory or
 # hours); "V100 GPUs", "multiple V100 GPU" do not.
-_SINGULAR_AFTER = re.compile(
+_SINGULAR_AFTER = compile_pattern(
     r"[\s-]{0,2}(?:GPU|graphics\s+card|card)(?![\w-])"
     r"(?!\s{0,2}(?:hours?|hrs?|h\b|memory|ram|vram|servers?|nodes?|clusters?|machines?|instances?|days?|time"
     r"|setups?|pods?|VMs?)\b)",
     re.IGNORECASE,
 )
-_PLURAL_BEFORE = re.compile(
+_PLURAL_BEFORE = compile_pattern(
     r"\b(?:multiple|several|many|each|per|every|some|numerous|all|both|various|our|their|these|those)\s+"
     r"(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 # A `Hardware: RTX 3090` value that is one name and nothing else (backticks, emphasis, "on <provider>" aside)
-_BARE_BEFORE = re.compile(r"[\s`*_\[(]{0,4}")
-_BARE_AFTER = re.compile(
+_BARE_BEFORE = compile_pattern(r"[\s`*_\[(]{0,4}")
+_BARE_AFTER = compile_pattern(
     r"(?:[\s-]{0,2}(?:GPU|graphics\s+card|card))?[\s`*_\])]{0,4}(?:(?:on|from|via|at|by|provided)\b.*)?[\s.]*",
     re.IGNORECASE,
 )
@@ -146,7 +149,7 @@ def _scaled(text: str, mention: HardwareMention, count: DeviceCount) -> DeviceCo
     return DeviceCount(value, count.start, count.end, note)
 
 
-_LIST_SEPARATOR = re.compile(r"\s{0,3}[;,/]\s{0,3}|\s{1,3}(?:and|\+)\s{1,3}", re.IGNORECASE)
+_LIST_SEPARATOR = compile_pattern(r"\s{0,3}[;,/]\s{0,3}|\s{1,3}(?:and|\+)\s{1,3}", re.IGNORECASE)
 
 
 def listed_devices(text: str) -> int | None:
@@ -161,15 +164,17 @@ def listed_devices(text: str) -> int | None:
     return len(mentions)
 
 
-_GENERIC = re.compile(r"(?<![A-Za-z0-9-])(?:GPUs?|graphics cards?)(?![A-Za-z0-9-])", re.IGNORECASE)
+_GENERIC = compile_pattern(r"(?<![A-Za-z0-9-])(?:GPUs?|graphics cards?)(?![A-Za-z0-9-])", re.IGNORECASE)
 # A generic count is read only from a statement of what a run did, never of what could be done
-_RAN = re.compile(
+_RAN = compile_pattern(
     r"\b(?:was|were|trained|fine-?tuned|took|used|ran|performed|done|conducted|completed|spent|lasted)\b",
     re.IGNORECASE,
 )
-_MODAL = re.compile(r"\b(?:can|could|may|might|able to|should)\b", re.IGNORECASE)
-_CLAUSE_BREAK = re.compile(r"[,;:()]")
-_CAN = re.compile(r"\b(?:can|could|may|might|should)\b", re.IGNORECASE)  # "we were able to use" is a report
+_MODAL = compile_pattern(r"\b(?:can|could|may|might|able to|should)\b", re.IGNORECASE)
+_CLAUSE_BREAK = compile_pattern(r"[,;:()]")
+_CAN = compile_pattern(
+    r"\b(?:can|could|may|might|should)\b", re.IGNORECASE
+)  # "we were able to use" is a report
 
 
 def capability(text: str, mention: HardwareMention) -> bool:

@@ -14,15 +14,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.core.resources import resource_path
 
 _BOUNDARY_BEFORE = r"(?:(?<![A-Za-z0-9])|(?<=\dx))"  # "96xA100-80G" counts too
 _BOUNDARY_AFTER = r"(?:s(?![A-Za-z0-9])|(?![A-Za-z0-9]))"
 _VENDOR = r"(?:(?:nvidia|tesla|google|cloud|amd|intel|habana|aws)[\s-]+){0,3}"
 # TPU slice names count TensorCores (v2/v3/v4/v5p: two per chip); v5e and v6e slices count chips.
-_TPU_SLICE = re.compile(r"(?<![A-Za-z0-9])tpu(?:\s+pod)?[\s-]*v(\d)([ep])?-(\d{1,5})(?!\d)", re.IGNORECASE)
+_TPU_SLICE = compile_pattern(
+    r"(?<![A-Za-z0-9])tpu(?:\s+pod)?[\s-]*v(\d)([ep])?-(\d{1,5})(?!\d)", re.IGNORECASE
+)
 # ... and the slice may come first: "Cloud v3-8 TPUs"
-_SLICE_FIRST = re.compile(
+_SLICE_FIRST = compile_pattern(
     r"(?<![A-Za-z0-9])v(\d)([ep])?-(\d{1,5})[\s-]{1,2}(?:cloud\s+)?tpus?", re.IGNORECASE
 )
 _CHIPS_NAMED_SLICES = {"5e", "6e"}
@@ -52,7 +55,7 @@ def _alias_rows() -> tuple[tuple[str, str, str], ...]:
 
 @functools.cache
 def _compiled(source: str) -> re.Pattern[str]:
-    return re.compile(source, re.IGNORECASE)
+    return compile_pattern(source, re.IGNORECASE)
 
 
 def _aliases() -> tuple[tuple[re.Pattern[str], str, str], ...]:
@@ -72,7 +75,7 @@ def _literal_start(alias_regex: str) -> str:
     return literal
 
 
-_PREFILTER = re.compile(
+_PREFILTER = compile_pattern(
     r"\d|tpu|rdu|trillium|ironwood|gaudi|trainium|cerebras|sambanova|titan", re.IGNORECASE
 )
 

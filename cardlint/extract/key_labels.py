@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 import functools
-import re
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.core.resources import resource_path
 
 
@@ -20,7 +20,7 @@ def _labels() -> dict[str, str]:
         return {row["label"].strip().lower(): row["english"].strip() for row in csv.DictReader(handle)}
 
 
-_NOTE = re.compile(r"[（(][^（()）]{0,40}[）)]")  # "（単位は時間）" (unit: hours) says how, not what
+_NOTE = compile_pattern(r"[（(][^（()）]{0,40}[）)]")  # "（単位は時間）" (unit: hours) says how, not what
 
 
 def english_key(key: str) -> str:

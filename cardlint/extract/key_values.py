@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from cardlint.card.document import Card
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.base_model import base_models_from_value
 from cardlint.extract.device_counts import (
     bare_name_count,
@@ -36,7 +37,7 @@ from cardlint.extract.subject import (
 from cardlint.types import Fact
 
 # `Key: value` lines (model-card templates, spec lists): what each key reports.
-KEY_VALUE = re.compile(
+KEY_VALUE = compile_pattern(
     r"^\s{0,8}(?:[-*+]\s{1,4}|\d{1,2}[.)]\s{1,4})?(?P<key>[^:：\n]{2,90}?)\s{0,3}[:：]\s{0,4}(?P<value>\S.*)$"
 )
 
@@ -44,39 +45,41 @@ KEY_VALUE = re.compile(
 _KEYS: list[tuple[str, re.Pattern[str]]] = [
     (
         "skip",
-        re.compile(
+        compile_pattern(
             r"non-?embedding|trainable|batch|vocab|hidden|embedding|context|sequence|layers?\b|heads", re.I
         ),
     ),
-    ("active_parameters", re.compile(r"activ\w*\s+param|^activ(?:e|ated)$", re.I)),
-    ("parameters", re.compile(r"param|model size|number of weights|^size$", re.I)),
-    ("tokens", re.compile(r"tokens", re.I)),
+    ("active_parameters", compile_pattern(r"activ\w*\s+param|^activ(?:e|ated)$", re.I)),
+    ("parameters", compile_pattern(r"param|model size|number of weights|^size$", re.I)),
+    ("tokens", compile_pattern(r"tokens", re.I)),
     (
         "device_hours",
-        re.compile(
+        compile_pattern(
             r"hours used|gpu[- ]hours|compute hours|device[- ]hours|accelerator hours|tpu hours|gpu[- ]time",
             re.I,
         ),
     ),
-    ("duration", re.compile(r"training (?:time|duration)|time to train|wall[- ]?clock|duration", re.I)),
-    ("training_flop", re.compile(r"flops?\b|training compute|compute \(flop", re.I)),
-    ("co2", re.compile(r"carbon|co2|emission", re.I)),
-    ("energy", re.compile(r"energy", re.I)),
+    ("duration", compile_pattern(r"training (?:time|duration)|time to train|wall[- ]?clock|duration", re.I)),
+    ("training_flop", compile_pattern(r"flops?\b|training compute|compute \(flop", re.I)),
+    ("co2", compile_pattern(r"carbon|co2|emission", re.I)),
+    ("energy", compile_pattern(r"energy", re.I)),
     (
         "hardware_count",
-        re.compile(r"device[_ ]count|num[_ ](?:devices|gpus)|^n[_ ]gpus?$|number of (?:gpus|devices)", re.I),
+        compile_pattern(
+            r"device[_ ]count|num[_ ](?:devices|gpus)|^n[_ ]gpus?$|number of (?:gpus|devices)", re.I
+        ),
     ),
     (
         "hardware",
-        re.compile(
+        compile_pattern(
             r"hardware|^gpus?$|^tpus?$|accelerators?|^compute$|infrastructure|(?:^|_)devices?$|^gpu type",
             re.I,
         ),
     ),
-    ("related_models", re.compile(r"^related models?$", re.I)),
+    ("related_models", compile_pattern(r"^related models?$", re.I)),
     (
         "base_model",
-        re.compile(
+        compile_pattern(
             r"fine-?tuned from|finetuned from|base model|parent model|initiali[sz]ed from|base checkpoint"
             r"|^teacher(?:\s+model)?$"
             r"|^(?:model\s+)?fine-?tuned$|^pre-?trained model$|foundation model"
@@ -87,10 +90,12 @@ _KEYS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
-_NO_INFO = re.compile(r"more information needed|^\s*(?:n/?a|none|unknown|-|tbd|\?)\s*$|\[more", re.IGNORECASE)
+_NO_INFO = compile_pattern(
+    r"more information needed|^\s*(?:n/?a|none|unknown|-|tbd|\?)\s*$|\[more", re.IGNORECASE
+)
 
 
-_KEY_UNIT = re.compile(
+_KEY_UNIT = compile_pattern(
     r"\(\s{0,2}(?:in\s+)?(?P<unit>grams?|g|kg|kilograms?|tons?|tonnes?|t|tco2e?q?|lbs?)\s{0,2}\)", re.I
 )
 
@@ -100,10 +105,10 @@ _GRAMS_UNITS = {"g": 1e-6, "gram": 1e-6, "grams": 1e-6, "kg": 1e-3, "kilogram": 
                 "lbs": 0.000453592}  # fmt: skip
 
 
-_HOUR_UNIT = re.compile(r"h|小时|时|時間|시간|min|分", re.IGNORECASE)
+_HOUR_UNIT = compile_pattern(r"h|小时|时|時間|시간|min|分", re.IGNORECASE)
 
 
-_PARENTHESES = re.compile(r"\(([^()\n]{1,40})\)")
+_PARENTHESES = compile_pattern(r"\(([^()\n]{1,40})\)")
 
 
 def _restated_as_wall_clock(value_text: str, hours: float) -> bool:

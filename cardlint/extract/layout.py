@@ -12,12 +12,12 @@ from __future__ import annotations
 import bisect
 import functools
 import html
-import re
 from dataclasses import dataclass, field
 from typing import cast
 
 from cardlint.card.document import Card
 from cardlint.core.memo import last_by_identity
+from cardlint.core.regex_store import compile_pattern
 
 CODE, TABLE, HTML, HEADING, PROSE, BLANK, FRONT = (
     "code",
@@ -30,14 +30,14 @@ CODE, TABLE, HTML, HEADING, PROSE, BLANK, FRONT = (
 )
 HTML_TABLE = "html-table"
 
-_LIST_ITEM = re.compile(r"^\s{0,8}(?:>\s?){0,4}(?:[-*+]|\d{1,3}[.)])\s")
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]{0,15})(?:\s[^<>\n]{0,300})?/?>|<!--[^\n]{0,500}?-->")
-_LINK = re.compile(r"!?\[([^\[\]\n]{0,300})\]\(\s{0,2}([^()\s]{0,500})(?:\s[^()\n]{0,200})?\)")
-_BARE_URL = re.compile(r"https?://[^\s<>()\[\]]{1,500}")
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_LIST_ITEM = compile_pattern(r"^\s{0,8}(?:>\s?){0,4}(?:[-*+]|\d{1,3}[.)])\s")
+_TAG = compile_pattern(r"<(/?)([A-Za-z][A-Za-z0-9]{0,15})(?:\s[^<>\n]{0,300})?/?>|<!--[^\n]{0,500}?-->")
+_LINK = compile_pattern(r"!?\[([^\[\]\n]{0,300})\]\(\s{0,2}([^()\s]{0,500})(?:\s[^()\n]{0,200})?\)")
+_BARE_URL = compile_pattern(r"https?://[^\s<>()\[\]]{1,500}")
+_ENTITY = compile_pattern(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # decoded entities read as the plain characters the figure readers look for
 _AS_PLAIN = str.maketrans({"\xa0": " ", "\u223c": "~"})
-_PLAIN_RUN = re.compile(r"[^*`\\]+")
+_PLAIN_RUN = compile_pattern(r"[^*`\\]+")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 
 from cardlint.core.memo import last_by_identity
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.layout import Block, Link, Spans
 from cardlint.extract.model_names import (
     GENERIC_WORDS,
@@ -35,7 +36,7 @@ from cardlint.extract.subject import normalise, size_of, subject_names, subject_
 
 # Words before the base's name. Each alternative is one family of phrasing; "with"/"on" follow only verbs
 # whose object is a model ("initialized with", "built on top of"), never "trained with"/"trained on" (data).
-_CUE_BEFORE = re.compile(
+_CUE_BEFORE = compile_pattern(
     r"\b(?:an?\s+|the\s+)?(?:fine[- ]?tune|finetune|re-?train|derivative|distillation|continuation)\s+of\b"
     r"|\b(?:initiali[sz](?:ed|ing)|warm[- ]?start(?:ed|ing)?|bootstrapp(?:ed|ing))"
     r"\s+(?:with|from|by|using|on)\b"
@@ -54,7 +55,7 @@ _CUE_BEFORE = re.compile(
 )
 # A role written after the name, after a verb of use: "with [X](...) as a teacher model", "We used X as the
 # text encoder", "taking `X` as the initialization".
-_CUE_AFTER = re.compile(
+_CUE_AFTER = compile_pattern(
     r"[`*_\s]{0,3}\bas\s+(?:an?|the|its|our)\s+(?:pre-?trained\s+)?(?:teacher\b|backbone\b"
     r"|(?:base|foundation|parent)\s+(?:model|checkpoint|network|LM)\b|starting\s+point|initiali[sz]ation"
     r"|init\b|(?:text|image|vision|audio|speech|language)\s+(?:encoder|decoder|backbone|tower)\b)",
@@ -63,7 +64,7 @@ _CUE_AFTER = re.compile(
 # Nouns and verbs whose object is a base only when the card links it on the Hub: "an adaptation of [X](...)",
 # "a checkpoint of [X](...)", "Fine-tuned [X](...) on ...". A plain name after them ("a version of BERT",
 # "an implementation of the method") too often names a design, a paper or a family.
-_LINK_CUE = re.compile(
+_LINK_CUE = compile_pattern(
     r"(?<!newer\s)(?<!latest\s)(?<!updated\s)(?<!improved\s)"
     r"\b(?:(?:re-?)?implementation|adaptation|version|checkpoint|variant|port|conversion)"
     r"\s+of\s+(?:the\s+|an?\s+)?(?:(?:pre-?trained|original|official)\s+)?"
@@ -72,23 +73,23 @@ _LINK_CUE = re.compile(
 )
 # "we further pre-train the publicly available MARBERT on ...", "we continue training mBERT on ...": the
 # object of a verb that goes on training is the base, even a plain name, when data follows it ("on"/"with").
-_GO_ON_TRAINING = re.compile(
+_GO_ON_TRAINING = compile_pattern(
     r"\b(?:we|they|I)\s+(?:then\s+|also\s+)?(?:further|continu(?:e|ed|ally))\s+(?:to\s+)?"
     r"(?:pre-?)?train(?:ing|ed)?\b",
     re.IGNORECASE,
 )
-_DATA_AFTER_OBJECT = re.compile(r"\s{1,3}(?:on|with|using|over)\b", re.IGNORECASE)
-_USE_BEFORE_NAME = re.compile(
+_DATA_AFTER_OBJECT = compile_pattern(r"\s{1,3}(?:on|with|using|over)\b", re.IGNORECASE)
+_USE_BEFORE_NAME = compile_pattern(
     r"\b(?:with|using|use[sd]?|tak(?:e|es|en|ing)|took|adopt\w{0,3}|cho(?:se|ose|sen)|employ\w{0,3}"
     r"|select\w{0,3}|pick\w{0,3}|load\w{0,3})\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 # 基于X ("based on X"), 在X(的)基础上 ("on the basis of X"); X is read as a Latin-script name.
-_CUE_CJK = re.compile(r"基于|在(?=[^，。；\n]{1,120}?基础上)")
-_CJK_BASIS_AFTER = re.compile(r"\s{0,2}(?:的)?(?:预训练)?(?:模型)?(?:的)?基础上")
+_CUE_CJK = compile_pattern(r"基于|在(?=[^，。；\n]{1,120}?基础上)")
+_CJK_BASIS_AFTER = compile_pattern(r"\s{0,2}(?:的)?(?:预训练)?(?:模型)?(?:的)?基础上")
 
 # Words between the cue and the name: articles, owners ("Meta's"), and adjectives that are not the name.
-_GAP = re.compile(
+_GAP = compile_pattern(
     r"(?:\s{0,3}(?:the|an?|our|its|their|this)\b)?"
     r"(?:\s{0,3}[A-Z][\w-]{0,30}'s\b)?"
     r"(?:\s{0,3}(?:pre-?trained|original|official|publicly\s+available|open-?source|existing|released"
@@ -97,36 +98,36 @@ _GAP = re.compile(
 )
 # An id-like name in ASCII (CJK letters are word characters too): an optional owner, the name, and one
 # trailing size or version word ("CodeGen-Multi 350M", "GPT-J 6B", "Finch 2").
-_NAME = re.compile(
+_NAME = compile_pattern(
     r"(?:[A-Za-z0-9][A-Za-z0-9._-]{0,60}/)?[A-Za-z][A-Za-z0-9._-]{0,80}"
     r"(?:\s(?:\d{1,4}(?:\.\d{1,3})?[BMKbmk]?|v\d[\w.]{0,8}|base|large|small|tiny|mini|medium|xl|xxl))?"
     r"(?![A-Za-z0-9])",
     re.ASCII,
 )
-_NAME_BEFORE = re.compile(
+_NAME_BEFORE = compile_pattern(
     r"(?:[A-Za-z0-9][A-Za-z0-9._-]{0,60}/)?[A-Za-z][A-Za-z0-9._-]{0,80}"
     r"(?:\s(?:\d{1,4}(?:\.\d{1,3})?[BMKbmk]?|v\d[\w.]{0,8}))?$",
     re.ASCII,
 )
-_ID_LIKE = re.compile(r"[\d/-]")
+_ID_LIKE = compile_pattern(r"[\d/-]")
 # What follows the name when it names something else: data, a document, a design, software.
-_NOT_A_MODEL_AFTER = re.compile(
+_NOT_A_MODEL_AFTER = compile_pattern(
     r"[\s\])`*\"']{0,3}(?:\w{1,40}\s)?(?:datasets?|data\b|corp(?:us|ora)|paper|architecture|framework"
     r"|library|method|approach|tokeni[sz]er|recipe|repo(?:sitory)?\b|codebase|scripts?\b|benchmark"
     r"|数据|框架|架构|结构|论文)|\s{0,2}[（(][^）)]{0,40}(?:架构|结构|architecture)",
     re.IGNORECASE,
 )
-_NOT_A_MODEL_LINK = re.compile(
+_NOT_A_MODEL_LINK = compile_pattern(
     r"card|paper|blog|dataset|here|this link|report|family|series|collection", re.I
 )
 # Before the cue in its clause: the base named is someone else's point of reference, not the card's, or the
 # clause speaks of a second artefact ("We have also further pre-trained a BERT model ...").
-_COMPARISON = re.compile(
+_COMPARISON = compile_pattern(
     r"\b(?:compar\w{0,6}|than|versus|vs\.?|outperform\w{0,3}|baselines?|unlike|against|instead\s+of"
     r"|rather\s+than|can|could|may|might|should|would|plan\w{0,3}|will|also)\b",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(r"[.;:,]\s|\bwhile\b|\bwhereas\b|\bbut\b|[。；，]")
+_CLAUSE_BREAK = compile_pattern(r"[.;:,]\s|\bwhile\b|\bwhereas\b|\bbut\b|[。；，]")
 
 
 def lineage_cue_in(text: str) -> bool:
@@ -184,7 +185,7 @@ def _clause_rules_out(sentence: str, position: int, subject: str | None) -> bool
     return bool(_COMPARISON.search(clause)) or names_other_model(clause, subject)
 
 
-_ADJECTIVE_NAME = re.compile(r"-(?:pre-?)?trained$|-initiali[sz]ed$|-based$|-tuned$", re.IGNORECASE)
+_ADJECTIVE_NAME = compile_pattern(r"-(?:pre-?)?trained$|-initiali[sz]ed$|-based$|-tuned$", re.IGNORECASE)
 
 
 def _is_a_base(name: str, subject: str | None) -> bool:
@@ -348,13 +349,13 @@ def is_family_name(name: str, subject: str | None) -> bool:
 
 
 # Lineage that goes on pre-training the base rather than fine-tuning it: the new run is a pre-training run.
-_CONTINUES_PRE_TRAINING = re.compile(
+_CONTINUES_PRE_TRAINING = compile_pattern(
     r"\bcontinu\w{0,5}\s+(?:the\s+)?(?:pre-?)?train\w{0,3}|\bfurther\s+(?:pre-?)?train\w{0,3}"
     r"|\bexpansion\s+of|\bup-?scal\w{0,4}|\binitiali[sz]\w{1,5}\b|\bwarm[- ]?start\w{0,3}|\bpruned\s+from"
     r"|\bpre-?train\w{0,3}\s+(?:with|from|on\s+top\s+of)\b|进一步(?:预)?训练|继续(?:预)?训练|增量预训练|二次预训练",
     re.IGNORECASE,
 )
-_FINE_TUNES = re.compile(
+_FINE_TUNES = compile_pattern(
     r"fine[- ]?tun|finetun|instruction[- ]tun|\bSFT\b|\bRLHF\b|\bDPO\b|\bLoRA\b|微调|指令", re.IGNORECASE
 )
 
@@ -382,7 +383,7 @@ def related_bases(block: Block, start: int, end: int, subject: str | None) -> li
     return found
 
 
-_TOKEN_BREAK = re.compile(r"[\s_-]+")
+_TOKEN_BREAK = compile_pattern(r"[\s_-]+")
 
 
 def in_family_spelling(name: str, subject: str | None) -> str:

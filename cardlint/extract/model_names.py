@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.layout import Link
 from cardlint.extract.subject import names_own_model, normalise
 
-_HF_MODEL_URL = re.compile(
+_HF_MODEL_URL = compile_pattern(
     r"huggingface\.co/(?!datasets/|spaces/|docs/|blog/|papers/|models\?|join|login|settings|organizations/)"
     r"([A-Za-z0-9][\w.-]{0,95}(?:/[A-Za-z0-9][\w.-]{0,95})?)"
 )
@@ -21,16 +22,16 @@ GENERIC_WORDS = {
 }  # fmt: skip
 
 
-_PLURAL_BEFORE = re.compile(r"\b(?:models|checkpoints|variants|versions|applications)\b", re.IGNORECASE)
+_PLURAL_BEFORE = compile_pattern(r"\b(?:models|checkpoints|variants|versions|applications)\b", re.IGNORECASE)
 
 
-_WE_RELEASE = re.compile(
+_WE_RELEASE = compile_pattern(
     r"\bwe\s+(?:\w+\s+)?(?:publish|release|provide|present|introduce|share|open-?source)", re.IGNORECASE
 )
 
 
 # A trailing word that names what kind of thing the base is, kept out of its name ("kl-f8 autoencoder").
-_TRAILING_NOUN = re.compile(
+_TRAILING_NOUN = compile_pattern(
     # the look-behind starts a try only where a run of separators starts: linear under finditer too
     r"(?<![\s_-])[\s_-]+(?:model|checkpoint|weights|autoencoder|encoder|decoder|network|student|teacher|backbone)$",
     re.IGNORECASE,
@@ -42,7 +43,7 @@ def without_kind_noun(name: str) -> str:
     return _TRAILING_NOUN.sub("", name)
 
 
-VARIANT = re.compile(
+VARIANT = compile_pattern(
     r"(?<![a-z])(?:base|large|small|tiny|mini|medium|xl|xxl|cased|uncased|v\d|(?<!\d)\d+(?:\.\d+)?[bmk])(?![a-z])",
     re.IGNORECASE,
 )
@@ -63,7 +64,7 @@ def plural_of_others(before: str) -> bool:
 
 
 # bounded prefixes: unbounded ones rescan a long word from each of its letters (quadratic)
-_MODEL_LIKE = re.compile(r"[A-Z][\w.]{0,100}-[\w.-]+|[A-Za-z]{1,100}\d[\w.-]*")
+_MODEL_LIKE = compile_pattern(r"[A-Z][\w.]{0,100}-[\w.-]+|[A-Za-z]{1,100}\d[\w.-]*")
 
 
 def hub_id(url: str) -> str | None:
@@ -73,10 +74,10 @@ def hub_id(url: str) -> str | None:
     return match.group(1).rstrip(".")
 
 
-PAPER_URL = re.compile(r"arxiv\.org|doi\.org|aclanthology|aclweb|openreview|\.pdf\b", re.IGNORECASE)
+PAPER_URL = compile_pattern(r"arxiv\.org|doi\.org|aclanthology|aclweb|openreview|\.pdf\b", re.IGNORECASE)
 
 
-_MODEL_WORDS = re.compile(
+_MODEL_WORDS = compile_pattern(
     r"\d|base|large|small|tiny|medium|mini|xl|cased|bert|gpt|t5|bart|llama|whisper", re.I
 )
 

@@ -7,10 +7,10 @@ reported when the card itself states no count for its model.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from cardlint.card.document import Card
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.subject import size_of, sizes_agree, subject_names, subject_size
 from cardlint.types import Fact
@@ -19,7 +19,7 @@ from cardlint.types import Fact
 _ADAPTER_WORDS = {"lora", "qlora", "adapter", "adapters", "peft"}
 # A reinforcement-learning agent's name counts frames or steps (`atari_2B_...` ran 2B frames).
 _NO_SIZE_TAGS = {"reinforcement-learning", "deep-reinforcement-learning"}
-_NAME_WORD = re.compile(r"[A-Za-z]+")
+_NAME_WORD = compile_pattern(r"[A-Za-z]+")
 
 
 def name_size_fact(card: Card, subject: str | None, facts: list[Fact], *, path: str) -> Fact | None:

@@ -8,10 +8,12 @@ import math
 import re
 from dataclasses import dataclass
 
+from cardlint.core.regex_store import compile_pattern
+
 _MAX_DIGITS = 30  # longer digit runs are identifiers or noise, never a reported figure
 
 
-NUMBER = re.compile(
+NUMBER = compile_pattern(
     r"""
     (?<![A-Za-z0-9_.,])
     (?:
@@ -25,13 +27,13 @@ NUMBER = re.compile(
 )
 
 
-_DECIMAL_COMMA = re.compile(r",(\d{1,2})(?!\d)")
+_DECIMAL_COMMA = compile_pattern(r",(\d{1,2})(?!\d)")
 
 
-_SCI_E = re.compile(r"[eE]([-+\u2212]?\d{1,3})(?![\w])")
+_SCI_E = compile_pattern(r"[eE]([-+\u2212]?\d{1,3})(?![\w])")
 
 
-_POWER_OF_TEN = re.compile(
+_POWER_OF_TEN = compile_pattern(
     r"\s{0,2}(?:[x×*·]|\\times|\\cdot)\s{0,2}10\s{0,2}(?:(?P<caret>\^|\*\*)\s{0,2}\{?(?P<exp>[-+\u2212]?\d{1,3})\}?"
     r"|<sup>\s{0,2}(?P<supexp>[-+\u2212]?\d{1,3})\s{0,2}</sup>"
     r"|(?P<sup>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})"
@@ -39,7 +41,7 @@ _POWER_OF_TEN = re.compile(
 )
 
 
-_BARE_POWER = re.compile(
+_BARE_POWER = compile_pattern(
     r"\s{0,1}(?:\^|\*\*)\s{0,1}\{?(?P<exp>[-+\u2212]?\d{1,3})\}?|<sup>(?P<supexp>[-+\u2212]?\d{1,3})</sup>"
     r"|(?P<sup>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})"
 )
@@ -72,19 +74,19 @@ NUMBER_WORDS = {
 }  # fmt: skip
 
 
-MAGNITUDE_WORD = re.compile(
+MAGNITUDE_WORD = compile_pattern(
     r"\s{0,2}(?P<word>thousand|millions?|mln|mn|billions?|bn|trillions?|quadrillion)(?![a-z])", re.IGNORECASE
 )
 
 
 # One-letter suffixes: attached (8B, 1.3M, 15T+, 147K) or after one space when a unit word follows.
-_SUFFIX = re.compile(r"(?P<space>\s?)(?P<suffix>[KkMBbTG])(?![A-Za-z0-9])")
+_SUFFIX = compile_pattern(r"(?P<space>\s?)(?P<suffix>[KkMBbTG])(?![A-Za-z0-9])")
 
 
 SUFFIX_VALUES = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "b": 1e9, "T": 1e12, "G": 1e9}
 
 
-_CHINESE = re.compile(r"\s{0,1}(?P<cn>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千)")
+_CHINESE = compile_pattern(r"\s{0,1}(?P<cn>万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千)")
 
 
 _CHINESE_VALUES = {
@@ -190,7 +192,7 @@ def read_number(text: str, pos: int) -> Number | None:
     return Number(value, match.start(), end, ambiguous, magnitude)
 
 
-_UNIT_AFTER_SPACED_SUFFIX = re.compile(
+_UNIT_AFTER_SPACED_SUFFIX = compile_pattern(
     r"\s{0,8}(?:\+\s{0,2})?(?:[A-Z]\w{0,12}\s)?(?:param|token|GPU|TPU|hours|parameters|tokens|\)|\||$|,|\.\s)",
     re.I,
 )
@@ -209,4 +211,4 @@ def _suffix_applies(text: str, suffix: re.Match[str]) -> bool:
     return _UNIT_AFTER_SPACED_SUFFIX.match(text, suffix.end()) is not None
 
 
-NUMBER_START = re.compile(r"(?<![A-Za-z0-9_.,])(?:\d|\.\d)")
+NUMBER_START = compile_pattern(r"(?<![A-Za-z0-9_.,])(?:\d|\.\d)")

@@ -12,12 +12,13 @@ import re
 from collections.abc import Iterator
 
 from cardlint.card.document import Card
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.layout import Layout
 from cardlint.types import Fact
 
 # Longest spellings first so "bfloat16" is not read as "float16".
-_PRECISION = re.compile(
+_PRECISION = compile_pattern(
     r"(?<![\w.])(?P<word>fp8|float8|e4m3|bf16|bfloat16|bfloat-16|fp16|float16|half[- ]precision|fp32|float32"
     r"|full[- ]precision|single[- ]precision|tf32|native amp|mixed[- _]precision)(?![\w])",
     re.IGNORECASE,
@@ -28,13 +29,13 @@ _WORDS = {
     "float32": "fp32", "full precision": "fp32", "full-precision": "fp32", "single precision": "fp32",
     "single-precision": "fp32", "tf32": "tf32", "native amp": "fp16",
 }  # fmt: skip
-_TRAINING = re.compile(r"(?<![a-z])(?:pre-?)?train(?:ed|ing)\b", re.IGNORECASE)
-_NOT_TRAINING = re.compile(
+_TRAINING = compile_pattern(r"(?<![a-z])(?:pre-?)?train(?:ed|ing)\b", re.IGNORECASE)
+_NOT_TRAINING = compile_pattern(
     r"inference|\bload|torch_dtype|quantiz|\bserv|deploy|gguf|\bawq\b|\bgptq\b|download|checkpoint"
     r"|weights are|make sure|keep (?:the|your)|recommend|should be|we suggest",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?](?=\s|$)|$)")
+_SENTENCE = compile_pattern(r"[^.!?\n]*(?:[.!?](?=\s|$)|$)")
 
 
 def precision_facts(card: Card, layout: Layout, *, path: str) -> list[Fact]:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from cardlint.card.document import Card
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.base_model import base_models_in, names_a_base
 from cardlint.extract.key_values import KEY_VALUE, key_value_facts
 from cardlint.extract.layout import Block, Layout
@@ -38,7 +39,7 @@ from cardlint.extract.subject import (
 )
 from cardlint.types import Fact
 
-_NEGATIVE_HEADINGS = re.compile(
+_NEGATIVE_HEADINGS = compile_pattern(
     r"inference|usage|how to|quick ?start|getting started|deploy|serving|install|requirement|quantiz|example"
     r"|demo|run(?:ning)? (?:the|locally)|speed(?!s?,?\s+sizes)|latency|memory|vram|limitation|bias|citation"
     r"|license|contact"
@@ -46,7 +47,7 @@ _NEGATIVE_HEADINGS = re.compile(
     r"|compared|\bvs\b|versus",
     re.IGNORECASE,
 )
-_PLANNED = re.compile(
+_PLANNED = compile_pattern(
     r"\bplan(?:s|ned|ning)?\s+to\b|\bwe\s+will\s+(?:train|run|release)|\bwill\s+be\s+(?:trained|run)\b"
     r"|\bupcoming\b|\bin\s+the\s+future\b|\bfuture\s+(?:runs?|models?|versions?|experiments?)\b",
     re.IGNORECASE,
@@ -98,7 +99,7 @@ COMPUTE_KINDS = frozenset(
     }
 )  # fmt: skip
 # The sentence speaks of the card's own run ("We trained ...", "this model was ...")
-_OWN_MARKER = re.compile(r"\b(?:we|our|us|this\s+(?:model|checkpoint|version|work))\b|我们|本模型", re.I)
+_OWN_MARKER = compile_pattern(r"\b(?:we|our|us|this\s+(?:model|checkpoint|version|work))\b|我们|本模型", re.I)
 
 
 def _carry_subject(
@@ -167,7 +168,7 @@ def sibling_in_headings(headings: tuple[str, ...], subject: str | None) -> str |
     return None
 
 
-_ADDITIVE = re.compile(
+_ADDITIVE = compile_pattern(
     r"\badditional\b|\banother\b|\bfurther\b|\bplus\b|\bthen\b"
     r"|\b(?:phase|stage)\s+(?:2|two|II)\b|\bsecond\s+(?:phase|stage)\b",  # "In phase 1 ... In phase 2 ..."
     re.IGNORECASE,
@@ -175,7 +176,7 @@ _ADDITIVE = re.compile(
 
 
 # "2K GPU hours for SFT and 600 GPU hours for DPO": one sentence joining figures of one stage states a total
-_JOINED = re.compile(r"\band\b|\bplus\b|\s\+\s|以及|和", re.IGNORECASE)
+_JOINED = compile_pattern(r"\band\b|\bplus\b|\s\+\s|以及|和", re.IGNORECASE)
 _SUMMED_KINDS = ("device_hours", "fine_tune_device_hours", "training_tokens", "fine_tune_tokens")
 
 
@@ -201,7 +202,7 @@ def _stage_sums(
         )
 
 
-_INTEREST = re.compile(
+_INTEREST = compile_pattern(
     r"tpu|gpu|rdu|trillium|gaudi|trainium|fine-?tun|based on|built on|derived from|distill|from\b"
     r"|\bdays?\b|\bweeks?\b|\bmonths?\b",
     re.I,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cardlint.card.document import Card
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.layout import Block
 from cardlint.extract.quantities import Quantity
@@ -24,7 +25,7 @@ STAGE_UNSTATED = "stage unstated"  # the sentence says neither pre-training nor 
 CUMULATIVE = "cumulative"  # the sentence sums over something (a family of models, all runs)
 
 
-_CUMULATIVE_WORDS = re.compile(
+_CUMULATIVE_WORDS = compile_pattern(
     r"cumulative|in aggregate|combined|\btotal\b|all (?:the )?models", re.IGNORECASE
 )
 
@@ -77,7 +78,9 @@ def other_subject(ctx: ProseContext, sentence: str, position: int, value: float 
     return figure_subject(ctx.subject, sentence, position, value)
 
 
-_LOCAL_BREAK = re.compile(r"\bin\s+total\b|\btotal\s+of\b|\(\s{0,2}total\b|,\s{0,2}total\b", re.IGNORECASE)
+_LOCAL_BREAK = compile_pattern(
+    r"\bin\s+total\b|\btotal\s+of\b|\(\s{0,2}total\b|,\s{0,2}total\b", re.IGNORECASE
+)
 
 
 def local_before(before: str) -> str:
@@ -87,7 +90,7 @@ def local_before(before: str) -> str:
     return before[ends[-1] :] if ends else before
 
 
-_WORD = re.compile(r"[\w.-]{3,}")
+_WORD = compile_pattern(r"[\w.-]{3,}")
 
 
 def names_subject_before(ctx: ProseContext, sentence: str, position: int) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.device_counts import (
     capability,
     device_count,
@@ -59,6 +60,6 @@ def hardware_facts(
             )
 
 
-_HOURS_AFTER_DEVICE = re.compile(
+_HOURS_AFTER_DEVICE = compile_pattern(
     r"[\s-]{0,2}(?:(?:GPU|TPU|chip|accelerator)s?[\s-]{0,2})?(?:hours?|hrs?)\b", re.I
 )

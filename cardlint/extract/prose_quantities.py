@@ -8,6 +8,7 @@ import functools
 import re
 from collections.abc import Iterator
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.hardware_names import find_hardware
 from cardlint.extract.kinds import DATASET_SIZE
 from cardlint.extract.layout import Block
@@ -30,7 +31,7 @@ from cardlint.extract.subject import (
 from cardlint.extract.training_cues import DATA_HEADING, USER_RECIPE, training_context
 from cardlint.types import Fact
 
-_TRAINING = re.compile(
+_TRAINING = compile_pattern(
     r"train|fine-?tun|compute|hardware|cluster|gpu[- ]hours|spent|\bused\b|utili[sz]|provided|research cloud"
     r"|\bTRC\b|\bTFRC\b|programme|sponsor|supercomputer|\bGPUs:|epochs?|训练|算力",
     re.IGNORECASE,
@@ -38,21 +39,21 @@ _TRAINING = re.compile(
 
 
 # "4 weeks working on this project", "two weeks experimenting": time a person spent, not the run's length
-_PERSON_TIME_AFTER = re.compile(
+_PERSON_TIME_AFTER = compile_pattern(
     r"\s{0,3}(?:of\s+)?(?:\b\w+\s+){0,2}?(?:working|on\s+(?:this|the)\s+project|experiment\w*|research\w*"
     r"|develop\w*|writing|collecting|labell?ing|captioning|curating|tinkering)\b",
     re.IGNORECASE,
 )
 
 
-_DATA_HOURS = re.compile(
+_DATA_HOURS = compile_pattern(
     r"^\s{0,3}(?:of\s+)?(?:\w+\s+){0,2}(?:audio|speech|recordings?|transcri\w*|video|labell?ed|unlabell?ed|"
     r"voice|data|multilingual|english|pseudo-labell?ed)",
     re.IGNORECASE,
 )
 
 
-_NOT_TRAINING_TOKENS_BEFORE = re.compile(
+_NOT_TRAINING_TOKENS_BEFORE = compile_pattern(
     r"context|sequence|window|length|max(?:imum)?|prompt|vocab|batch|limit|input|output|every|image|per\b"
     r"|first|warm-?up|ramp|decay|schedule|last",
     re.IGNORECASE,
@@ -60,32 +61,32 @@ _NOT_TRAINING_TOKENS_BEFORE = re.compile(
 
 
 # "a dataset containing over 1.2 trillion tokens": the figure right after such words is a data size.
-_DATA_SIZE_BEFORE = re.compile(
+_DATA_SIZE_BEFORE = compile_pattern(
     r"(?:contain\w*|consist\w*\s+of|compris\w*|dataset\s+of|corpus\s+of|totall?ing)\s+"
     r"(?:over|about|approximately|around|roughly|~|more\s+than|nearly)?\s*$",
     re.IGNORECASE,
 )
 
 
-_NOT_TRAINING_TOKENS_AFTER = re.compile(
+_NOT_TRAINING_TOKENS_AFTER = compile_pattern(
     r"^\W{0,3}(?:per\s|/\s*s(?:ec)?\b|/|each\b|of\s+context|context|window|limit|long\b|in\s+length)",
     re.IGNORECASE,
 )
 
 
-_DATASET_WORDS = re.compile(
+_DATASET_WORDS = compile_pattern(
     r"dataset|corpus|contain|consist|comprise|collection|tokeni[sz]ed|\bdump\b|\btexts\b|articles|documents",
     re.IGNORECASE,
 )
 
 
 # "a 100B-token corpus", "1000亿token中文语料": the figure sizes the corpus it describes
-_CORPUS_AFTER = re.compile(
+_CORPUS_AFTER = compile_pattern(
     r"\s{0,2}(?:[A-Za-z-]{1,20}\s){0,2}?(?:corpus|corpora|dataset)\b|[\u4e00-\u9fff]{0,4}(?:语料|数据)", re.I
 )
 
 
-_TRAIN_IN_HEADING = re.compile(r"train|训练", re.IGNORECASE)
+_TRAIN_IN_HEADING = compile_pattern(r"train|训练", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -94,55 +95,57 @@ def _training_data_section(headings: tuple[str, ...]) -> bool:
     return any(_TRAIN_IN_HEADING.search(title) and DATA_HEADING.search(title) for title in headings)
 
 
-_TRAIN_VERB = re.compile(r"\btrain(?:ed|ing)?\b|pre-?train|\bsaw\b|\bseen\b|processed", re.IGNORECASE)
+_TRAIN_VERB = compile_pattern(r"\btrain(?:ed|ing)?\b|pre-?train|\bsaw\b|\bseen\b|processed", re.IGNORECASE)
 
 
-_DURATION_CONTEXT = re.compile(
+_DURATION_CONTEXT = compile_pattern(
     r"train|took|\bfor\b|time|duration|lasted|over|spent|run|训练|用时|耗时|历时", re.I
 )
 
 
-_RUN_LENGTH_BEFORE = re.compile(
+_RUN_LENGTH_BEFORE = compile_pattern(
     r"\b(?:took|takes|lasted|spent|in|for|time(?:\s+(?:is|was|of))?)\s{1,2}(?:about|around|approximately|roughly|~)?\s{0,2}$",
     re.IGNORECASE,
 )
 
 
-_HARDWARE_FOLLOWS = re.compile(r"\s{0,2}(?:on|with|using)\s+(?:\d{1,6}\s?[x×]?\s?)?\S", re.IGNORECASE)
+_HARDWARE_FOLLOWS = compile_pattern(r"\s{0,2}(?:on|with|using)\s+(?:\d{1,6}\s?[x×]?\s?)?\S", re.IGNORECASE)
 
 
-_PER_FOLLOWS = re.compile(r"^\s{0,2}(?:/|per\b)", re.IGNORECASE)
+_PER_FOLLOWS = compile_pattern(r"^\s{0,2}(?:/|per\b)", re.IGNORECASE)
 
 
-_ACTIVE_AFTER = re.compile(
+_ACTIVE_AFTER = compile_pattern(
     r"^\s{0,2}(?:of\s+)?(?:activated|active)\b|^\s{0,2}(?:parameters\s+)?(?:are|is|being)\s+(?:activated|active)\b",
     re.IGNORECASE,
 )
 
 
 # "activate only 3.9B parameters", "activating 21B of them": the verb before the figure makes it active.
-_ACTIVE_BEFORE = re.compile(
+_ACTIVE_BEFORE = compile_pattern(
     r"\bactivat(?:e|es|ed|ing)\s+(?:only\s+|just\s+|about\s+|approximately\s+|around\s+|~\s?)?$", re.I
 )
 
 
-_MODEL_AFTER = re.compile(
+_MODEL_AFTER = compile_pattern(
     r"^[\s-]{0,2}(?:(?:[A-Z][\w.-]{0,30}|base|chat|instruct|dense|parameter|param)\s){0,2}"
     r"(?:model|LLM|language model|version|variant|network|transformer|checkpoint)s?\b",
 )
 
 
-_SIZE_BEFORE = re.compile(r"\b(?:model|parameter)\s+size\s{0,2}(?:of|is|:|=)?\s{0,2}[(\[]?\s{0,2}$", re.I)
+_SIZE_BEFORE = compile_pattern(
+    r"\b(?:model|parameter)\s+size\s{0,2}(?:of|is|:|=)?\s{0,2}[(\[]?\s{0,2}$", re.I
+)
 
 
-_BASE_CONTEXT = re.compile(
+_BASE_CONTEXT = compile_pattern(
     r"fine-?tun\w*\s+(?:of|from|on)|finetuning of|based on|built (?:on|upon)|derived from|distilled from|"
     r"initiali[sz]ed (?:from|with)|compared (?:to|with)|than|\bvs\.?|like|such as|outperform",
     re.IGNORECASE,
 )
 
 
-_POSSESSIVE_BEFORE = re.compile(r"\w's\s{1,2}$")
+_POSSESSIVE_BEFORE = compile_pattern(r"\w's\s{1,2}$")
 
 
 def quantity_facts(

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.numbers import (
     MAGNITUDE_WORD,
     MAGNITUDE_WORDS,
@@ -47,28 +48,28 @@ BASE_UNITS = {
 }
 
 
-_APPROX_BEFORE = re.compile(
+_APPROX_BEFORE = compile_pattern(
     r"(?:~|∼|≈|approx\.?|approximately|about|around|roughly|nearly|almost|circa|ca\.|some|an estimated"
     r"|约|大约)\s{0,2}$",
     re.I,
 )
-_LOWER_BEFORE = re.compile(
+_LOWER_BEFORE = compile_pattern(
     r"(?:>|≥|>=|over|more than|at least|above|in excess of|upwards of|超过)\s{0,2}$", re.I
 )
-_UPPER_BEFORE = re.compile(r"(?:<|≤|<=|up to|under|less than|at most|below|fewer than)\s{0,2}$", re.I)
-_RANGE_JOIN = re.compile(r"\s{0,2}(?:-|–|—|to|~)\s{0,2}(?=[\d.])")
-_PLUS_AFTER = re.compile(r"\+")
+_UPPER_BEFORE = compile_pattern(r"(?:<|≤|<=|up to|under|less than|at most|below|fewer than)\s{0,2}$", re.I)
+_RANGE_JOIN = compile_pattern(r"\s{0,2}(?:-|–|—|to|~)\s{0,2}(?=[\d.])")
+_PLUS_AFTER = compile_pattern(r"\+")
 # "14.8 trillion diverse and high-quality tokens": a few describing words between a magnitude and its unit.
-_DESCRIBED_TOKENS = re.compile(
+_DESCRIBED_TOKENS = compile_pattern(
     r"(?:\s{1,2}(?!(?:for|each|per|of|in|on|at|to|with|every|activated|active|parameters?|params?)\b)"
     r"(?:[A-Za-z][A-Za-z-]{0,20}|,)){1,4}?\s{1,2}tokens?\b",
     re.IGNORECASE,
 )
 # "1.5万亿中文token": a few Chinese characters between the magnitude and the unit
-_CJK_DESCRIBED_TOKENS = re.compile(r"\s?[\u4e00-\u9fff]{1,4}\s?(?:tokens?|词元)(?![a-z])", re.IGNORECASE)
-_SUM_AFTER = re.compile(r"\s\+\s(?=\d)")
+_CJK_DESCRIBED_TOKENS = compile_pattern(r"\s?[\u4e00-\u9fff]{1,4}\s?(?:tokens?|词元)(?![a-z])", re.IGNORECASE)
+_SUM_AFTER = compile_pattern(r"\s\+\s(?=\d)")
 # "Llama 3-8B", "Qwen-2-7B": a number glued to a name is a version, not the start of a range.
-_NAME_BEFORE = re.compile(r"(?:-|[A-Z][\w.]*\s)$")
+_NAME_BEFORE = compile_pattern(r"(?:-|[A-Z][\w.]*\s)$")
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ def _quantity_at(text: str, number: Number) -> Quantity:
 
 
 _DURATION_WORDS: dict[str, float] = {**NUMBER_WORDS, "a": 1, "an": 1, "half a": 0.5}
-_WORD_DURATION = re.compile(
+_WORD_DURATION = compile_pattern(
     r"(?<![\w-])(?P<word>" + "|".join(sorted(_DURATION_WORDS, key=len, reverse=True)) + r")\s{1,2}"
     r"(?P<period>minutes?|hours?|days?|weeks?|months?)(?![\w-])",
     re.IGNORECASE,
@@ -218,7 +219,7 @@ def find_word_durations(text: str) -> Iterator[Quantity]:
 
 
 # Only before a parameters unit: `Mixtral 8x7B` names a layout whose total is not 8 x 7B (shared layers).
-_EXPERT_LAYOUT = re.compile(
+_EXPERT_LAYOUT = compile_pattern(
     r"\s?[x×]\s?(?P<each>\d{1,4}(?:\.\d{1,3})?)(?P<suffix>[MBT])(?=\s{0,2}(?:total\s)?param)", re.I
 )
 
@@ -234,7 +235,7 @@ def find_quantities(text: str) -> Iterator[Quantity]:
         number = read_number(text, start.start())
         if number is None:
             # skip the whole digit run so a 1 MB run of digits costs one pass
-            run = re.compile(r"[\d.,]+").match(text, start.start())
+            run = compile_pattern(r"[\d.,]+").match(text, start.start())
             pos = run.end() if run else start.start() + 1
             continue
         quantity = _quantity_at(text, number)
@@ -252,7 +253,7 @@ def parse_quantity(text: str) -> Quantity | None:
     return None
 
 
-_LABEL_SCALE = re.compile(
+_LABEL_SCALE = compile_pattern(
     r"(?:\(\s{0,2}|\bin\s+)(?P<unit>[KMBT]|thousands?|millions?|billions?|trillions?|mn|bn)\s{0,2}(?:\)|$)",
     re.IGNORECASE,
 )

@@ -9,13 +9,14 @@ import re
 from collections.abc import Iterator
 
 from cardlint.card.document import Card
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.kinds import make_fact
 from cardlint.extract.layout import Layout
 from cardlint.extract.quantities import find_quantities, parse_quantity
 from cardlint.extract.stages import is_fine_tune_card, stage_at, staged_kind
 from cardlint.types import Fact
 
-_RATE = re.compile(
+_RATE = compile_pattern(
     r"(?<![\w.,])(?P<rate>\d[\d,]{0,12}(?:\.\d{1,6})?(?:\s?[kKM])?)\s{0,2}tokens?\s{0,2}"
     r"(?:per\s+second|/\s{0,2}s(?:ec(?:ond)?)?\b|a\s+second|每秒)",
     re.IGNORECASE,

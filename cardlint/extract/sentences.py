@@ -8,12 +8,14 @@ import functools
 import re
 from collections.abc import Iterator
 
-_SENTENCE_END = re.compile(
+from cardlint.core.regex_store import compile_pattern
+
+_SENTENCE_END = compile_pattern(
     r"(?<=[.!?;])\s+(?=[A-Z\[(\"'])|\n(?=\s{0,8}(?:>\s?){0,4}(?:[-*+]|\d{1,3}[.)])\s)|\n\s*\n"
 )
 
 
-STAGE_WORDS = re.compile(
+STAGE_WORDS = compile_pattern(
     r"(?P<ft>after\s+(?:the\s+)?pre-?training|subsequent\s+(?:training\s+)?stages?|post-?train\w*|fine-?tun\w*"
     r"|finetun\w*|instruction[- ]tun\w*|\bSFT\b|\bRLHF\b|\bDPO\b|\bQ?LoRA\b|supervised|alignment"
     r"|微调|指令|对齐)"
@@ -26,7 +28,7 @@ STAGE_WORDS = re.compile(
 _MAX_SENTENCE = 1000  # longer runs without a full stop are cut, so context look-ups stay bounded
 
 
-_BREAK = re.compile(r"[,;]\s|\s")
+_BREAK = compile_pattern(r"[,;]\s|\s")
 
 
 def sentences(text: str) -> Iterator[tuple[int, int]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.layout import HEADING, PROSE, Layout
 from cardlint.extract.prose_context import join_notes
 from cardlint.extract.subject import normalise, subject_names, subject_norms
@@ -20,10 +21,10 @@ from cardlint.types import Fact
 
 SERIES = "series figure"  # note prefix: "series figure: Foo v1"
 
-_VERSION = re.compile(r"v?\d{1,3}", re.IGNORECASE)
-_SEPARATORS = re.compile(r"[-_. ]+")
+_VERSION = compile_pattern(r"v?\d{1,3}", re.IGNORECASE)
+_SEPARATORS = compile_pattern(r"[-_. ]+")
 # A line that is only bold text heads what follows: `**Foo v1** **Estimated Emissions**`.
-_BOLD_LINE = re.compile(r"\s{0,3}(?:(?:\*\*|__)[^*_\n]{1,80}(?:\*\*|__)\s*){1,4}:?\s*")
+_BOLD_LINE = compile_pattern(r"\s{0,3}(?:(?:\*\*|__)[^*_\n]{1,80}(?:\*\*|__)\s*){1,4}:?\s*")
 _BOLD_REACH = 12  # lines above a figure in which a bold line still heads it
 _KINDS = frozenset(
     {

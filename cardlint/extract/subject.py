@@ -15,12 +15,13 @@ import re
 
 from cardlint.card.document import Card
 from cardlint.core.memo import last_by_identity
+from cardlint.core.regex_store import compile_pattern
 
-_SIZE = re.compile(r"(?<![A-Za-z0-9.])(\d{1,4}(?:\.\d{1,3})?)\s?([bBmMkKtT])(?![A-Za-z0-9])")
+_SIZE = compile_pattern(r"(?<![A-Za-z0-9.])(\d{1,4}(?:\.\d{1,3})?)\s?([bBmMkKtT])(?![A-Za-z0-9])")
 _SIZE_SCALE = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
-_NORM = re.compile(r"[^a-z0-9]+")
-_PAREN = re.compile(r"\([^()]{0,80}\)")
-_TITLE = re.compile(r"^\s{0,3}#\s+(.{1,200}?)\s*#*\s*$")
+_NORM = compile_pattern(r"[^a-z0-9]+")
+_PAREN = compile_pattern(r"\([^()]{0,80}\)")
+_TITLE = compile_pattern(r"^\s{0,3}#\s+(.{1,200}?)\s*#*\s*$")
 _GENERIC_WORDS = {"model", "models", "the", "base", "and", "of", "version", "checkpoint", "size"}
 
 
@@ -97,7 +98,7 @@ def card_subject(card: Card, *, repo_id: str | None = None, folder_name: str | N
     return Subject(names[0], tuple(aliases), tuple(located))
 
 
-_TITLE_NOISE = re.compile(
+_TITLE_NOISE = compile_pattern(
     r"^\W{0,4}(?:model\s*card\s*(?:for|of)?|readme|about|introducing)\s*:?\s*|(?<!\s)\s*(?:model\s*card|readme)\W{0,4}$",
     re.IGNORECASE,
 )
@@ -117,7 +118,7 @@ def _title(card: Card) -> str | None:
     return None
 
 
-_TITLE_TAIL = re.compile(r":\s|\s[-–—|]\s|\s\(|,\s")
+_TITLE_TAIL = compile_pattern(r":\s|\s[-–—|]\s|\s\(|,\s")
 
 
 def _model_name_in_title(name: str) -> str | None:
@@ -132,7 +133,7 @@ def _model_name_in_title(name: str) -> str | None:
 
 
 # In a name, `7b1` / `1b7` (BLOOM, Pythia style) put the decimals after the unit: 7.1B, 1.7B.
-_NAME_SIZE = re.compile(
+_NAME_SIZE = compile_pattern(
     r"(?<![A-Za-z0-9.])(\d{1,4}(?:\.\d{1,3})?)\s?([bBmMkKT])(?:(?<=[bB])(\d)(?![\d.]))?(?![A-Za-z0-9])"
 )
 
@@ -145,8 +146,8 @@ _DATA_WORDS = (
     "captions", "sequences", "seqs",
 )  # fmt: skip
 _DATA_UNITS = "(?:" + "|".join(_DATA_WORDS) + ")"
-_DATA_BEFORE = re.compile(_DATA_UNITS + r"[-_ ]?$", re.IGNORECASE)
-_DATA_AFTER = re.compile(r"[-_ ]?" + _DATA_UNITS + r"(?![A-Za-z])", re.IGNORECASE)
+_DATA_BEFORE = compile_pattern(_DATA_UNITS + r"[-_ ]?$", re.IGNORECASE)
+_DATA_AFTER = compile_pattern(r"[-_ ]?" + _DATA_UNITS + r"(?![A-Za-z])", re.IGNORECASE)
 
 
 def size_of(name: str | None) -> float | None:
@@ -251,20 +252,20 @@ def names_own_model(name: str, subject: str | None) -> bool:
 
 
 # A size followed by a unit is a quantity ("300B tokens"), not the name of a model size ("the 7B model").
-_UNIT_FOLLOWS = re.compile(
+_UNIT_FOLLOWS = compile_pattern(
     r"[\s-]{0,2}(?:tokens?|param|parameters|GPU|TPU|hours|FLOP|words|images|samples)", re.I
 )
-_CLAUSE_START = re.compile(r"[.;,:]\s|\band\b|\bwhile\b|\bwhereas\b")
+_CLAUSE_START = compile_pattern(r"[.;,:]\s|\band\b|\bwhile\b|\bwhereas\b")
 # bounded prefixes: unbounded ones rescan a long word from each of its letters (quadratic)
-_NAME_LIKE = re.compile(
+_NAME_LIKE = compile_pattern(
     r"[A-Z][\w.]{0,100}-[\w.-]*\w|[A-Za-z]{1,100}\d[\w.-]*\w"
     # "Llama 2 was pretrained on ...", but not the parts of a document or a run ("Stage 1 took ...")
     r"|(?!(?:Stage|Phase|Step|Table|Figure|Fig|Section|Epoch|Round|Part|Level|Chapter|Appendix|Version|Day"
     r"|Week|Month|Year|Top|Batch|Run|Iteration|Experiment|Setting|Node|Task)\s)[A-Z][A-Za-z]{1,30}\s\d{1,2}(?:\.\d)?(?![\w.])"
 )
-_RELATIVE_LEAD = re.compile(r"\s*(?:which|who|that)?\s*")
-_STATES_A_FIGURE = re.compile(r"\b(?:was|were|is|has been|had been|used|took|required|needed)\b")
-_NAME_CUT = re.compile(r"[,;:()]|\b(?i:the|a|an|of|on|and|with|was|were)\b")
+_RELATIVE_LEAD = compile_pattern(r"\s*(?:which|who|that)?\s*")
+_STATES_A_FIGURE = compile_pattern(r"\b(?:was|were|is|has been|had been|used|took|required|needed)\b")
+_NAME_CUT = compile_pattern(r"[,;:()]|\b(?i:the|a|an|of|on|and|with|was|were)\b")
 
 
 @functools.lru_cache(maxsize=64)
@@ -287,7 +288,7 @@ def clause_around(sentence: str, position: int) -> tuple[int, int]:
 
 
 # "a fine-tuned version of Base-7B that was trained for 2 hours": the name is the base, not the run's model.
-_NAMED_AS_BASE = re.compile(
+_NAMED_AS_BASE = compile_pattern(
     r"(?:(?:version|variant|fine-?tune\w*|finetune\w*)\s+(?:of|from|on)|(?:based|built)\s+(?:on|upon)"
     r"|(?:derived|initiali[sz]ed|continued|distilled|trained|pruned)\s+from|on\s+top\s+of"
     r"|continu(?:ed|al|ally)\s+(?:pre-?)?train(?:ed|ing)?\s+of|expansion\s+of|up-?scal\w*\s+of)\s{1,3}"
@@ -295,12 +296,12 @@ _NAMED_AS_BASE = re.compile(
     re.IGNORECASE,
 )
 # Hyphenated words that start a sentence look like names ("Fine-tuning was performed on 8 GPUs").
-_WORD_NOT_NAME = re.compile(
+_WORD_NOT_NAME = compile_pattern(
     r"(?:fine|pre|post|self|multi|cross|semi|non|re|co|full|half|mixed|low|high|long|short|well|zero|few)"
     r"-[a-z]+",
     re.IGNORECASE,
 )
-_NAME_CHARS = re.compile(r"[\w./-]{1,80}$")
+_NAME_CHARS = compile_pattern(r"[\w./-]{1,80}$")
 
 
 def _named_as_base(sentence: str, position: int) -> bool:

@@ -6,16 +6,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.quantities import Quantity
 from cardlint.extract.table_grid import Cell
 
 # Columns that are never training figures of the model, whatever else the header says.
-_NEVER_HEADER = re.compile(
+_NEVER_HEADER = compile_pattern(
     r"logit|inference|market[- ]based|non-?embedding|offset|per\s+(?:token|image|sample)", re.I
 )
 
 
-SKIP_HEADER = re.compile(
+SKIP_HEADER = compile_pattern(
     r"logit|inference|market[- ]based|non-?embedding|embedding|vocab|context|layers?\b|hidden|heads|"
     r"dimension|"
     r"sequence|batch|learning|\blr\b|latency|speed|memory|vram|throughput|per\s|/\s*s\b|flops?/s|tflops|"
@@ -25,28 +26,30 @@ SKIP_HEADER = re.compile(
 
 
 _COLUMN_KINDS: list[tuple[str, re.Pattern[str]]] = [
-    ("active_parameters", re.compile(r"activ\w*\s*(?:param|size)", re.I)),
-    ("parameters", re.compile(r"param|#\s*params|model size|^size$|total size|weights", re.I)),
-    ("training_tokens", re.compile(r"tokens?", re.I)),
+    ("active_parameters", compile_pattern(r"activ\w*\s*(?:param|size)", re.I)),
+    ("parameters", compile_pattern(r"param|#\s*params|model size|^size$|total size|weights", re.I)),
+    ("training_tokens", compile_pattern(r"tokens?", re.I)),
     (
         "device_hours",
-        re.compile(
+        compile_pattern(
             r"gpu[- ]?hours|gpu hrs|device[- ]hours|tpu[- ]hours|chip[- ]hours|time \(gpu|compute \(hours",
             re.I,
         ),
     ),
     (
         "training_duration_days",
-        re.compile(r"training (?:time|duration|days)|time to train|wall[- ]?clock|^duration|^days$", re.I),
+        compile_pattern(
+            r"training (?:time|duration|days)|time to train|wall[- ]?clock|^duration|^days$", re.I
+        ),
     ),
-    ("power_watts_per_device", re.compile(r"power|tdp|watt", re.I)),
-    ("co2_tonnes", re.compile(r"co2|carbon|emission|ghg|greenhouse", re.I)),
-    ("energy_mwh", re.compile(r"energy|mwh|kwh", re.I)),
-    ("training_flop", re.compile(r"flops?\b|compute \(flop", re.I)),
-    ("hardware_type", re.compile(r"hardware|gpu type|accelerator", re.I)),
+    ("power_watts_per_device", compile_pattern(r"power|tdp|watt", re.I)),
+    ("co2_tonnes", compile_pattern(r"co2|carbon|emission|ghg|greenhouse", re.I)),
+    ("energy_mwh", compile_pattern(r"energy|mwh|kwh", re.I)),
+    ("training_flop", compile_pattern(r"flops?\b|compute \(flop", re.I)),
+    ("hardware_type", compile_pattern(r"hardware|gpu type|accelerator", re.I)),
     (
         "hardware_count",
-        re.compile(
+        compile_pattern(
             r"#\s*(?:of\s+)?(?:gpus|tpus|chips|devices|accelerators)|num(?:ber)?[\s_]*(?:of\s+)?"
             r"(?:gpus|tpus|chips|devices|accelerators)|^(?:gpus|tpus|chips)$|(?:gpu|tpu|chip|device) count",
             re.I,
@@ -55,13 +58,13 @@ _COLUMN_KINDS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
-_HEADER_SCALE = re.compile(
+_HEADER_SCALE = compile_pattern(
     r"(?:/|\(|\bin\s)\s{0,2}(?P<unit>M|B|K|T|millions?|billions?|trillions?|kg|g|grams?|tons?|tonnes?|t|tco2e?q?|kwh|mwh|gwh)\b",
     re.IGNORECASE,
 )
 
 
-_MILLIONS_HEADER = re.compile(r"param_count", re.IGNORECASE)
+_MILLIONS_HEADER = compile_pattern(r"param_count", re.IGNORECASE)
 
 
 _SCALES = {
@@ -89,7 +92,7 @@ _ENERGY_SCALES = {"kwh": 1e-3, "mwh": 1.0, "gwh": 1e3}
 _HEADER_DAYS = {"day": 1.0, "hour": 1 / 24, "week": 7.0, "month": 30.0}
 
 
-EMPTY_CELL = re.compile(r"^\s*(?:[-–—?]|n/?a|none|unknown|\\-|)\s*$", re.IGNORECASE)
+EMPTY_CELL = compile_pattern(r"^\s*(?:[-–—?]|n/?a|none|unknown|\\-|)\s*$", re.IGNORECASE)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from cardlint.card.document import Card
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.layout import clean_text, key_value_block
 from cardlint.extract.subject import other_subject_name, row_score, size_of
 from cardlint.extract.table_columns import column_kind
@@ -15,7 +16,7 @@ from cardlint.extract.table_grid import Table
 from cardlint.extract.table_rows import is_name
 from cardlint.types import Fact
 
-_KEY_WORDS = re.compile(
+_KEY_WORDS = compile_pattern(
     r"param|tokens|hardware|gpus?\b|hours|training time|flop|carbon|co2|emission|energy|base model|"
     r"finetuned from|"
     r"fine-tuned from|model size",
@@ -33,7 +34,7 @@ def is_key_value(table: Table) -> bool:
     return keyed >= 1 and not any(header_kinds[1:])
 
 
-_CORNER = re.compile(r"^\W*(?:models?|name|size|variant|checkpoint|)\W*$", re.IGNORECASE)
+_CORNER = compile_pattern(r"^\W*(?:models?|name|size|variant|checkpoint|)\W*$", re.IGNORECASE)
 
 
 def own_model_column(table: Table, subject: str | None) -> int | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.layout import clean_text
 from cardlint.extract.quantities import find_quantities
 from cardlint.extract.subject import size_of, subject_size
@@ -25,7 +26,7 @@ def readable_label(label: str, size: float | None) -> str:
     return label or "other row"
 
 
-_QUANTITY_WORDS = re.compile(
+_QUANTITY_WORDS = compile_pattern(
     r"\b(?:thousand|million|billion|trillion|params?|parameters|tokens?|hours?|days?|[KMBTG])\b",
     re.IGNORECASE,
 )

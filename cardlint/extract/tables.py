@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from cardlint.card.document import Card
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.kinds import DATASET_SIZE
 from cardlint.extract.layout import Layout, clean_text
 from cardlint.extract.subject import normalise, other_subject_name, row_score, size_of
@@ -107,7 +108,7 @@ def _facts_of(card: Card, table: Table, path: str, subject: str | None) -> Itera
                 yield fact
 
 
-_DATA_WORDS = re.compile(
+_DATA_WORDS = compile_pattern(
     r"\b(?:sub-?sets?|datasets?|data|sources?|domains?|corp(?:us|ora)|splits?|mix)\b", re.I
 )
 
@@ -128,7 +129,7 @@ def _data_mix_total(
     return totals[-1] if len(totals) == 1 else None
 
 
-_DESCRIPTION_HEADER = re.compile(r"^\s*(?:description|details?|value|information|notes?)\s*$", re.I)
+_DESCRIPTION_HEADER = compile_pattern(r"^\s*(?:description|details?|value|information|notes?)\s*$", re.I)
 
 
 def _describes_the_model(header: list[Cell], labels: list[str]) -> bool:

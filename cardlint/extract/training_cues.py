@@ -6,10 +6,11 @@ from __future__ import annotations
 import functools
 import re
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.layout import Block
 
 # Cues around an accelerator name; inference phrases come first so "must be used" is not read as "used".
-_CUES = re.compile(
+_CUES = compile_pattern(
     r"(?P<inference>must be used|or (?:above|higher|newer)|inference|\binfer\b|deploy\w*|serving|\bserve\b"
     r"|to run\b|runs (?:on|in|with)|can run|running (?:on|it|locally)|latency|throughput|quantiz\w*"
     r"|\bint[48]\b|minimum|requirements?|requires?|required|load the model|consumer[- ]grade|benchmark\w*"
@@ -24,16 +25,16 @@ _CUES = re.compile(
 
 # Sentences that tell readers what they can do with the model are never about how it was trained.
 # ("thanks to the support of a programme" is a sponsor, not a feature)
-USER_RECIPE = re.compile(
+USER_RECIPE = compile_pattern(
     r"you can|your own|\busers?\b|we (?:now )?support|\bsupports?\b(?!\s+(?:of|from|by)\b)", re.IGNORECASE
 )
 
 
 # A sentence without a cue of its own ("Learned about 30 days on 2 A6000") is read in the light of its section
-_TRAINING_HEADING = re.compile(r"train|hardware|compute|infrastructure|训练", re.IGNORECASE)
+_TRAINING_HEADING = compile_pattern(r"train|hardware|compute|infrastructure|训练", re.IGNORECASE)
 
 
-DATA_HEADING = re.compile(r"\bdata|corpus|dataset", re.IGNORECASE)
+DATA_HEADING = compile_pattern(r"\bdata|corpus|dataset", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1024)

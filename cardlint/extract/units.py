@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.numbers import read_number
 
 _SI = {
@@ -13,7 +14,7 @@ _SI = {
 }  # fmt: skip
 
 
-_DURATION_UNIT = re.compile(
+_DURATION_UNIT = compile_pattern(
     r"[\s-]{0,2}(?P<period>(?i:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)|h|d|天|小时|周|个月|分钟|時間|日間|週間|ヶ月|か月|分間|시간)"
     r"(?![A-Za-z])"
 )
@@ -26,21 +27,21 @@ _DEVICE_WORDS = r"(?:GPU|TPU|NPU|IPU|accelerator|chip|device|A100|H100|H800|V100
 _UNIT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "pf_days",
-        re.compile(
+        compile_pattern(
             r"\s{0,2}(?:petaflop(?:s|/s)?|pflop(?:s|/s)?|pf|pfs)[\s-]{0,2}(?:/s[\s-]{0,2})?days?(?![a-z])",
             re.I,
         ),
     ),
     (
         "flop",
-        re.compile(
+        compile_pattern(
             r"\s{0,2}(?P<prefix>kilo|mega|giga|tera|peta|exa|zetta|yotta|[kMGTPEZY])?[\s-]?"
             r"(?P<flop>FLOP|flop|Flop)(?P<plural>s|S)?(?P<rate>\s{0,2}/\s{0,2}s(?:ec)?\b|\s+per\s+second)?(?![A-Za-z])"
         ),
     ),
     (
         "device_hours",
-        re.compile(
+        compile_pattern(
             r"\s{0,2}(?P<device>(?:[A-Za-z][\w-]{0,20}\s){0,2})?"
             + _DEVICE_WORDS
             + r"s?[\s-]{0,2}(?P<per>hours?|hrs?|h|days?|小时|时|天)(?![A-Za-z])",
@@ -49,35 +50,37 @@ _UNIT_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "co2",
-        re.compile(
+        compile_pattern(
             r"\s{0,2}(?P<mass>g|kg|t|mt|tons?|tonnes?|metric\s+tons?|lbs?|pounds?)\.?\s{0,2}(?:of\s+)?"
             r"(?:CO2|CO₂|CO<sub>2</sub>|carbon)(?:[\s-]{0,2}(?:eq(?:uivalent)?\.?|e)(?![A-Za-z]))?",
             re.I,
         ),
     ),
-    ("co2", re.compile(r"\s{0,2}(?P<mass>g|kg|t)CO2(?:e|eq|-eq)?\.?(?![A-Za-z])", re.I)),
-    ("energy", re.compile(r"\s{0,2}(?P<prefix>[kKMGT]?)(?:Wh|WH|wh)(?![A-Za-z])")),
+    ("co2", compile_pattern(r"\s{0,2}(?P<mass>g|kg|t)CO2(?:e|eq|-eq)?\.?(?![A-Za-z])", re.I)),
+    ("energy", compile_pattern(r"\s{0,2}(?P<prefix>[kKMGT]?)(?:Wh|WH|wh)(?![A-Za-z])")),
     (
         "energy",
-        re.compile(r"\s{0,2}(?P<prefixword>kilo|mega|giga|tera)?watt[\s-]?hours?(?![a-z])", re.I),
+        compile_pattern(r"\s{0,2}(?P<prefixword>kilo|mega|giga|tera)?watt[\s-]?hours?(?![a-z])", re.I),
     ),
-    ("power", re.compile(r"\s{0,2}(?P<prefix>[kM]?)W(?![A-Za-z])")),
-    ("power", re.compile(r"\s{0,2}(?P<prefixword>kilo|mega)?watts?(?![a-z])", re.I)),
+    ("power", compile_pattern(r"\s{0,2}(?P<prefix>[kM]?)W(?![A-Za-z])")),
+    ("power", compile_pattern(r"\s{0,2}(?P<prefixword>kilo|mega)?watts?(?![a-z])", re.I)),
     (
         "parameters",
-        re.compile(
+        compile_pattern(
             r"[\s-]{0,2}(?:(?:total|trainable|active|activated|learnable|non-embedding)\s)?"
             r"(?:parameters?|params?|参数)(?![a-z])",
             re.I,
         ),
     ),
-    ("tokens", re.compile(r"[\s-]{0,2}(?:tokens?|toks|词元)(?![a-z])", re.I)),
-    ("gigatokens", re.compile(r"\s{0,2}GT(?![A-Za-z])")),
+    ("tokens", compile_pattern(r"[\s-]{0,2}(?:tokens?|toks|词元)(?![a-z])", re.I)),
+    ("gigatokens", compile_pattern(r"\s{0,2}GT(?![A-Za-z])")),
     (
         "bytes",
-        re.compile(r"\s{0,2}(?P<prefix>[KMGTP]i?)B(?![A-Za-z])|\s{0,2}(?P<prefixword>giga|tera)bytes?", re.I),
+        compile_pattern(
+            r"\s{0,2}(?P<prefix>[KMGTP]i?)B(?![A-Za-z])|\s{0,2}(?P<prefixword>giga|tera)bytes?", re.I
+        ),
     ),
-    ("mass", re.compile(r"\s{0,2}(?P<mass>kg|tons?|tonnes?|metric\s+tons?|lbs?)\.?(?![A-Za-z])", re.I)),
+    ("mass", compile_pattern(r"\s{0,2}(?P<mass>kg|tons?|tonnes?|metric\s+tons?|lbs?)\.?(?![A-Za-z])", re.I)),
     ("duration", _DURATION_UNIT),
 ]
 
@@ -170,7 +173,7 @@ def read_unit(text: str, pos: int, value: float) -> tuple[str, float, int, dict[
     return None
 
 
-_COMPOUND_JOIN = re.compile(r"(?:\s{1,2}|\s{0,2},\s{0,2})(?:and\s{1,2})?(?=\d)")
+_COMPOUND_JOIN = compile_pattern(r"(?:\s{1,2}|\s{0,2},\s{0,2})(?:and\s{1,2})?(?=\d)")
 
 
 _MAX_COMPOUND_PARTS = 4  # "1 week 3 days 8 hours 57 minutes" at most: the loop stays bounded

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cardlint.card.document import CardReadError, decode, parse_card
+from cardlint.core.regex_store import compile_pattern
 from cardlint.fix.base_model import fix_base_model
 from cardlint.fix.disclosure_edit import DisclosureOutcome, write_disclosure
 from cardlint.fix.edits import EditRefused
@@ -265,7 +266,7 @@ def unified_diff(old: str, new: str, path: str) -> str:
     )
 
 
-_NEEDS_QUOTES = re.compile(r'[\x00-\x1f\x7f"\\]')
+_NEEDS_QUOTES = compile_pattern(r'[\x00-\x1f\x7f"\\]')
 
 
 def quoted_path(path: str) -> str:

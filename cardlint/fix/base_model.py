@@ -7,10 +7,10 @@ and only if the metadata schema accepts it as a repo id.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from cardlint.card.document import Card, parse_card
+from cardlint.core.regex_store import compile_pattern
 from cardlint.fix.disclosure import yaml_scalar
 from cardlint.fix.edits import EditRefused, editable_card, insert_top_level
 from cardlint.fix.mechanical import Change
@@ -20,7 +20,7 @@ Analysis = Callable[[str, str], tuple[list[Fact], "Estimate | None"]]
 
 RULE = "base-model-undeclared"
 # the lookbehind keeps a search linear (without it each letter of a long word restarts the scan)
-_REPO_ID = re.compile(r"(?<![A-Za-z0-9._-])[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")
+_REPO_ID = compile_pattern(r"(?<![A-Za-z0-9._-])[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def named_base_model(facts: list[Fact]) -> str | None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import functools
 import json
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.types import Estimate, Fact
 
 DISCLOSURE_KEY = "training_compute"
@@ -42,7 +42,7 @@ HEADER_COMMENT = "# Written by `cardlint fix` from figures this card states (see
 _QUOTE_LIMIT = 70
 # Characters PyYAML's reader refuses even inside quotes, and the line breaks it would fold (NEL, LS, PS):
 # they are written as \u escapes.
-_NON_PRINTABLE = re.compile(
+_NON_PRINTABLE = compile_pattern(
     "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
 _RELATIVE_TOLERANCE = 0.01
@@ -305,7 +305,7 @@ def yaml_scalar(key: str, value: int | float | str) -> str:
     return quote(value)
 
 
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9._/-]*")
+_PLAIN = compile_pattern(r"[A-Za-z][A-Za-z0-9._/-]*")
 
 
 def _reads_back(value: str) -> bool:

@@ -8,11 +8,11 @@ damages a card once is never trusted again.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from cardlint.card.document import Card, parse_card
 from cardlint.card.validation import dotted
+from cardlint.core.regex_store import compile_pattern
 from cardlint.fix.edits import EditRefused, add_front_matter, editable_card, replace_token
 
 # Misspellings of known Hub keys seen on real cards, and the key the Hub actually reads. Keys that differ
@@ -167,7 +167,7 @@ def fix_yaml11_scalars(text: str, unsafe: bool = False) -> list[Change]:
 
 
 # A number with `_` separators: YAML 1.1 and 1.2 disagree only about the underscores.
-_PLAIN_NUMBER = re.compile(r"[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?")
+_PLAIN_NUMBER = compile_pattern(r"[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?")
 _RULE_NAMES = {"CL109": "yaml11-boolean", "CL110": "yaml11-number", "CL111": "yaml11-timestamp"}
 
 

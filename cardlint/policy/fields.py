@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from cardlint.core.memo import last_by_identity
+from cardlint.core.regex_store import compile_pattern
 from cardlint.policy.signals import placeholder_regex
 from cardlint.types import Fact
 
@@ -21,20 +22,20 @@ if TYPE_CHECKING:
     from cardlint.policy.model import Finder, PartialForm
 
 # A labelled line: `**Label:** value`, `**Label**: value`, `- Label: value`, `Label: value`, `**Label** x`.
-_LABEL_LINE = re.compile(  # matched on the stripped line
+_LABEL_LINE = compile_pattern(  # matched on the stripped line
     r"^(?:[-*+]|\d{1,2}[.)])?\s*(?:\*\*|__)?(?P<label>[A-Za-z(][^*_:|\n]{0,60}?)\s*"
     r"(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?|:(?!//))\s*(?P<value>.*)$"
 )
 # A line that is only a label and so heads what follows: `**Training Data**`, `**Training Data:**`, `Data:`.
 # (fullmatched on the stripped line, as are table rules)
-_PSEUDO_HEADING = re.compile(
+_PSEUDO_HEADING = compile_pattern(
     r"(?:\*\*|__)(?P<bold>[^*_\n]{1,60})(?:\*\*|__):?|(?P<plain>[A-Z][^*_:|\n]{0,40}):"
 )
-_TABLE_RULE = re.compile(r"\|?:?-{2,}:?(?:[ \t]*\|[ \t]*:?-{2,}:?)*[ \t]*\|?")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_HTML_TAG = re.compile(r"<[^>\n]{0,200}>")
-_BOLD_LABEL = re.compile(r"\*\*[^*]{1,80}\*\*\s*:?")
+_TABLE_RULE = compile_pattern(r"\|?:?-{2,}:?(?:[ \t]*\|[ \t]*:?-{2,}:?)*[ \t]*\|?")
+_HEADING = compile_pattern(r"^\s{0,3}#{1,6}\s")
+_HTML_COMMENT = compile_pattern(r"<!--.*?-->", re.DOTALL)
+_HTML_TAG = compile_pattern(r"<[^>\n]{0,200}>")
+_BOLD_LABEL = compile_pattern(r"\*\*[^*]{1,80}\*\*\s*:?")
 _EMPTY_WORDS = {"", "unknown", "none", "n/a", "na", "tbd", "todo", "null", "-", "--"}
 
 
@@ -424,10 +425,10 @@ def _strength(literals: tuple[str, ...]) -> int:
 @functools.cache
 def _pattern(pattern: str, flags: int) -> re.Pattern[str]:
     """Finder patterns compiled once per process (`re`'s cache lookup on each call was a hot spot)."""
-    return re.compile(pattern, flags)
+    return compile_pattern(pattern, flags)
 
 
-_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+_BACKREFERENCE = compile_pattern(r"\\[1-9]|\(\?P=")
 
 
 @functools.cache
@@ -438,7 +439,7 @@ def _any_of(patterns: tuple[str, ...], flags: int) -> Callable[[str], bool]:
     try:
         if any(_BACKREFERENCE.search(p) for p in patterns):
             raise re.error("backreference")
-        joined = re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+        joined = compile_pattern("|".join(f"(?:{p})" for p in patterns), flags)
     except re.error:
         compiled = [_pattern(p, flags) for p in patterns]
         return lambda text: any(p.search(text) for p in compiled)
@@ -476,7 +477,7 @@ def _place_line(finder: Finder, card: Card) -> int | None:
 
 # ---------------------------------------------------------------- precision
 
-_NUMBER = re.compile(r"\d[\d,_' \u00a0\u202f]*(?:\.\d+)?")
+_NUMBER = compile_pattern(r"\d[\d,_' \u00a0\u202f]*(?:\.\d+)?")
 
 
 def _mantissa_digits(value: float) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from cardlint.core.data_cache import cached_parse
+from cardlint.core.regex_store import compile_pattern
 from cardlint.core.resources import load_yaml_resource, resource_path, schema
 from cardlint.policy.model import (
     ALL_SELECTOR,
@@ -279,7 +280,7 @@ def _check_references(
                 problem(where, f"field '{item['id']}' uses unknown finder '{item['finder']}'")
             for pattern in _find_patterns(item.get("find") or {}):
                 try:
-                    re.compile(pattern)
+                    compile_pattern(pattern)
                 except re.error as exc:
                     problem(where, f"field '{item['id']}' has an invalid regex {pattern!r}: {exc}")
     for index, variant in enumerate(data.get("variants", [])):

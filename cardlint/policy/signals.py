@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.core.resources import load_yaml_resource
 from cardlint.types import Fact
 
@@ -150,4 +151,4 @@ def looks_moe(card: Card, config: dict[str, Any] | None = None) -> bool:
 @functools.cache
 def placeholder_regex() -> re.Pattern[str]:
     patterns = signal_words().get("placeholders", []) or [r"\[More Information Needed\]"]
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    return compile_pattern("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.types import CardReport, Estimate, Finding, Location, Severity, ThresholdStatus
 
 # Where the project lives; SARIF informationUri and the rule help links point here.
@@ -27,8 +27,8 @@ NO_THRESHOLDS = "none"
 
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
-_WHITESPACE = re.compile(r"\s+")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:[eE][+-]?\d+)?")
+_WHITESPACE = compile_pattern(r"\s+")
+_NUMBER = compile_pattern(r"\d+(?:[.,]\d+)*(?:[eE][+-]?\d+)?")
 
 
 def rule_help_uri(code: str, name: str) -> str:

@@ -7,8 +7,8 @@ into a reason naming what to do next, so a failed read exits 2 with one line and
 from __future__ import annotations
 
 import os
-import re
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.sources import SourceError
 from cardlint.sources.hub_http import Budget, HubReadFailed
 from cardlint.sources.hub_target import (
@@ -16,10 +16,10 @@ from cardlint.sources.hub_target import (
     HubSettings,
 )
 
-_TOKEN_SHAPE = re.compile(r"\b(?:hf|api)_[A-Za-z0-9]{8,}\b")
+_TOKEN_SHAPE = compile_pattern(r"\b(?:hf|api)_[A-Za-z0-9]{8,}\b")
 
 
-_BEARER = re.compile(r"(?i)(authorization:?\s*bearer\s+)\S+")
+_BEARER = compile_pattern(r"(?i)(authorization:?\s*bearer\s+)\S+")
 
 
 def redact(message: str) -> str:

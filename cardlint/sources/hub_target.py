@@ -8,9 +8,9 @@ because huggingface_hub reads them once, at import.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.sources import SourceError
 
 HF_SCHEME = "hf://"
@@ -19,13 +19,13 @@ HF_SCHEME = "hf://"
 DEFAULT_ENDPOINT = "https://huggingface.co"
 
 
-_NAME_PART = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?")
+_NAME_PART = compile_pattern(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9])?")
 
 
-_REVISION = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/+-]{0,254}")
+_REVISION = compile_pattern(r"[A-Za-z0-9_][A-Za-z0-9._/+-]{0,254}")
 
 
-_COMMIT = re.compile(r"[0-9a-f]{40}")
+_COMMIT = compile_pattern(r"[0-9a-f]{40}")
 
 
 @dataclass(frozen=True)

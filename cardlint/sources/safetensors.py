@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from cardlint.core.limits import DEFAULT_LIMITS, Limits
+from cardlint.core.regex_store import compile_pattern
 
 INDEX_NAME = "model.safetensors.index.json"
 SINGLE_NAME = "model.safetensors"
-_SHARD = re.compile(r"^model-(\d+)-of-(\d+)\.safetensors$")
+_SHARD = compile_pattern(r"^model-(\d+)-of-(\d+)\.safetensors$")
 _LFS_POINTER = b"version https://git-lfs"
 # Far above any real checkpoint (DeepSeek-V3 has 163 shards); bounds the file checks a hostile index causes.
 MAX_SHARDS = 10_000
@@ -55,26 +56,26 @@ _DTYPE_BITS = {
 _CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "quantized",
-        re.compile(
+        compile_pattern(
             r"\.(qweight|qzeros|scales|g_idx|absmax|quant_map|quant_state\.\w+|nested_absmax"
             r"|nested_quant_map|weight_scale|weight_scale_inv|input_scale|SCB)$"
         ),
     ),
     (
         "buffers",
-        re.compile(
+        compile_pattern(
             r"(\.attn\.bias|\.attn\.masked_bias|attention\.bias|attention\.masked_bias|\.inv_freq|position_ids)$"
         ),
     ),
-    ("lm_head", re.compile(r"(^|\.)lm_head\.weight$")),
+    ("lm_head", compile_pattern(r"(^|\.)lm_head\.weight$")),
     (
         "vision",
-        re.compile(
+        compile_pattern(
             r"(vision_tower|vision_model|visual\.|vision_encoder|multi_modal_projector|mm_projector"
             r"|image_newline|vision_embed|patch_embed)"
         ),
     ),
-    ("audio", re.compile(r"(audio_tower|audio_model|audio_encoder)")),
+    ("audio", compile_pattern(r"(audio_tower|audio_model|audio_encoder)")),
 )
 
 
