@@ -261,17 +261,22 @@ def compute_undeterminable(context: CheckContext) -> Iterator[Finding]:
         return
     keys = list(dict.fromkeys(s.policy for s in relevant))
     names = ", ".join(p.short_name for p in context.policies if p.key in keys)
-    decisive = next((s.decisive for s in relevant if s.decisive), None)
     fine_tune = any(s.basis == "modification" for s in relevant)
+    # A fine-tune is settled by its own figures, so the modification test's missing figure comes first.
+    ordered = sorted(relevant, key=lambda s: s.basis != "modification") if fine_tune else relevant
+    decisive = next((s.decisive for s in ordered if s.decisive), None)
     location = context.at(
         _metadata_line(context, "base_model") or _metadata_line(context, "pipeline_tag") or 1
     )
     if fine_tune:
+        cumulative_unknown = any(
+            s.basis == "cumulative" and s.status == "unknown" and s.policy in keys for s in context.thresholds
+        )
+        tests = "modifier and cumulative tests" if cumulative_unknown else "modifier tests"
         yield finding(
             FINE_TUNE_UNDETERMINABLE,
-            f"the fine-tune's own training compute cannot be estimated from the card, so the modifier and "
-            f"cumulative tests of {names} cannot be decided; "
-            f"{decisive or 'the fine-tuning compute'} would decide them",
+            f"the fine-tune's own training compute cannot be estimated from the card, so the {tests} of "
+            f"{names} cannot be decided; {decisive or 'the fine-tuning compute'} would decide them",
             location,
             policy=keys[0],
             fix="state the fine-tuning tokens, or device-hours and accelerator type",

@@ -209,14 +209,15 @@ def _unchecked_conditions(threshold: Threshold, signals: Any, compute: _Compute)
 
 
 _DECISIVE_BY_BASIS = {
-    "modification": "the fine-tune's own compute: fine-tuning tokens, or device-hours and accelerator type",
+    "modification": "the fine-tune's own tokens, or its own device-hours and accelerator type",
 }
 
 
 def decisive_figure(facts: list[Fact], estimate: Estimate | None, basis: str) -> str:
     """The missing figure that would settle a straddle or an unknown, in words a card author can act on."""
     if basis == "modification":
-        if estimate is not None and estimate.lineage is not None and estimate.lineage.base_flop is None:
+        lineage = estimate.lineage if estimate is not None else None
+        if lineage is not None and lineage.own is not None and lineage.base_flop is None:
             return "the base model's training compute (so one third of it is known)"
         return _DECISIVE_BY_BASIS["modification"]
     kinds = {fact.kind for fact in facts if fact.subject is None}
