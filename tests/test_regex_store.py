@@ -131,3 +131,29 @@ def test_a_real_check_fills_the_store_with_what_re_would_compile(tmp_path: Path)
             assert regex_store._new[key] == entries[key], pattern
     finally:
         _fresh_process()
+
+
+def test_the_package_compiles_its_text_patterns_through_the_store() -> None:
+    """A new `re.compile` of a str pattern would quietly cost every cold start its compile again."""
+    import ast
+
+    package = Path(regex_store.__file__).resolve().parent.parent
+    direct = []
+    for path in sorted(package.rglob("*.py")):
+        if path.name == "regex_store.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "compile"
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "re"
+                and not (
+                    node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, bytes)
+                )
+            ):
+                direct.append(f"{path.relative_to(package.parent)}:{node.lineno}")
+    assert direct == []

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from cardlint.core.regex_store import compile_pattern
 from cardlint.sources import LoadedTarget
 from cardlint.types import CardReport
 
@@ -31,7 +32,7 @@ FIGURES: dict[str, tuple[str, ...]] = {
     "co2": ("co2_tonnes",),
 }
 MAX_ERROR_CHARS = 2000
-_REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+_REPO_ID = compile_pattern(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 _PIPELINE_TAG = re.compile(rb"^pipeline_tag:[ \t]*['\"]?([\w-]+)", re.MULTILINE)
 
 Row = dict[str, Any]

@@ -83,7 +83,7 @@ def prose_facts(card: Card, layout: Layout, *, path: str, subject: str | None) -
     return facts
 
 
-_DIGIT = re.compile(r"\d")
+_DIGIT = compile_pattern(r"\d")
 
 
 def _has_digit(text: str) -> bool:

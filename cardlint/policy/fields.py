@@ -26,8 +26,7 @@ _LABEL_LINE = compile_pattern(  # matched on the stripped line
     r"^(?:[-*+]|\d{1,2}[.)])?\s*(?:\*\*|__)?(?P<label>[A-Za-z(][^*_:|\n]{0,60}?)\s*"
     r"(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:?|:(?!//))\s*(?P<value>.*)$"
 )
-# A line that is only a label and so heads what follows: `**Training Data**`, `**Training Data:**`, `Data:`.
-# (fullmatched on the stripped line, as are table rules)
+# A label-only line heading what follows (`**Training Data**`, `**Training Data:**`, `Data:`), fullmatched.
 _PSEUDO_HEADING = compile_pattern(
     r"(?:\*\*|__)(?P<bold>[^*_\n]{1,60})(?:\*\*|__):?|(?P<plain>[A-Z][^*_:|\n]{0,40}):"
 )
@@ -433,9 +432,8 @@ _BACKREFERENCE = compile_pattern(r"\\[1-9]|\(\?P=")
 
 @functools.cache
 def _any_of(patterns: tuple[str, ...], flags: int) -> Callable[[str], bool]:
-    """A test equal to `any(p.search(s) for p in patterns)` that scans `s` once: the patterns joined into one
-    alternation (a label or a title is read once per finder instead of once per pattern). Patterns that
-    would not survive the join (a numbered backreference, a global flag) keep the pattern-by-pattern test."""
+    """`any(p.search(s) for p in patterns)` scanning `s` once, the patterns joined into one alternation;
+    patterns the join would break (a numbered backreference, a global flag) are tested one by one."""
     try:
         if any(_BACKREFERENCE.search(p) for p in patterns):
             raise re.error("backreference")
@@ -448,8 +446,7 @@ def _any_of(patterns: tuple[str, ...], flags: int) -> Callable[[str], bool]:
 
 @last_by_identity
 def _section_lines(card: Card) -> dict[str, int | None]:
-    """The first heading each `place` pattern finds, by pattern, filled as finders ask (finders share
-    patterns)."""
+    """The first heading each `place` pattern finds, filled as finders ask (finders share patterns)."""
     return {}
 
 
