@@ -23,7 +23,7 @@ class Severity(str, enum.Enum):
         return {"info": 0, "warning": 1, "error": 2}[self.value]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where something is: 1-based line and column in the card file as a user's editor shows it."""
 
@@ -34,7 +34,7 @@ class Location:
     end_column: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fact:
     """One figure a card reports (or one we derived from reported figures).
 

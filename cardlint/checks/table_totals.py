@@ -17,7 +17,7 @@ from cardlint.types import Finding
 _TOTAL_LABEL = compile_pattern(r"^\W*(total|sum|overall|all models)\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TableRow:
     line: int  # 1-based file line of the row's first cell
     cells: tuple[str, ...]

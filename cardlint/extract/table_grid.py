@@ -14,7 +14,7 @@ from cardlint.card.document import Card
 from cardlint.extract.layout import Layout
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     text: str
     line: int

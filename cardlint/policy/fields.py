@@ -57,7 +57,7 @@ class FieldState:
         return "missing" if self.placeholder_line is None else "placeholder"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Label:
     line: int
     label: str
