@@ -91,7 +91,7 @@ def test_a_corrupt_copy_is_parsed_again_and_replaced(cache: Path) -> None:
     (copy,) = copies(cache)
     copy.write_text('{"v": [1, ', encoding="utf-8")
     assert cached_parse(raw, counting_parse) == {"v": [1, 2]}
-    assert json.loads(copy.read_text(encoding="utf-8")) == {"v": [1, 2]}
+    assert json.loads(copy.read_text(encoding="utf-8"))["value"] == {"v": [1, 2]}
 
 
 def test_an_unusable_cache_folder_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -152,3 +152,15 @@ def _base_env() -> dict[str, str]:
     import os
 
     return {key: value for key, value in os.environ.items() if not key.startswith("CARDLINT_")}
+
+
+def test_a_copy_is_used_only_for_the_text_it_was_made_from(cache: Path) -> None:
+    """Even a copy found under the right name is checked against the text it holds."""
+    raw = b'{"v": 5}'
+    cached_parse(raw, counting_parse)
+    (copy,) = copies(cache)
+    record = json.loads(copy.read_text(encoding="utf-8"))
+    record["source"], record["value"] = '{"v": 6}', {"v": 6}
+    copy.write_text(json.dumps(record), encoding="utf-8")
+    assert cached_parse(raw, counting_parse) == {"v": 5}
+    assert len(CALLS) == 2

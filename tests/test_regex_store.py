@@ -79,9 +79,9 @@ def test_a_corrupt_store_or_entry_gives_the_same_patterns(store: Path) -> None:
     compile_pattern(pattern, flags)
     regex_store._save()
     (path,) = store.glob("*.json")
-    entries = json.loads(path.read_text(encoding="utf-8"))
-    entries[f"{flags}:{pattern}"][1] = "AAAA"  # code the C matcher refuses
-    path.write_text(json.dumps(entries), encoding="utf-8")
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    stored["patterns"][f"{flags}:{pattern}"][1] = "AAAA"  # code the C matcher refuses
+    path.write_text(json.dumps(stored), encoding="utf-8")
     _fresh_process()
     _same_pattern(compile_pattern(pattern, flags), re.compile(pattern, flags))
     path.write_text("{not json", encoding="utf-8")
@@ -120,7 +120,7 @@ def test_a_real_check_fills_the_store_with_what_re_would_compile(tmp_path: Path)
     assert first.returncode in (0, 1), first.stderr
     assert (first.stdout, first.returncode) == (second.stdout, second.returncode)
     (path,) = (folder / "regex").glob("*.json")
-    entries = json.loads(path.read_text(encoding="utf-8"))
+    entries = json.loads(path.read_text(encoding="utf-8"))["patterns"]
     assert len(entries) > 100
     _fresh_process()
     try:
@@ -157,3 +157,16 @@ def test_the_package_compiles_its_text_patterns_through_the_store() -> None:
             ):
                 direct.append(f"{path.relative_to(package.parent)}:{node.lineno}")
     assert direct == []
+
+
+def test_a_store_written_by_another_build_is_not_read(store: Path) -> None:
+    pattern, flags = PATTERNS[2]
+    compile_pattern(pattern, flags)
+    regex_store._save()
+    (path,) = store.glob("*.json")
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    stored["build"] = "another interpreter"
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    _fresh_process()
+    assert regex_store._stored() == {}
+    _same_pattern(compile_pattern(pattern, flags), re.compile(pattern, flags))

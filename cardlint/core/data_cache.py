@@ -1,22 +1,22 @@
 """Parsed copies of cardlint's own data files (rules/, data/), kept as JSON in the user's cache folder.
 
 Building YAML into Python objects is most of the cost of reading rules.yaml and the policy profiles, and a
-cold `cardlint check` reads them all: json.loads of the same value is 20x faster. A copy is found by a hash
-of everything its value depends on (the file's bytes, the source of the module whose function parsed it, the
-PyYAML and Python versions, cardlint's version), so an edited data file or parser never reads a stale copy.
-A value is kept only when it survives JSON unchanged (no dates, no non-string keys). Nothing here raises: no
-home folder, a read-only disk or a corrupt copy just means the file is parsed, as without a cache.
+cold `cardlint check` reads them all: json.loads of the same value is 20x faster. A copy holds what its
+value was made from (the file's text; the parsing function and the size and mtime of its module's source,
+as Python checks its own .pyc files; the PyYAML, Python and cardlint versions) and is used only when all of
+it is the same now, so an edited data file or parser never reads a stale copy. A value is kept only when it
+survives JSON unchanged (no dates, no non-string keys). Nothing here raises: no home folder, a read-only
+disk or a corrupt copy just means the file is parsed, as without a cache.
 Cards never go through here; `CARDLINT_NO_CACHE=1` turns the cache off, `CARDLINT_CACHE_DIR` moves it.
 """
 
 from __future__ import annotations
 
+import binascii
 import functools
-import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -47,13 +47,14 @@ def cache_folder() -> Path | None:
 
 
 @functools.cache
-def _module_digest(module: str) -> str:
-    """A hash of a module's source file: a changed parser makes new keys."""
+def _module_stamp(module: str) -> str:
+    """Size and mtime of a module's source file: a changed parser makes its copies stale."""
     try:
         path = getattr(sys.modules[module], "__file__", None)
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else "unknown"
+        stat = os.stat(path) if path else None
     except (KeyError, OSError):
         return "unknown"
+    return f"{stat.st_size}:{stat.st_mtime_ns}" if stat else "unknown"
 
 
 def _yaml_version() -> str:
@@ -66,34 +67,40 @@ def cached_parse(raw: bytes, parse: Callable[[bytes], Any]) -> Any:
     folder = cache_folder()
     if folder is None:
         return parse(raw)
-    salt = "\0".join(
-        (
-            FORMAT,
-            __version__,
-            sys.version,
-            _yaml_version(),
-            parse.__module__,
-            parse.__qualname__,
-            _module_digest(parse.__module__),
-        )
-    )
-    key = hashlib.sha256(salt.encode() + b"\0" + raw).hexdigest()
-    copy = folder / "data" / f"{key}.json"
+    made_from = [
+        FORMAT,
+        __version__,
+        sys.version,
+        _yaml_version(),
+        parse.__module__,
+        parse.__qualname__,
+        _module_stamp(parse.__module__),
+    ]
     try:
-        return json.loads(copy.read_bytes())
-    except (OSError, ValueError):  # none yet, unreadable, or corrupt: parse and store again
+        source = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return parse(raw)
+    name = f"{binascii.crc32(repr(made_from).encode() + raw):08x}-{len(raw)}.json"
+    copy = folder / "data" / name
+    try:
+        stored = json.loads(copy.read_bytes())
+        if stored["made_from"] == made_from and stored["source"] == source:
+            return stored["value"]
+    except (OSError, ValueError, KeyError, TypeError):  # none yet, unreadable, corrupt or foreign
         pass
     value = parse(raw)
-    _store(copy, value)
+    _store(copy, {"made_from": made_from, "source": source, "value": value})
     return value
 
 
-def _store(copy: Path, value: Any) -> None:
-    """Write `value` as JSON next to `copy`, then rename (a reader never sees half a file); skip values JSON
-    would change (a date, an integer key) and every error."""
+def _store(copy: Path, record: dict[str, Any]) -> None:
+    """Write `record` as JSON at `copy` through a temporary file and a rename (a reader never sees half a
+    file); skip a value JSON would change (a date, an integer key) and every error."""
+    import tempfile  # only when writing: its imports cost a cold start that finds every copy
+
     try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=True)
-        if not _same(json.loads(text), value):
+        text = json.dumps(record)  # ASCII: a lone surrogate in a data file must not fail the write
+        if not _same(json.loads(text)["value"], record["value"]):
             return
         copy.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=copy.parent, prefix=".tmp-", suffix=".json")

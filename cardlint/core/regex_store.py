@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import atexit
 import base64
+import binascii
 import functools
-import hashlib
 import json
 import os
 import re
 import sys
-import tempfile
 from array import array
 from typing import Any
 
@@ -94,8 +93,12 @@ def _store_path() -> str | None:
     folder = cache_folder()
     if folder is None:
         return None
-    build = "\0".join((FORMAT, sys.version, str(_sre.MAGIC), str(_sre.CODESIZE)))
-    return str(folder / "regex" / f"{hashlib.sha256(build.encode()).hexdigest()[:32]}.json")
+    return str(folder / "regex" / f"{binascii.crc32(_build().encode()):08x}.json")
+
+
+def _build() -> str:
+    """What a stored code list is valid for: this store's format and the exact interpreter build."""
+    return "\0".join((FORMAT, sys.version, str(_sre.MAGIC), str(_sre.CODESIZE)))
 
 
 def _stored() -> dict[str, list[Any]]:
@@ -107,8 +110,9 @@ def _stored() -> dict[str, list[Any]]:
             try:
                 with open(path, "rb") as handle:
                     loaded = json.loads(handle.read())
-                if isinstance(loaded, dict):
-                    _store = loaded
+                if isinstance(loaded, dict) and loaded.get("build") == _build():
+                    patterns = loaded.get("patterns")
+                    _store = patterns if isinstance(patterns, dict) else {}
             except (OSError, ValueError):
                 pass
     return _store
@@ -122,13 +126,17 @@ def _save() -> None:
     merged = dict(_stored()) if len(_stored()) < MAX_ENTRIES else {}
     merged.update(_new)
     _new.clear()
+    import tempfile  # only when writing: its imports cost a cold start that finds every pattern
+
     try:
         folder = os.path.dirname(path)
         os.makedirs(folder, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(merged, stream, separators=(",", ":"))  # ASCII: patterns may hold lone surrogates
+                json.dump(
+                    {"build": _build(), "patterns": merged}, stream, separators=(",", ":")
+                )  # ASCII: patterns may hold lone surrogates
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
