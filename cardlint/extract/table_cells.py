@@ -13,7 +13,7 @@ from cardlint.extract.kinds import make_fact
 from cardlint.extract.layout import Block, clean_text
 from cardlint.extract.quantities import Quantity, find_quantities
 from cardlint.extract.stages import hours_by_stage
-from cardlint.extract.table_columns import EMPTY_CELL, Column, value_for
+from cardlint.extract.table_columns import EMPTY_CELL, Column, may_hold_words, value_for
 from cardlint.extract.table_grid import Cell, Table
 from cardlint.types import Fact
 
@@ -21,12 +21,14 @@ from cardlint.types import Fact
 def cell_facts(
     card: Card, table: Table, cell: Cell, column: Column, path: str, subject: str | None
 ) -> Iterator[Fact]:
+    kind = column.kind
+    if kind == "by-unit" and not may_hold_words(cell.text):
+        return  # every unit it reads is a word
     # a cell longer than a line may be is cut like one: a 600 kB cell is a pasted log, not a figure
     block = clean_text(cell.text[: card.limits.max_line_chars], cell.line, cell.column, table.headings)
     text = block.text
     if EMPTY_CELL.match(text):
         return
-    kind = column.kind
     if kind == "by-unit":
         yield from _unit_cell_facts(card, table, block, path, subject)
         return

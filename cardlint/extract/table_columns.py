@@ -94,6 +94,15 @@ _HEADER_DAYS = {"day": 1.0, "hour": 1 / 24, "week": 7.0, "month": 30.0}
 
 EMPTY_CELL = compile_pattern(r"^\s*(?:[-–—?]|n/?a|none|unknown|\\-|)\s*$", re.IGNORECASE)
 
+_LETTER_OR_CODE = re.compile(r"[^\W\d_]|&#")
+
+
+def may_hold_words(raw: str) -> bool:
+    """Whether a cell's text can still hold a letter once cleaned: cleaning only drops or replaces markup,
+    and only a numeric entity (`&#66;`) turns something without letters into one. A cell of bare numbers
+    ("0.2345", "1,500") names no unit and no model, so its unit and name readers can be skipped."""
+    return _LETTER_OR_CODE.search(raw) is not None
+
 
 @dataclass
 class Column:

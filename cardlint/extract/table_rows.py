@@ -10,7 +10,7 @@ from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.layout import clean_text
 from cardlint.extract.quantities import find_quantities
 from cardlint.extract.subject import size_of, subject_size
-from cardlint.extract.table_columns import Column
+from cardlint.extract.table_columns import Column, may_hold_words
 from cardlint.extract.table_grid import Cell
 
 
@@ -47,6 +47,8 @@ def name_cell_index(row: list[Cell], columns: dict[int, Column]) -> int:
 @functools.lru_cache(maxsize=4096)
 def is_name(text: str) -> bool:
     """Pure in `text` and asked again for every cell of a row, so remembered."""
+    if not may_hold_words(text):
+        return False  # no letters once cleaned: no name
     cleaned = clean_text(text, 0).text
     for quantity in find_quantities(cleaned):
         cleaned = cleaned.replace(quantity.text, " ", 1)
