@@ -94,7 +94,7 @@ _HEADER_DAYS = {"day": 1.0, "hour": 1 / 24, "week": 7.0, "month": 30.0}
 
 EMPTY_CELL = compile_pattern(r"^\s*(?:[-–—?]|n/?a|none|unknown|\\-|)\s*$", re.IGNORECASE)
 
-_LETTER_OR_CODE = re.compile(r"[^\W\d_]|&#")
+_LETTER_OR_CODE = compile_pattern(r"[^\W\d_]|&#")
 
 
 def may_hold_words(raw: str) -> bool:
