@@ -9,6 +9,7 @@ import pytest
 
 from cardlint.core.resources import load_yaml_resource
 from cardlint.policy.fields import _TEXT_FLAGS, _any_of, _Body, _in_text, _strength, required_literals
+from cardlint.policy.signals import placeholder_regex
 
 PATTERNS = sorted(
     {
@@ -84,3 +85,13 @@ def test_patterns_that_cannot_be_joined_are_tested_one_by_one() -> None:
     assert backreference("xaa") and not backreference("ab") and backreference("zz")
     global_flag = _any_of(("(?s)a.b", "c"), 0)  # a global flag is only allowed at the very start
     assert global_flag("a\nb") and global_flag("c") and not global_flag("ab")
+
+
+def test_remembered_line_tests_answer_as_the_plain_ones() -> None:
+    from cardlint.policy import line_tests
+
+    lines = ["[More Information Needed]", "- **Model type:** [More Information Needed]", "## Uses", "x" * 300]
+    for line in lines * 2:  # the second round reads the caches
+        assert line_tests.residue(line) == line_tests._residue(line)
+        assert line_tests.strip_placeholders(line) == placeholder_regex().sub(" ", line)
+    assert line_tests.residue("- **Licence:** TBD") == ""

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from cardlint.core.memo import last_by_identity
 from cardlint.core.regex_store import compile_pattern
+from cardlint.policy.line_tests import EMPTY_WORDS as _EMPTY_WORDS
+from cardlint.policy.line_tests import any_of as _any_of
+from cardlint.policy.line_tests import residue as _residue
+from cardlint.policy.line_tests import strip_placeholders as _strip_placeholders
 from cardlint.policy.signals import placeholder_regex
 from cardlint.types import Fact
 
@@ -34,8 +37,6 @@ _TABLE_RULE = compile_pattern(r"\|?:?-{2,}:?(?:[ \t]*\|[ \t]*:?-{2,}:?)*[ \t]*\|
 _HEADING = compile_pattern(r"^\s{0,3}#{1,6}\s")
 _HTML_COMMENT = compile_pattern(r"<!--.*?-->", re.DOTALL)
 _HTML_TAG = compile_pattern(r"<[^>\n]{0,200}>")
-_BOLD_LABEL = compile_pattern(r"\*\*[^*]{1,80}\*\*\s*:?")
-_EMPTY_WORDS = {"", "unknown", "none", "n/a", "na", "tbd", "todo", "null", "-", "--"}
 
 
 @dataclass(frozen=True)
@@ -210,18 +211,6 @@ def _filled(value: Any) -> bool:
 
 def _is_placeholder(text: str) -> bool:
     return placeholder_regex().search(text) is not None
-
-
-def _strip_placeholders(text: str) -> str:
-    return placeholder_regex().sub(" ", text)
-
-
-def _residue(text: str) -> str:
-    """What is left of a line once placeholders, bold labels and Markdown punctuation are removed."""
-    text = placeholder_regex().sub("", text)
-    text = _BOLD_LABEL.sub("", text)
-    text = re.sub(r"[\s#>*_|:\-`]+", "", text)
-    return "" if text.lower() in _EMPTY_WORDS else text
 
 
 def _tags(metadata: Any) -> list[str]:
@@ -425,23 +414,6 @@ def _strength(literals: tuple[str, ...]) -> int:
 def _pattern(pattern: str, flags: int) -> re.Pattern[str]:
     """Finder patterns compiled once per process (`re`'s cache lookup on each call was a hot spot)."""
     return compile_pattern(pattern, flags)
-
-
-_BACKREFERENCE = compile_pattern(r"\\[1-9]|\(\?P=")
-
-
-@functools.cache
-def _any_of(patterns: tuple[str, ...], flags: int) -> Callable[[str], bool]:
-    """`any(p.search(s) for p in patterns)` scanning `s` once, the patterns joined into one alternation;
-    patterns the join would break (a numbered backreference, a global flag) are tested one by one."""
-    try:
-        if any(_BACKREFERENCE.search(p) for p in patterns):
-            raise re.error("backreference")
-        joined = compile_pattern("|".join(f"(?:{p})" for p in patterns), flags)
-    except re.error:
-        compiled = [_pattern(p, flags) for p in patterns]
-        return lambda text: any(p.search(text) for p in compiled)
-    return lambda text: joined.search(text) is not None
 
 
 @last_by_identity
