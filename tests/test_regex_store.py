@@ -126,9 +126,7 @@ def test_a_real_check_fills_the_store_with_what_re_would_compile(tmp_path: Path)
     try:
         for key in entries:
             flags, pattern = key.split(":", 1)
-            regex_store._new.clear()
-            regex_store._remember(key, pattern, int(flags))
-            assert regex_store._new[key] == entries[key], pattern
+            assert regex_store._compiled_entry(pattern, int(flags)) == entries[key], pattern
     finally:
         _fresh_process()
 
@@ -170,3 +168,13 @@ def test_a_store_written_by_another_build_is_not_read(store: Path) -> None:
     _fresh_process()
     assert regex_store._stored() == {}
     _same_pattern(compile_pattern(pattern, flags), re.compile(pattern, flags))
+
+
+@pytest.mark.parametrize("pattern", ["(unclosed", "a{2,1}", "(?P<x>a)(?P<x>b)"])
+def test_an_invalid_pattern_fails_as_re_compile_fails(store: Path, pattern: str) -> None:
+    with pytest.raises(re.error) as ours:
+        compile_pattern(pattern)
+    with pytest.raises(re.error) as theirs:
+        re.compile(pattern)
+    assert str(ours.value) == str(theirs.value)
+    assert regex_store._new == {}

@@ -50,23 +50,28 @@ def compile_pattern(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[s
     flags = int(flags)
     if not _AVAILABLE or flags & re.DEBUG or type(pattern) is not str:
         return re.compile(pattern, flags)
+    if _store_path() is None:
+        return re.compile(pattern, flags)
     key = f"{flags}:{pattern}"
     entry = _stored().get(key)
-    if entry is not None:
-        try:
-            final_flags, code, groups, groupindex, indexgroup = entry
-            program = array(_CODE_TYPE, base64.b64decode(code)).tolist()
-            return _sre.compile(pattern, final_flags, program, groups, dict(groupindex), tuple(indexgroup))
-        except Exception:  # a corrupt entry: the careful path below
-            pass
-    compiled = re.compile(pattern, flags)
-    if _store_path() is not None:
-        _remember(key, pattern, flags)
-    return compiled
+    if entry is None:
+        entry = _compiled_entry(pattern, flags)
+        if entry is None:  # not a valid pattern, or internals that moved: re.compile says which
+            return re.compile(pattern, flags)
+        if not _new:
+            atexit.register(_save)
+        _new[key] = entry
+    try:
+        final_flags, code, groups, groupindex, indexgroup = entry
+        program = array(_CODE_TYPE, base64.b64decode(code)).tolist()
+        return _sre.compile(pattern, final_flags, program, groups, dict(groupindex), tuple(indexgroup))
+    except Exception:  # a corrupt entry
+        _new.pop(key, None)
+        return re.compile(pattern, flags)
 
 
-def _remember(key: str, pattern: str, flags: int) -> None:
-    """Compile `pattern` the way re does, keeping the pieces for the store (never raises)."""
+def _compiled_entry(pattern: str, flags: int) -> list[Any] | None:
+    """The pieces re._compiler.compile hands to _sre.compile, in the store's form (None on any error)."""
     try:
         parsed = _sre_parser.parse(pattern, flags)
         code = _sre_compiler._code(parsed, flags)
@@ -74,18 +79,15 @@ def _remember(key: str, pattern: str, flags: int) -> None:
         indexgroup: list[str | None] = [None] * parsed.state.groups
         for name, index in groupindex.items():
             indexgroup[index] = name
-        entry = [
+        return [
             flags | parsed.state.flags,
             base64.b64encode(array(_CODE_TYPE, code).tobytes()).decode("ascii"),
             parsed.state.groups - 1,
             groupindex,
             indexgroup,
         ]
-    except Exception:  # pragma: no cover - internals that moved: just do not store
-        return
-    if not _new:
-        atexit.register(_save)
-    _new[key] = entry
+    except Exception:
+        return None
 
 
 @functools.cache
