@@ -8,7 +8,7 @@ without hashing (a card's hash would cost a pass over its text).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 _Key = TypeVar("_Key")
@@ -29,3 +29,24 @@ def last_by_identity(function: Callable[[_Key], _Value]) -> Callable[[_Key], _Va
         return value
 
     return remembered
+
+
+_Item = TypeVar("_Item")
+SHORT_TEXT_CHARS = 300  # a sentence, a line, a table cell: what repeats from card to card
+_SHORT_TEXT_ENTRIES = 8192
+
+
+def remembered_for_short_text(
+    function: Callable[[str], Iterable[_Item]],
+) -> Callable[[str], Iterator[_Item]]:
+    """Wrap a pure scanner of a text (`find_quantities`): its items for a text of at most SHORT_TEXT_CHARS
+    characters are remembered per process in a bounded LRU cache. Bulk cards repeat the same template lines
+    and Trainer sentences ("- learning_rate: 2e-05") card after card; a longer text is scanned every time,
+    so memory stays bounded. The items must be immutable: every caller gets the same ones."""
+    cached = functools.lru_cache(maxsize=_SHORT_TEXT_ENTRIES)(lambda text: tuple(function(text)))
+
+    @functools.wraps(function)
+    def scan(text: str) -> Iterator[_Item]:
+        return iter(cached(text)) if len(text) <= SHORT_TEXT_CHARS else iter(function(text))
+
+    return scan

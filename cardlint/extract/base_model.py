@@ -7,9 +7,11 @@ LLaMA 7B). Phrases that name data rather than a model ("trained on", "fine-tuned
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
+from cardlint.core.memo import SHORT_TEXT_CHARS
 from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.layout import Block, Link
 from cardlint.extract.model_names import (
@@ -95,6 +97,26 @@ def names_a_base(text: str) -> bool:
         or _BASE_LABEL.search(text) is not None
         or lineage_cue_in(text)
     )
+
+
+def may_name_a_base(sentence: str) -> bool:
+    """Whether `base_models_in` can find anything in the sentence: every name it reads follows a match of
+    one of the phrases `names_a_base` tests or of lineage_phrases' going-on-training cue. Pure in the text,
+    so a short sentence seen before (a template's) is answered from memory."""
+    if len(sentence) <= SHORT_TEXT_CHARS:
+        return _remembered_may_name_a_base(sentence)
+    return _may_name_a_base(sentence)
+
+
+def _may_name_a_base(sentence: str) -> bool:
+    from cardlint.extract.lineage_phrases import continues_training_cue_in
+
+    return names_a_base(sentence) or continues_training_cue_in(sentence)
+
+
+@functools.lru_cache(maxsize=8192)
+def _remembered_may_name_a_base(sentence: str) -> bool:
+    return _may_name_a_base(sentence)
 
 
 def base_models_in(

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cardlint.core.memo import remembered_for_short_text
 from cardlint.core.regex_store import compile_pattern
 from cardlint.core.resources import resource_path
 
@@ -80,6 +81,7 @@ _PREFILTER = compile_pattern(
 )
 
 
+@remembered_for_short_text
 def find_hardware(text: str) -> Iterator[HardwareMention]:
     """Accelerator mentions in `text`, left to right; the most specific alias wins where names overlap."""
     if not _PREFILTER.search(text):

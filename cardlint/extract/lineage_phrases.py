@@ -137,6 +137,12 @@ def lineage_cue_in(text: str) -> bool:
     )
 
 
+def continues_training_cue_in(text: str) -> bool:
+    """Whether the text says its authors went on training ("we further pre-trained"), `lineage_bases`'s one
+    cue that `lineage_cue_in` leaves out."""
+    return _GO_ON_TRAINING.search(text) is not None
+
+
 def lineage_bases(
     block: Block, offset: int, sentence: str, subject: str | None
 ) -> Iterator[tuple[str, int, int]]:

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from cardlint.card.document import Card
 from cardlint.core.regex_store import compile_pattern
-from cardlint.extract.base_model import base_models_in, names_a_base
+from cardlint.extract.base_model import base_models_in, may_name_a_base, names_a_base
 from cardlint.extract.key_values import KEY_VALUE, key_value_facts
 from cardlint.extract.layout import Block, Layout
 from cardlint.extract.prose_context import (
@@ -235,7 +235,7 @@ def _sentence_facts(ctx: ProseContext, block: Block, start: int, end: int) -> It
     yield from quantity_facts(ctx, block, start, sentence, negative_section)
     yield from hardware_facts(ctx, block, start, sentence, negative_section)
     yield from word_duration_facts(ctx, block, start, sentence)
-    if not negative_section:
+    if not negative_section and may_name_a_base(sentence):
         for name, begin, finish in base_models_in(block, start, sentence, ctx.subject):
             yield prose_fact(ctx, block, "base_model", name, begin, finish)
             break

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from cardlint.core.memo import remembered_for_short_text
 from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.numbers import (
     MAGNITUDE_WORD,
@@ -224,6 +225,7 @@ _EXPERT_LAYOUT = compile_pattern(
 )
 
 
+@remembered_for_short_text
 def find_quantities(text: str) -> Iterator[Quantity]:
     """Every number in `text` with its magnitude and unit, left to right, without overlaps."""
     pos = 0
