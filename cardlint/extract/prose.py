@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from cardlint.card.document import Card
+from cardlint.core.memo import SHORT_TEXT_CHARS
 from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.base_model import base_models_in, may_name_a_base, names_a_base
 from cardlint.extract.key_values import KEY_VALUE, key_value_facts
@@ -210,6 +211,13 @@ _INTEREST = compile_pattern(
 
 
 def _has_words_of_interest(text: str) -> bool:
+    if len(text) <= SHORT_TEXT_CHARS:
+        return _remembered_interest(text)  # a template's paragraph comes back card after card
+    return _INTEREST.search(text) is not None or names_a_base(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_interest(text: str) -> bool:
     return _INTEREST.search(text) is not None or names_a_base(text)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
+from cardlint.core.memo import last_by_identity
 from cardlint.core.regex_store import compile_pattern
 from cardlint.extract.layout import Block
 
@@ -48,7 +49,20 @@ def training_section(headings: tuple[str, ...]) -> bool:
 
 def training_context(block: Block, offset: int) -> bool:
     """For a sentence without a cue of its own: the last cue earlier in its paragraph ("... to be pre-trained
-    on PubMed. We use 32 A100 GPUs for about 7 days."), else the section it sits in."""
+    on PubMed. We use 32 A100 GPUs for about 7 days."), else the section it sits in. Asked for each figure
+    of a sentence, the same for all of them: answered once per sentence (per block and offset)."""
+    known = _contexts_of(block)
+    if offset not in known:
+        known[offset] = _training_context(block, offset)
+    return known[offset]
+
+
+@last_by_identity
+def _contexts_of(block: Block) -> dict[int, bool]:
+    return {}
+
+
+def _training_context(block: Block, offset: int) -> bool:
     last = None
     for match in _CUES.finditer(block.text, max(0, offset - 300), offset):
         last = match
