@@ -49,13 +49,23 @@ def _growth(shape: str, small_size: int, large_size: int) -> float:
     environment = _environment()
     _cpu(environment, shape_card(shape, small_size), 1)  # first use compiles patterns and loads tables
     small = _cpu(environment, shape_card(shape, small_size), 5)
-    large = _cpu(environment, shape_card(shape, large_size), 2)
+    large = _cpu(environment, shape_card(shape, large_size), 3)
     return large / max(small, 1e-4)
+
+
+def _least_growth(shape: str, small: int = SMALL, large: int = LARGE, attempts: int = 3) -> float:
+    """The growth, measured again (up to `attempts` times) while it is over the limit: another process
+    taking the core during one timing inflates a ratio, never shrinks it, so the least measured is the
+    truest; work that grows ~100x stays far over 12x in every attempt."""
+    measured = [_growth(shape, small, large)]
+    while measured[-1] > GROWTH and len(measured) < attempts:
+        measured.append(_growth(shape, small, large))
+    return min(measured)
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_pipeline_grows_linearly(shape: str) -> None:
-    growth = _growth(shape, SMALL, LARGE)
+    growth = _least_growth(shape)
     assert growth <= GROWTH, f"{shape}: {SMALL:,} -> {LARGE:,} chars took {growth:.1f}x longer"
 
 
@@ -82,7 +92,7 @@ def test_the_measure_catches_quadratic_work(monkeypatch: pytest.MonkeyPatch) -> 
         for entry in checks.all_checks()
     ]
     monkeypatch.setattr(checks, "_REGISTRY", registry)
-    assert _growth("headings", 1_000, 10_000) > GROWTH
+    assert _least_growth("headings", 1_000, 10_000) > GROWTH
 
 
 @pytest.mark.parametrize("shape", ["prose", "table"])
