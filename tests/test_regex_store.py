@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,12 +75,17 @@ def test_patterns_from_the_store_are_those_re_compiles(store: Path) -> None:
     assert regex_store._new == {}  # every one came from the store
 
 
-def test_a_corrupt_store_or_entry_gives_the_same_patterns(store: Path) -> None:
-    pattern, flags = PATTERNS[0]
+def _saved_store(store: Path, pattern: str, flags: int) -> tuple[Path, dict[str, Any]]:
+    """Compile one pattern, write the store, and read its one file back (to tamper with)."""
     compile_pattern(pattern, flags)
     regex_store._save()
     (path,) = store.glob("*.json")
-    stored = json.loads(path.read_text(encoding="utf-8"))
+    return path, json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_a_corrupt_store_or_entry_gives_the_same_patterns(store: Path) -> None:
+    pattern, flags = PATTERNS[0]
+    path, stored = _saved_store(store, pattern, flags)
     stored["patterns"][f"{flags}:{pattern}"][1] = "AAAA"  # code the C matcher refuses
     path.write_text(json.dumps(stored), encoding="utf-8")
     _fresh_process()
@@ -159,10 +165,7 @@ def test_the_package_compiles_its_text_patterns_through_the_store() -> None:
 
 def test_a_store_written_by_another_build_is_not_read(store: Path) -> None:
     pattern, flags = PATTERNS[2]
-    compile_pattern(pattern, flags)
-    regex_store._save()
-    (path,) = store.glob("*.json")
-    stored = json.loads(path.read_text(encoding="utf-8"))
+    path, stored = _saved_store(store, pattern, flags)
     stored["build"] = "another interpreter"
     path.write_text(json.dumps(stored), encoding="utf-8")
     _fresh_process()

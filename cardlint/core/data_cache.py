@@ -94,24 +94,33 @@ def cached_parse(raw: bytes, parse: Callable[[bytes], Any]) -> Any:
 
 
 def _store(copy: Path, record: dict[str, Any]) -> None:
-    """Write `record` as JSON at `copy` through a temporary file and a rename (a reader never sees half a
-    file); skip a value JSON would change (a date, an integer key) and every error."""
-    import tempfile  # only when writing: its imports cost a cold start that finds every copy
-
+    """Write `record` as JSON at `copy`; skip a value JSON would change (a date, an integer key) and every
+    error."""
     try:
         text = json.dumps(record)  # ASCII: a lone surrogate in a data file must not fail the write
         if not _same(json.loads(text)["value"], record["value"]):
             return
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=copy.parent, prefix=".tmp-", suffix=".json")
+    except (TypeError, ValueError, RecursionError):
+        return
+    write_quietly(copy, text)
+
+
+def write_quietly(path: Path, text: str) -> None:
+    """Write `text` at `path` through a temporary file and a rename, so a reader never sees half a file; a
+    cache that cannot be written is only a slower next start, so every OS error is dropped."""
+    import tempfile  # only when writing: its imports cost a cold start that finds every copy
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(text)
-            os.replace(temporary, copy)
+            os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
             raise
-    except (OSError, TypeError, ValueError, RecursionError):
+    except OSError:
         return
 
 

@@ -16,13 +16,13 @@ import base64
 import binascii
 import functools
 import json
-import os
 import re
 import sys
 from array import array
+from pathlib import Path
 from typing import Any
 
-from cardlint.core.data_cache import cache_folder
+from cardlint.core.data_cache import cache_folder, write_quietly
 
 FORMAT = "1"
 MAX_ENTRIES = 1_500  # a store past this (many edited patterns; a check uses ~450) starts afresh
@@ -128,20 +128,8 @@ def _save() -> None:
     merged = dict(_stored()) if len(_stored()) < MAX_ENTRIES else {}
     merged.update(_new)
     _new.clear()
-    import tempfile  # only when writing: its imports cost a cold start that finds every pattern
-
-    try:
-        folder = os.path.dirname(path)
-        os.makedirs(folder, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(
-                    {"build": _build(), "patterns": merged}, stream, separators=(",", ":")
-                )  # ASCII: patterns may hold lone surrogates
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-    except (OSError, ValueError):
+    try:  # ASCII: patterns may hold lone surrogates
+        text = json.dumps({"build": _build(), "patterns": merged}, separators=(",", ":"))
+    except ValueError:
         return
+    write_quietly(Path(path), text)
