@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from cardlint.core import class_code_store
 from cardlint.version import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -62,6 +63,7 @@ def main() -> None:
     """Console-script entry point: no traceback reaches the user unless --debug is given."""
     debug = "--debug" in sys.argv[1:]
     _tolerant_streams()
+    class_code_store.install()  # this process is ours: its dataclasses reuse code compiled by earlier runs
     try:
         cli.main(prog_name="cardlint", standalone_mode=False)
     except click.exceptions.Abort:

@@ -105,17 +105,21 @@ def _store(copy: Path, record: dict[str, Any]) -> None:
     write_quietly(copy, text)
 
 
-def write_quietly(path: Path, text: str) -> None:
-    """Write `text` at `path` through a temporary file and a rename, so a reader never sees half a file; a
-    cache that cannot be written is only a slower next start, so every OS error is dropped."""
+def write_quietly(path: Path, text: str | bytes) -> None:
+    """Write `text` (or bytes) at `path` through a temporary file and a rename, so a reader never sees half a
+    file; a cache that cannot be written is only a slower next start, so every OS error is dropped."""
     import tempfile  # only when writing: its imports cost a cold start that finds every copy
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
+            if isinstance(text, bytes):
+                with os.fdopen(handle, "wb") as binary:
+                    binary.write(text)
+            else:
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    stream.write(text)
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
