@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +67,30 @@ class _Label:
     in_table: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class _ColumnRow:
+    """A table row under a header: each cell labelled by the header's, read only when a finder asks."""
+
+    line: int
+    header: tuple[str, ...]  # the same tuple for every row of one table
+    text: str
+
+
+def _column_labels(items: list[_Label | _ColumnRow], wanted: Callable[[str], bool]) -> Iterator[_Label]:
+    """The labels of `items` in card order, a table row's only when one of its header cells is `wanted`."""
+    header: tuple[str, ...] | None = None
+    asks = False
+    for item in items:
+        if isinstance(item, _Label):
+            yield item
+            continue
+        if item.header is not header:
+            header, asks = item.header, any(h and wanted(h) for h in item.header)
+        if asks:
+            cells = _cells(item.text)
+            yield from (_Label(item.line, h, c, True) for h, c in zip(item.header, cells, strict=False) if h)
+
+
 @dataclass(frozen=True)
 class _Block:
     """A heading, or a line that works as one (a bold label alone on its line), and the lines under it."""
@@ -102,7 +127,7 @@ class _Body:
     text: str  # prose: no headings, no bare labels, placeholders cut out; for `text` patterns
     folded: str  # `text` case-folded as `re.IGNORECASE` folds ASCII letters, for literal pre-checks
     code: str  # fenced code, for `code` patterns
-    labels: list[_Label]
+    labels: list[_Label | _ColumnRow]
     blocks: list[_Block]  # label-only lines that head content, as sections
     code_lines: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of what `code` joins
 
@@ -112,7 +137,11 @@ def _body(card: Card) -> _Body:
     """The body split once per card (every finder reads it; a 400 KB card has 40 finders)."""
     lines, code = _body_lines(card)
     labels = _labels(lines)
-    bare = {label.line for label in labels if not label.in_table and not _residue(label.value)}
+    bare = {
+        label.line
+        for label in labels
+        if isinstance(label, _Label) and not label.in_table and not _residue(label.value)
+    }
     prose = [
         (number, cleaned)
         for number, line in lines
@@ -139,23 +168,22 @@ def prose_by_line(card: Card) -> dict[int, str]:
     return _body(card).by_line
 
 
-def _labels(lines: list[tuple[int, str]]) -> list[_Label]:
+def _labels(lines: list[tuple[int, str]]) -> list[_Label | _ColumnRow]:
     """Every labelled value of the body: labelled lines, two-cell table rows, and table columns (the header
     cell labels each cell below it)."""
-    found: list[_Label] = []
-    header: list[str] | None = None
+    found: list[_Label | _ColumnRow] = []
+    header: tuple[str, ...] | None = None
     previous: tuple[int, str] | None = None
     for number, line in lines:
         stripped = line.strip()
         if (stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1) or (
             header is not None and stripped.startswith("|")
         ):
-            cells = _cells(line)
             if _TABLE_RULE.fullmatch(stripped):
-                header = _cells(previous[1]) if previous is not None else None
+                header = tuple(_cells(previous[1])) if previous is not None else None
             elif header is not None:
-                found.extend(_Label(number, h, c, True) for h, c in zip(header, cells, strict=False) if h)
-            elif len(cells) == 2 and cells[0]:
+                found.append(_ColumnRow(number, header, line))
+            elif len(cells := _cells(line)) == 2 and cells[0]:
                 found.append(_Label(number, cells[0], cells[1], True))
             previous = (number, line)
             continue
@@ -254,7 +282,7 @@ def locate(finder: Finder, card: Card, facts: list[Fact]) -> FieldState:
     part: tuple[PartialForm, int, str] | None = None  # a labelled line that gives only part of the item
     if finder.labels:
         labels = _any_of(finder.labels, re.IGNORECASE)
-        for item in body.labels:
+        for item in _column_labels(body.labels, labels):
             if not labels(item.label):
                 continue
             if _residue(item.value):
